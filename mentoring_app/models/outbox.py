@@ -1,0 +1,28 @@
+"""Emails waiting to be delivered: written in the same transaction as the change behind them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from mentoring_app.models.types import UTCDateTime, utcnow
+
+
+class OutboxEmail(SQLModel, table=True):
+    """One email. The relay claims it, delivers it, and marks it sent (at least once)."""
+
+    __tablename__ = "outbox_emails"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body_text: str
+    body_html: str
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    last_error: str | None = Field(default=None, max_length=500)

@@ -1,0 +1,1 @@
+"""Domain services: plain functions over a SQLModel session, each checking who may do what."""

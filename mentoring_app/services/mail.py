@@ -1,0 +1,103 @@
+"""Emails: composed here, written to the outbox in the caller's transaction, sent by the relay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from sqlmodel import Session
+
+from mentoring_app.models import OutboxEmail
+from mentoring_app.settings import get_settings
+
+SITE_NAME = "Mentoring"
+
+
+@dataclass(frozen=True)
+class Email:
+    """A composed email: a subject with plain-text and HTML bodies."""
+
+    kind: str
+    subject: str
+    text: str
+    html: str
+
+
+def link(path: str) -> str:
+    """An absolute link into the app, built from APP_URL."""
+    return get_settings().app_url + path
+
+
+def compose(
+    *,
+    kind: str,
+    subject: str,
+    greeting_name: str,
+    paragraphs: list[str],
+    action: tuple[str, str] | None = None,
+) -> Email:
+    """Build matching plain-text and HTML bodies from the same paragraphs (all text escaped)."""
+    text_parts = [f"Hello {greeting_name},", *paragraphs]
+    html_parts = [f"<p>Hello {escape(greeting_name)},</p>", *(f"<p>{escape(p)}</p>" for p in paragraphs)]
+    if action:
+        label, url = action
+        text_parts.append(f"{label}: {url}")
+        html_parts.append(f'<p><a href="{escape(url, quote=True)}">{escape(label)}</a></p>')
+    text_parts.append(f"The {SITE_NAME} team")
+    html_parts.append(f"<p>The {SITE_NAME} team</p>")
+    html = (
+        '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">'
+        + "".join(html_parts)
+        + "</body></html>"
+    )
+    return Email(kind=kind, subject=subject, text="\n\n".join(text_parts) + "\n", html=html)
+
+
+def queue(session: Session, *, to: str, email: Email) -> OutboxEmail:
+    """Put an email in the outbox; it is sent only if the caller's transaction commits."""
+    row = OutboxEmail(
+        kind=email.kind, to_address=to, subject=email.subject, body_text=email.text, body_html=email.html
+    )
+    session.add(row)
+    return row
+
+
+def welcome_email(name: str, roles: str) -> Email:
+    return compose(
+        kind="welcome",
+        subject=f"Welcome to {SITE_NAME}",
+        greeting_name=name,
+        paragraphs=[
+            f"Your account is ready. You joined as: {roles}.",
+            "Your next step is to complete your profile, so the right people can find you.",
+        ],
+        action=("Go to your home page", link("/home")),
+    )
+
+
+def password_reset_email(name: str, reset_url: str, minutes: int) -> Email:
+    return compose(
+        kind="password_reset",
+        subject=f"Reset your {SITE_NAME} password",
+        greeting_name=name,
+        paragraphs=[
+            "Someone (we hope you) asked to reset the password of your account.",
+            f"The link below works once and expires in {minutes} minutes. "
+            "Using it logs you out everywhere else.",
+            "If you did not ask for this, ignore this email: your password stays as it is.",
+        ],
+        action=("Choose a new password", reset_url),
+    )
+
+
+def password_changed_email(name: str) -> Email:
+    return compose(
+        kind="password_changed",
+        subject=f"Your {SITE_NAME} password was changed",
+        greeting_name=name,
+        paragraphs=[
+            "The password of your account was just changed, and every other session was logged out.",
+            "If this was not you, use Forgot password on the log-in page at once.",
+        ],
+        action=("Log in", link("/login")),
+    )

@@ -1,0 +1,130 @@
+"""The mail relay: delivers outbox rows at least once, with retries and backoff.
+
+With SMTP_HOST set it sends through SMTP; without it, each email becomes an .eml file under
+MAIL_DIR (var/mail/ by default) and the path is logged. Several workers may run a relay at once:
+a row is claimed with a conditional update before it is sent, so normally only one sends it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import smtplib
+import ssl
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from sqlalchemy import or_, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from mentoring_app.models import OutboxEmail
+from mentoring_app.models.types import utcnow
+from mentoring_app.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 120
+BATCH = 50
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
+    """The MIME message for an outbox row: plain text with an HTML alternative."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = row.to_address
+    message["Subject"] = row.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(idstring=f"outbox{row.id}")
+    message.set_content(row.body_text)
+    message.add_alternative(row.body_html, subtype="html")
+    return message
+
+
+def _send(message: EmailMessage, row: OutboxEmail, settings: Settings) -> None:
+    if not settings.smtp_host:
+        settings.mail_dir.mkdir(parents=True, exist_ok=True)
+        path = settings.mail_dir / f"{row.created_at:%Y%m%dT%H%M%S}-{row.id}-{row.kind}.eml"
+        path.write_bytes(bytes(message))
+        log.warning("Email to %s written to %s (no SMTP_HOST set)", row.to_address, path)
+        return
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.smtp_username:
+            smtp.login(settings.smtp_username, settings.smtp_password)
+        smtp.send_message(message)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before retry number ``attempts``: 30 s, 1 min, 2 min, ... up to an hour."""
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def deliver_due(engine: Engine, *, now: datetime | None = None, settings: Settings | None = None) -> int:
+    """Send every email that is due; return how many were sent. Blocking: run it in a thread."""
+    settings = settings or get_settings()
+    now = now or utcnow()
+    sent = 0
+    with Session(engine, expire_on_commit=False) as session:
+        due = session.exec(
+            select(OutboxEmail)
+            .where(
+                OutboxEmail.sent_at.is_(None),  # type: ignore[union-attr]
+                OutboxEmail.next_attempt_at <= now,
+                or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),  # type: ignore[union-attr, operator]
+            )
+            .order_by(OutboxEmail.id)  # type: ignore[arg-type]
+            .limit(BATCH)
+        ).all()
+        for row in due:
+            claim = session.exec(
+                update(OutboxEmail)  # type: ignore[call-overload]
+                .where(
+                    OutboxEmail.id == row.id,
+                    OutboxEmail.sent_at.is_(None),  # type: ignore[union-attr]
+                    or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),  # type: ignore[union-attr, operator]
+                )
+                .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+            )
+            session.commit()
+            if claim.rowcount != 1:
+                continue
+            try:
+                _send(build_message(row, settings.mail_from), row, settings)
+            except (OSError, smtplib.SMTPException) as error:
+                attempts = row.attempts + 1
+                session.exec(
+                    update(OutboxEmail)  # type: ignore[call-overload]
+                    .where(OutboxEmail.id == row.id)
+                    .values(
+                        attempts=attempts,
+                        next_attempt_at=utcnow() + backoff(attempts),
+                        claimed_until=None,
+                        last_error=f"{type(error).__name__}: {error}"[:500],
+                    )
+                )
+                session.commit()
+                log.warning("Email %s not sent (attempt %s): %s", row.id, attempts, error)
+                continue
+            session.exec(
+                update(OutboxEmail)  # type: ignore[call-overload]
+                .where(OutboxEmail.id == row.id)
+                .values(sent_at=utcnow(), attempts=row.attempts + 1, claimed_until=None, last_error=None)
+            )
+            session.commit()
+            sent += 1
+    return sent
+
+
+async def run_forever(engine: Engine, *, interval: float | None = None) -> None:
+    """Deliver due emails every few seconds until cancelled (an app lifespan task)."""
+    interval = interval or get_settings().mail_relay_interval
+    while True:
+        try:
+            await asyncio.to_thread(deliver_due, engine)
+        except Exception:  # keep relaying after a database hiccup; the error is logged
+            log.exception("Mail relay pass failed")
+        await asyncio.sleep(interval)

@@ -1,0 +1,102 @@
+"""Every setting the application reads, in one place, with defaults that work on a laptop."""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    return float(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration taken from the environment (see README, "Configuration")."""
+
+    port: int
+    app_url: str
+    database_url: str
+    redis_url: str
+    smtp_host: str
+    smtp_port: int
+    smtp_username: str
+    smtp_password: str
+    smtp_starttls: bool
+    mail_from: str
+    mail_dir: Path
+    mail_relay_interval: float
+    bcrypt_rounds: int
+    session_idle_minutes: int
+    session_absolute_days: int
+    reset_link_minutes: int
+    login_window_minutes: int
+    login_max_failures_per_account: int
+    login_max_failures_per_address: int
+    secure_cookies: bool
+
+    @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """Origins the websocket accepts: the app's own, plus its loopback twin on a laptop."""
+        parts = urlsplit(self.app_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        origins = [origin]
+        if parts.hostname == "localhost":
+            origins.append(origin.replace("localhost", "127.0.0.1", 1))
+        elif parts.hostname == "127.0.0.1":
+            origins.append(origin.replace("127.0.0.1", "localhost", 1))
+        return tuple(origins)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        port = _env_int("PORT", 3000)
+        app_url = os.environ.get("APP_URL", "").strip().rstrip("/") or f"http://localhost:{port}"
+        database_url = os.environ.get("DATABASE_URL", "").strip() or (
+            f"sqlite:///{PROJECT_ROOT / 'var' / 'mentoring.db'}"
+        )
+        return cls(
+            port=port,
+            app_url=app_url,
+            database_url=database_url,
+            redis_url=os.environ.get("REDIS_URL", "").strip(),
+            smtp_host=os.environ.get("SMTP_HOST", "").strip(),
+            smtp_port=_env_int("SMTP_PORT", 25),
+            smtp_username=os.environ.get("SMTP_USERNAME", ""),
+            smtp_password=os.environ.get("SMTP_PASSWORD", ""),
+            smtp_starttls=_env_bool("SMTP_STARTTLS", False),
+            mail_from=os.environ.get("MAIL_FROM", "").strip() or "Mentoring <mentoring@localhost>",
+            mail_dir=Path(os.environ.get("MAIL_DIR", "").strip() or PROJECT_ROOT / "var" / "mail"),
+            mail_relay_interval=_env_float("MAIL_RELAY_INTERVAL", 2.0),
+            bcrypt_rounds=_env_int("BCRYPT_ROUNDS", 12),
+            session_idle_minutes=_env_int("SESSION_IDLE_MINUTES", 7 * 24 * 60),
+            session_absolute_days=_env_int("SESSION_ABSOLUTE_DAYS", 30),
+            reset_link_minutes=_env_int("RESET_LINK_MINUTES", 60),
+            login_window_minutes=15,
+            login_max_failures_per_account=10,
+            login_max_failures_per_address=50,
+            secure_cookies=app_url.startswith("https://"),
+        )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings.from_env()

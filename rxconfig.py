@@ -1,0 +1,23 @@
+"""Reflex configuration, derived from the application's settings (see mentoring_app/settings.py).
+
+Reflex reads only REFLEX_-prefixed variables, so DATABASE_URL / REDIS_URL / APP_URL are mapped here.
+"""
+
+import reflex as rx
+
+from mentoring_app.settings import get_settings
+
+settings = get_settings()
+
+config = rx.Config(
+    app_name="mentoring_app",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    # The browser talks to the backend on the app's own origin only.
+    api_url=settings.app_url,
+    deploy_url=settings.app_url,
+    cors_allowed_origins=list(settings.allowed_origins),
+    redis_url=settings.redis_url or None,
+    plugins=[rx.plugins.RadixThemesPlugin()],
+    disable_plugins=[rx.plugins.sitemap.SitemapPlugin],
+)
