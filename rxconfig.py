@@ -5,6 +5,7 @@ Reflex reads only REFLEX_-prefixed variables, so DATABASE_URL / REDIS_URL / APP_
 
 import reflex as rx
 
+from mentoring_app import style
 from mentoring_app.settings import get_settings
 
 settings = get_settings()
@@ -18,6 +19,12 @@ config = rx.Config(
     deploy_url=settings.app_url,
     cors_allowed_origins=list(settings.allowed_origins),
     redis_url=settings.redis_url or None,
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(
+                accent_color=style.ACCENT, gray_color=style.GRAY, radius="medium", appearance="light"
+            )
+        )
+    ],
     disable_plugins=[rx.plugins.sitemap.SitemapPlugin],
 )

@@ -1,17 +1,79 @@
+"""The Reflex app: pages with their access rules, and start-up tasks (the mail relay)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
 import reflex as rx
 
+from mentoring_app import routes, style
+from mentoring_app.db import get_engine
+from mentoring_app.pages import (
+    account,
+    admin_members,
+    forgot_password,
+    home,
+    landing,
+    login,
+    register,
+    reset_password,
+)
+from mentoring_app.services import auth, relay
+from mentoring_app.state.account_forms import ResetPasswordState
+from mentoring_app.state.admin_members import AdminMembersState
+from mentoring_app.state.db_calls import call
+from mentoring_app.state.session import SessionState
 
-class S(rx.State):
-    n: int = 0
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
-    @rx.event
-    def inc(self):
-        self.n += 1
+TITLE = "Mentoring"
+
+app = rx.App(style=style.BASE_STYLE)
+
+public = [SessionState.check_session]
+member = [SessionState.require_member]
+admin = [SessionState.require_admin]
+
+app.add_page(
+    landing.page, route=routes.LANDING, title=f"{TITLE}: mentoring for language professionals", on_load=public
+)
+app.add_page(register.page, route=routes.REGISTER, title=f"Register · {TITLE}", on_load=public)
+app.add_page(login.page, route=routes.LOGIN, title=f"Log in · {TITLE}", on_load=public)
+app.add_page(
+    forgot_password.page, route=routes.FORGOT_PASSWORD, title=f"Forgot password · {TITLE}", on_load=public
+)
+app.add_page(
+    reset_password.page,
+    route=routes.RESET_PASSWORD,
+    title=f"Choose a new password · {TITLE}",
+    on_load=[*public, ResetPasswordState.check_link],
+)
+app.add_page(home.page, route=routes.HOME, title=f"Home · {TITLE}", on_load=member)
+app.add_page(account.page, route=routes.ACCOUNT, title=f"Account · {TITLE}", on_load=member)
+app.add_page(
+    admin_members.page,
+    route=routes.ADMIN_MEMBERS,
+    title=f"Members · {TITLE}",
+    on_load=[*admin, AdminMembersState.load],
+)
 
 
-def index():
-    return rx.vstack(rx.heading("Hi"), rx.text(S.n), rx.button("Add", on_click=S.inc))
+@app.register_lifespan_task
+async def mail_relay() -> None:
+    """Deliver queued emails for as long as the app runs."""
+    with contextlib.suppress(asyncio.CancelledError):
+        await relay.run_forever(get_engine())
 
 
-app = rx.App()
-app.add_page(index)
+@app.register_lifespan_task
+async def housekeeping() -> None:
+    """Drop expired sessions, spent reset links and old log-in attempts, hourly."""
+    with contextlib.suppress(asyncio.CancelledError):
+        while True:
+            try:
+                await call(auth.purge_stale)
+            except Exception:
+                logging.getLogger(__name__).exception("Housekeeping failed")
+            await asyncio.sleep(3600)

@@ -1,0 +1,83 @@
+"""Form pieces with visible labels, hints, and errors tied to their field for screen readers."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mentoring_app import style
+
+
+def field(
+    label: str,
+    name: str,
+    *,
+    errors: rx.Var,
+    input_type: str = "text",
+    autocomplete: str = "off",
+    hint: str = "",
+    required: bool = True,
+    max_length: int | None = None,
+) -> rx.Component:
+    """A labelled input whose error (from ``errors[name]``) appears right under it."""
+    field_id = f"field-{name}"
+    error = errors[name].to(str)
+    described_by = f"{field_id}-hint" if hint else ""
+    return rx.el.div(
+        rx.el.label(label, html_for=field_id, style={"font_weight": "500", "display": "block"}),
+        rx.cond(
+            hint != "",
+            rx.text(hint, id=f"{field_id}-hint", size="2", color=style.MUTED_COLOR),
+        ),
+        rx.input(
+            id=field_id,
+            name=name,
+            type=input_type,
+            auto_complete=autocomplete,
+            required=required,
+            max_length=max_length,
+            aria_invalid=rx.cond(error, "true", "false"),
+            aria_describedby=rx.cond(error, f"{field_id}-error {described_by}".strip(), described_by),
+            size="3",
+            width="100%",
+        ),
+        rx.cond(
+            error,
+            rx.text(error, id=f"{field_id}-error", size="2", color=style.ERROR_COLOR, role="alert"),
+        ),
+        style={"display": "flex", "flex_direction": "column", "gap": "0.35rem", "width": "100%"},
+    )
+
+
+def form_error(message: rx.Var) -> rx.Component:
+    """A message about the whole form (for example a refused log-in), announced when it appears."""
+    return rx.cond(
+        message,
+        rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", width="100%"),
+    )
+
+
+def submit_button(label: str, busy_label: str, busy: rx.Var) -> rx.Component:
+    return rx.button(
+        rx.cond(busy, busy_label, label),
+        type="submit",
+        size="3",
+        disabled=busy,
+        width="100%",
+    )
+
+
+def form_card(title: str, *children: rx.Component, intro: str = "") -> rx.Component:
+    """The frame of a single-purpose form page (Log in, Register...)."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(title, as_="h1", size="7"),
+            rx.cond(intro != "", rx.text(intro, color=style.MUTED_COLOR)),
+            *children,
+            spacing="4",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+        max_width=style.FORM_WIDTH,
+        margin_x="auto",
+    )

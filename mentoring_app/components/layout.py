@@ -1,0 +1,88 @@
+"""The page template: skip link, navigation that fits who is logged in, and the content column."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mentoring_app import routes, style
+from mentoring_app.state.session import SessionState
+
+
+def _nav_link(label: str, href: str) -> rx.Component:
+    return rx.link(label, href=href, size="3", weight="medium", underline="hover")
+
+
+def navbar() -> rx.Component:
+    member_links = rx.hstack(
+        _nav_link("Home", routes.HOME),
+        _nav_link("Account", routes.ACCOUNT),
+        rx.cond(SessionState.is_admin, _nav_link("Members", routes.ADMIN_MEMBERS)),
+        rx.text(SessionState.member_name, size="2", color=style.MUTED_COLOR, aria_label="Logged in as"),
+        rx.button("Log out", on_click=SessionState.log_out, variant="soft", size="2"),
+        spacing="4",
+        align="center",
+        wrap="wrap",
+    )
+    visitor_links = rx.hstack(
+        _nav_link("Log in", routes.LOGIN),
+        rx.button(rx.link("Register", href=routes.REGISTER), as_child=True, size="2"),
+        spacing="4",
+        align="center",
+    )
+    return rx.el.header(
+        rx.el.nav(
+            rx.flex(
+                rx.link(
+                    rx.hstack(
+                        rx.icon("sprout", aria_hidden="true"), rx.text("Mentoring", weight="bold", size="5")
+                    ),
+                    href=rx.cond(SessionState.signed_in, routes.HOME, routes.LANDING),
+                    underline="none",
+                    aria_label="Mentoring: home",
+                ),
+                rx.cond(SessionState.signed_in, member_links, visitor_links),
+                justify="between",
+                align="center",
+                wrap="wrap",
+                gap="3",
+                max_width=style.CONTENT_WIDTH,
+                margin_x="auto",
+                width="100%",
+            ),
+            aria_label="Main",
+        ),
+        style={
+            "background": style.NAV_BACKGROUND,
+            "border_bottom": "1px solid var(--gray-a5)",
+            "padding": "0.75rem 1rem",
+        },
+    )
+
+
+def page_shell(*children: rx.Component) -> rx.Component:
+    """Every page: a skip link, the navigation, and a main region."""
+    return rx.box(
+        rx.el.a(
+            "Skip to content",
+            href="#main",
+            style={
+                "position": "absolute",
+                "left": "-999px",
+                "_focus": {
+                    "left": "1rem",
+                    "top": "1rem",
+                    "z_index": "10",
+                    "background": "white",
+                    "padding": "0.5rem",
+                },
+            },
+        ),
+        navbar(),
+        rx.el.main(
+            rx.box(*children, max_width=style.CONTENT_WIDTH, margin_x="auto", width="100%"),
+            id="main",
+            style={"padding": style.PAGE_PADDING},
+        ),
+        min_height="100vh",
+        background="var(--gray-2)",
+    )

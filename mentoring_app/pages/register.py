@@ -1,0 +1,65 @@
+"""Register: name, email, password, and the role the member joins as."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mentoring_app import routes, style
+from mentoring_app.components.forms import field, form_card, submit_button
+from mentoring_app.components.layout import page_shell
+from mentoring_app.state.account_forms import RegisterState
+
+ROLE_CHOICES = (
+    ("mentor", "Mentor", "I want to support others."),
+    ("mentee", "Mentee", "I am looking for a mentor."),
+    ("both", "Both", "I want to mentor and be mentored."),
+)
+
+
+def _role_choice(value: str, label: str, description: str) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(type="radio", name="role", value=value, required=True, style={"margin_top": "0.3rem"}),
+        rx.box(rx.text(label, weight="medium"), rx.text(description, size="2", color=style.MUTED_COLOR)),
+        style={"display": "flex", "gap": "0.6rem", "align_items": "flex-start", "cursor": "pointer"},
+    )
+
+
+def _role_fieldset() -> rx.Component:
+    error = RegisterState.errors["role"].to(str)
+    return rx.el.fieldset(
+        rx.el.legend("I am joining as", style={"font_weight": "500", "margin_bottom": "0.4rem"}),
+        rx.vstack(*(_role_choice(*choice) for choice in ROLE_CHOICES), spacing="2"),
+        rx.cond(error, rx.text(error, size="2", color=style.ERROR_COLOR, role="alert")),
+        style={"border": "none", "padding": "0", "margin": "0"},
+    )
+
+
+def page() -> rx.Component:
+    errors = RegisterState.errors
+    return page_shell(
+        form_card(
+            "Register",
+            rx.form(
+                rx.vstack(
+                    field("Name", "name", errors=errors, autocomplete="name", max_length=100),
+                    field("Email", "email", errors=errors, input_type="email", autocomplete="email"),
+                    field(
+                        "Password",
+                        "password",
+                        errors=errors,
+                        input_type="password",
+                        autocomplete="new-password",
+                        hint="At least 10 characters; a few unrelated words make a strong password.",
+                    ),
+                    _role_fieldset(),
+                    submit_button("Register", "Creating your account…", RegisterState.busy),
+                    spacing="4",
+                ),
+                on_submit=RegisterState.submit,
+                reset_on_submit=False,
+                aria_label="Register",
+            ),
+            rx.text("Already have an account? ", rx.link("Log in", href=routes.LOGIN), size="2"),
+            intro="Join the mentoring community of language professionals.",
+        )
+    )

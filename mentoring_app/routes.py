@@ -1,0 +1,19 @@
+"""Every route of the app, in one place."""
+
+LANDING = "/"
+REGISTER = "/register"
+LOGIN = "/login"
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD = "/reset-password"
+HOME = "/home"
+ACCOUNT = "/account"
+ADMIN_MEMBERS = "/admin/members"
+
+
+def safe_next(path: str | None, default: str = HOME) -> str:
+    """A local path to return to after logging in; anything else (other sites) becomes ``default``."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return default
+    if path.split("?", 1)[0] in {LOGIN, REGISTER}:
+        return default
+    return path
