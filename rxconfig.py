@@ -19,6 +19,8 @@ config = rx.Config(
     deploy_url=settings.app_url,
     cors_allowed_origins=list(settings.allowed_origins),
     redis_url=settings.redis_url or None,
+    # In-process state by default; Redis (shared by several workers) when REDIS_URL is set.
+    state_manager_mode="redis" if settings.redis_url else "memory",
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(

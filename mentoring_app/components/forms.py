@@ -57,11 +57,12 @@ def form_error(message: rx.Var) -> rx.Component:
 
 
 def submit_button(label: str, busy_label: str, busy: rx.Var) -> rx.Component:
+    """A submit button, disabled until the page is connected (so no click is lost) and while busy."""
     return rx.button(
         rx.cond(busy, busy_label, label),
         type="submit",
         size="3",
-        disabled=busy,
+        disabled=busy | ~rx.State.is_hydrated,
         width="100%",
     )
 

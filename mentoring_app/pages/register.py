@@ -17,10 +17,22 @@ ROLE_CHOICES = (
 
 
 def _role_choice(value: str, label: str, description: str) -> rx.Component:
-    return rx.el.label(
-        rx.el.input(type="radio", name="role", value=value, required=True, style={"margin_top": "0.3rem"}),
-        rx.box(rx.text(label, weight="medium"), rx.text(description, size="2", color=style.MUTED_COLOR)),
-        style={"display": "flex", "gap": "0.6rem", "align_items": "flex-start", "cursor": "pointer"},
+    choice_id = f"role-{value}"
+    return rx.el.div(
+        rx.el.input(
+            type="radio",
+            id=choice_id,
+            name="role",
+            value=value,
+            required=True,
+            aria_describedby=f"{choice_id}-description",
+            style={"margin_top": "0.3rem"},
+        ),
+        rx.box(
+            rx.el.label(label, html_for=choice_id, style={"font_weight": "500", "cursor": "pointer"}),
+            rx.text(description, id=f"{choice_id}-description", size="2", color=style.MUTED_COLOR),
+        ),
+        style={"display": "flex", "gap": "0.6rem", "align_items": "flex-start"},
     )
 
 

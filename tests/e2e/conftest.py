@@ -1,0 +1,223 @@
+"""End-to-end harness: the production build on a free port, a temporary SQLite database, a real
+SMTP server (aiosmtpd) inside the test process, and Debian's Chromium driven by Playwright.
+
+Seeding goes through the services on the same database; the browser sees only what a person sees.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from playwright.sync_api import Page, expect
+from sqlalchemy.engine import Engine
+
+from mentoring_app.db import make_engine
+from mentoring_app.migrations import upgrade_to_head
+from mentoring_app.settings import PROJECT_ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+STARTUP_TIMEOUT = 300
+expect.set_options(timeout=15_000)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Mailbox:
+    """Every message the app's relay delivered to our SMTP server."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, to: str, subject_contains: str, timeout: float = 20) -> EmailMessage:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                for message in reversed(self.messages):
+                    if message["To"] == to and subject_contains in message["Subject"]:
+                        return message
+            time.sleep(0.1)
+        raise AssertionError(f"no email to {to} about {subject_contains!r}; got {self.subjects()}")
+
+    def subjects(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return [(m["To"], m["Subject"]) for m in self.messages]
+
+
+def text_body(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return part.get_content()
+
+
+def stop_process_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server and every process it started (the frontend build, workers)."""
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@dataclass
+class RunningApp:
+    base_url: str
+    database_url: str
+    engine: Engine
+    mailbox: Mailbox
+    log_path: Path
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+def _wait_until_serving(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"app exited early:\n{log_path.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(base_url + "/login/", timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"app did not start in {STARTUP_TIMEOUT}s:\n{log_path.read_text()[-4000:]}")
+
+
+def start_app(
+    tmp: Path, *, database_url: str | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[RunningApp]:
+    """Build and serve the production app; stop it afterwards."""
+    database_url = database_url or f"sqlite:///{tmp / 'e2e.db'}"
+    upgrade_to_head(database_url)
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    port = free_port()
+    base_url = f"http://localhost:{port}"
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "APP_URL": base_url,
+        "DATABASE_URL": database_url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(controller.port),
+        "MAIL_RELAY_INTERVAL": "0.3",
+        "MAIL_DIR": str(tmp / "mail"),
+        "BCRYPT_ROUNDS": "12",
+        "REDIS_URL": "",
+        # Reflex builds with the project's bun (installed by `make setup`), as `make run` does.
+        "PATH": f"{PROJECT_ROOT / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_CHECK_LATEST_VERSION": "false",
+        **(extra_env or {}),
+    }
+    log_path = tmp / "app.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--backend-port",
+                str(port),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    engine = make_engine(database_url)
+    try:
+        _wait_until_serving(base_url, process, log_path)
+        yield RunningApp(base_url, database_url, engine, mailbox, log_path)
+    finally:
+        stop_process_group(process)
+        engine.dispose()
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs it")
+    yield from start_app(tmp_path_factory.mktemp("e2e"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def unique_email() -> Callable[[str], str]:
+    counter = iter(range(1_000_000))
+    stamp = f"{time.time_ns() % 10**9}"
+
+    def make(prefix: str) -> str:
+        return f"{prefix}.{stamp}.{next(counter)}@example.org"
+
+    return make
+
+
+# Journeys shared by the tests: each does what a person does, by labels and visible text.
+
+
+def register(page: Page, app: RunningApp, *, name: str, email_address: str, password: str, role: str) -> None:
+    page.goto(app.url("/register"))
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Email").fill(email_address)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("radio", name=role).check()
+    page.get_by_role("form", name="Register").get_by_role("button", name="Register").click()
+
+
+def log_in(page: Page, app: RunningApp, *, email_address: str, password: str, path: str = "/login") -> None:
+    page.goto(app.url(path))
+    page.get_by_label("Email").fill(email_address)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("form", name="Log in").get_by_role("button", name="Log in").click()

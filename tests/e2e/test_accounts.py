@@ -1,0 +1,179 @@
+"""Accounts in a real browser: register each role, log out and in, bad passwords, forgot password,
+protected pages, and admin pages refused to members."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session, select
+
+from mentoring_app.models import LoginSession, User
+from mentoring_app.services import admin as admin_service
+from tests.e2e.conftest import RunningApp, log_in, register, text_body
+
+PASSWORD = "violet-harbour-lantern-42"
+HOME = re.compile(r".*/home/?$")
+
+
+@pytest.mark.parametrize(
+    ("role", "badges", "next_step"),
+    [
+        ("Mentor", ["Mentor"], "Complete your mentor profile"),
+        ("Mentee", ["Mentee"], "Complete your profile"),
+        ("Both", ["Mentor", "Mentee"], "Complete your mentor profile"),
+    ],
+)
+def test_register_each_role_lands_on_home(
+    page: Page, app: RunningApp, unique_email, role: str, badges: list[str], next_step: str
+) -> None:
+    address = unique_email(role.lower())
+    register(page, app, name=f"Nadia {role}", email_address=address, password=PASSWORD, role=role)
+    expect(page).to_have_url(HOME)
+    expect(page.get_by_role("heading", name=f"Welcome, Nadia {role}")).to_be_visible()
+    for badge in badges:
+        expect(page.get_by_text(badge, exact=True).first).to_be_visible()
+    expect(page.get_by_role("heading", name=next_step, exact=True)).to_be_visible()
+    with Session(app.engine) as db:
+        user = db.exec(select(User).where(User.email == address)).one()
+        assert (user.is_mentor, user.is_mentee) == (role != "Mentee", role != "Mentor")
+        assert user.password_hash.startswith("$2b$12$")
+    welcome = app.mailbox.wait_for(address, "Welcome")
+    assert app.url("/home") in text_body(welcome)
+
+
+def test_weak_password_shows_reason_and_keeps_typing(page: Page, app: RunningApp, unique_email) -> None:
+    address = unique_email("weak")
+    register(page, app, name="Wendy Weak", email_address=address, password="password123", role="Mentee")
+    expect(page.get_by_text("This password is too easy to guess.")).to_be_visible()
+    expect(page.get_by_label("Name")).to_have_value("Wendy Weak")
+    expect(page.get_by_label("Email")).to_have_value(address)
+    expect(page.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
+    with Session(app.engine) as db:
+        assert db.exec(select(User).where(User.email == address)).first() is None
+
+
+def test_duplicate_email_any_case_refused(page: Page, app: RunningApp, unique_email) -> None:
+    address = unique_email("dup")
+    register(page, app, name="First", email_address=address, password=PASSWORD, role="Mentee")
+    expect(page).to_have_url(HOME)
+    page.get_by_role("button", name="Log out").click()
+    register(page, app, name="Second", email_address=address.upper(), password=PASSWORD, role="Mentor")
+    expect(page.get_by_text("An account with this email already exists.")).to_be_visible()
+
+
+def test_log_out_then_wrong_password_then_log_in(page: Page, app: RunningApp, unique_email) -> None:
+    address = unique_email("cycle")
+    register(page, app, name="Cyril Cycle", email_address=address, password=PASSWORD, role="Mentor")
+    expect(page).to_have_url(HOME)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You have logged out.")).to_be_visible()
+    expect(page.get_by_role("link", name="Log in").first).to_be_visible()
+    with Session(app.engine) as db:
+        user = db.exec(select(User).where(User.email == address)).one()
+        assert db.exec(select(LoginSession).where(LoginSession.user_id == user.id)).all() == []
+
+    log_in(page, app, email_address=address, password="not-the-password-1")
+    expect(page.get_by_role("alert").filter(has_text="do not match an account")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value(address)
+    log_in(page, app, email_address="nobody-" + address, password="not-the-password-1")
+    expect(page.get_by_role("alert").filter(has_text="do not match an account")).to_be_visible()
+
+    log_in(page, app, email_address=address.upper(), password=PASSWORD)
+    expect(page).to_have_url(HOME)
+    expect(page.get_by_role("heading", name="Welcome, Cyril Cycle")).to_be_visible()
+
+
+def test_protected_page_redirects_to_log_in_and_back(page: Page, app: RunningApp, unique_email) -> None:
+    address = unique_email("back")
+    with Session(app.engine) as db:
+        from mentoring_app.services import auth
+
+        auth.register(db, name="Bernie Back", email=address, password=PASSWORD, role="mentee")
+    page.goto(app.url("/account"))
+    expect(page).to_have_url(re.compile(r".*/login/?\?next=%2Faccount"))
+    page.get_by_label("Email").fill(address)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("form", name="Log in").get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r".*/account/?$"))
+    expect(page.get_by_role("heading", name="Change password")).to_be_visible()
+
+
+def test_forgot_password_through_emailed_link(browser: Browser, app: RunningApp, unique_email) -> None:
+    address = unique_email("forgot")
+    other_device = browser.new_context()
+    elsewhere = other_device.new_page()
+    register(elsewhere, app, name="Flora Forgot", email_address=address, password=PASSWORD, role="Both")
+    expect(elsewhere).to_have_url(HOME)
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(app.url("/login"))
+    page.get_by_role("link", name="Forgot password?").click()
+    page.get_by_label("Email").fill(address)
+    page.get_by_role("button", name="Send reset link").click()
+    expect(page.get_by_text("we have emailed it a link")).to_be_visible()
+
+    message = app.mailbox.wait_for(address, "Reset your")
+    link = re.search(r"(http://\S+/reset-password\?key=\S+)", text_body(message))
+    assert link, text_body(message)
+    page.goto(link.group(1))
+    page.get_by_label("New password", exact=True).fill("short")
+    page.get_by_label("Repeat new password").fill("short")
+    page.get_by_role("button", name="Set new password").click()
+    expect(page.get_by_text("Use at least 10 characters.")).to_be_visible()
+    new_password = "copper-willow-estuary-77"
+    page.get_by_label("New password", exact=True).fill(new_password)
+    page.get_by_label("Repeat new password").fill(new_password)
+    page.get_by_role("button", name="Set new password").click()
+    expect(page).to_have_url(HOME)
+    expect(page.get_by_role("heading", name="Welcome, Flora Forgot")).to_be_visible()
+
+    # The other device was logged out: its next page load goes to Log in.
+    elsewhere.goto(app.url("/home"))
+    expect(elsewhere).to_have_url(re.compile(r".*/login/?\?next="))
+    # The link works once only.
+    page.goto(link.group(1))
+    expect(page.get_by_text("This reset link is not valid any more")).to_be_visible()
+    # Old password refused, new one accepted.
+    log_in(elsewhere, app, email_address=address, password=PASSWORD)
+    expect(elsewhere.get_by_role("alert").filter(has_text="do not match")).to_be_visible()
+    log_in(elsewhere, app, email_address=address, password=new_password)
+    expect(elsewhere).to_have_url(HOME)
+    context.close()
+    other_device.close()
+
+
+def test_admin_page_refused_to_members_and_open_to_admins(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    admin_email, member_email = unique_email("boss"), unique_email("member")
+    with Session(app.engine) as db:
+        admin_service.create_admin(db, email=admin_email, password=PASSWORD, name="Olga Office")
+    member_page = browser.new_context().new_page()
+    register(member_page, app, name="Mo Member", email_address=member_email, password=PASSWORD, role="Mentee")
+    expect(member_page).to_have_url(HOME)
+    expect(member_page.get_by_role("link", name="Members")).to_have_count(0)
+    member_page.goto(app.url("/admin/members"))
+    expect(member_page).to_have_url(HOME)
+    expect(member_page.get_by_text("That page is for admins only.")).to_be_visible()
+    expect(member_page.get_by_text(admin_email)).to_have_count(0)
+
+    admin_page = browser.new_context().new_page()
+    log_in(admin_page, app, email_address=admin_email, password=PASSWORD)
+    admin_page.get_by_role("navigation", name="Main").get_by_role("link", name="Members").click()
+    expect(admin_page.get_by_role("heading", name="Members")).to_be_visible()
+    admin_page.get_by_role("textbox", name="Find members").fill("Mo Member")
+    admin_page.get_by_role("button", name="Search").click()
+    row = admin_page.get_by_role("row").filter(has_text=member_email)
+    expect(row).to_be_visible()
+    row.get_by_role("button", name="Deactivate Mo Member").click()
+    expect(admin_page.get_by_text("Mo Member is deactivated and logged out everywhere.")).to_be_visible()
+    expect(row.get_by_text("Deactivated")).to_be_visible()
+
+    # The member's session ended at once: their next page load asks them to log in.
+    member_page.goto(app.url("/home"))
+    expect(member_page).to_have_url(re.compile(r".*/login/?\?next="))
+    log_in(member_page, app, email_address=member_email, password=PASSWORD)
+    expect(member_page.get_by_role("alert").filter(has_text="deactivated")).to_be_visible()
