@@ -10,8 +10,10 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +28,7 @@ from mentoring_app.db import make_engine
 from mentoring_app.migrations import upgrade_to_head
 from mentoring_app.models import SQLModel
 from mentoring_app.settings import get_settings
+from tests.harness import CHROMIUM, CHROMIUM_ARGS, RunningApp, start_app
 
 get_settings.cache_clear()
 
@@ -108,3 +111,29 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
         tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     eng.dispose()
+
+
+# Browser suites (tests/e2e, tests/security): one production build for the whole run.
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs it")
+    yield from start_app(tmp_path_factory.mktemp("e2e"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def unique_email() -> Callable[[str], str]:
+    counter = iter(range(1_000_000))
+    stamp = f"{time.time_ns() % 10**9}"
+
+    def make(prefix: str) -> str:
+        return f"{prefix}.{stamp}.{next(counter)}@example.org"
+
+    return make

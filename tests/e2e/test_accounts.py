@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import LoginSession, User
 from mentoring_app.services import admin as admin_service
-from tests.e2e.conftest import RunningApp, log_in, register, text_body
+from tests.harness import RunningApp, log_in, register, text_body
 
 PASSWORD = "violet-harbour-lantern-42"
 HOME = re.compile(r".*/home/?$")

@@ -1,4 +1,4 @@
-"""End-to-end harness: the production build on a free port, a temporary SQLite database, a real
+"""Browser test harness (e2e and security suites): the production build on a free port, a
 SMTP server (aiosmtpd) inside the test process, and Debian's Chromium driven by Playwright.
 
 Seeding goes through the services on the same database; the browser sees only what a person sees.
@@ -16,13 +16,12 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
@@ -58,7 +57,7 @@ class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)  # type: ignore[arg-type]
@@ -179,29 +178,6 @@ def start_app(
         stop_process_group(process)
         engine.dispose()
         controller.stop()
-
-
-@pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs it")
-    yield from start_app(tmp_path_factory.mktemp("e2e"))
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture
-def unique_email() -> Callable[[str], str]:
-    counter = iter(range(1_000_000))
-    stamp = f"{time.time_ns() % 10**9}"
-
-    def make(prefix: str) -> str:
-        return f"{prefix}.{stamp}.{next(counter)}@example.org"
-
-    return make
 
 
 # Journeys shared by the tests: each does what a person does, by labels and visible text.
