@@ -20,7 +20,7 @@ from mentoring_app.services import admin, auth, relay
 from mentoring_app.services.errors import ValidationFailed
 from mentoring_app.settings import get_settings
 
-DEMO_PASSWORD = "mentoring-demo-2026"
+DEMO_PASSWORD = "mentoring-demo-2026"  # noqa: S105 - public demo log-in, printed by make run
 DEMO_ACCOUNTS = (
     ("admin@example.org", "Alex Admin", "admin"),
     ("mentor@example.org", "Maria Mentor", "mentor"),

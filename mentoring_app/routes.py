@@ -3,8 +3,8 @@
 LANDING = "/"
 REGISTER = "/register"
 LOGIN = "/login"
-FORGOT_PASSWORD = "/forgot-password"
-RESET_PASSWORD = "/reset-password"
+FORGOT_PASSWORD = "/forgot-password"  # noqa: S105 - a route, not a secret
+RESET_PASSWORD = "/reset-password"  # noqa: S105 - a route, not a secret
 HOME = "/home"
 ACCOUNT = "/account"
 ADMIN_MEMBERS = "/admin/members"

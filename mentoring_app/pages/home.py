@@ -40,8 +40,9 @@ def page() -> rx.Component:
                     SessionState.is_mentor,
                     _next_step(
                         "Complete your mentor profile",
-                        "Add a headline, your region, working languages and specialisms, how many mentees you "
-                        "can take at once, and whether you are available for new mentees. Search only shows "
+                        "Add a headline, your region, working languages and specialisms, how many "
+                        "mentees you can take at once, and whether you are available for new mentees. "
+                        "Search only shows "
                         "mentors whose profile is complete enough to match.",
                     ),
                 ),
@@ -49,7 +50,8 @@ def page() -> rx.Component:
                     SessionState.is_admin,
                     _next_step(
                         "Look after the platform",
-                        "Find members, deactivate accounts that should not be used, and make other staff admins.",
+                        "Find members, deactivate accounts that should not be used, and make other staff "
+                        "admins.",
                     ),
                 ),
                 rx.cond(

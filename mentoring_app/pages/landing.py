@@ -72,16 +72,16 @@ def page() -> rx.Component:
                 rx.card(
                     rx.heading("Mentees", as_="h3", size="4"),
                     rx.text(
-                        "Starting as a freelancer, preparing for an exam, becoming chartered, or moving into a "
-                        "new specialism: get guidance from someone who has done it.",
+                        "Starting as a freelancer, preparing for an exam, becoming chartered, or moving "
+                        "into a new specialism: get guidance from someone who has done it.",
                         color=style.MUTED_COLOR,
                     ),
                 ),
                 rx.card(
                     rx.heading("Mentors", as_="h3", size="4"),
                     rx.text(
-                        "Share what you know, at your own pace: you choose how many mentees you take on and when "
-                        "you are available. Mentoring counts towards your CPD.",
+                        "Share what you know, at your own pace: you choose how many mentees you take on "
+                        "and when you are available. Mentoring counts towards your CPD.",
                         color=style.MUTED_COLOR,
                     ),
                 ),

@@ -90,7 +90,7 @@ def register(
         errors["email"] = str(error) if email.strip() else "Enter your email address."
     if role not in ROLES:
         errors["role"] = "Choose Mentor, Mentee or Both."
-    problem = password_problem(password, user_inputs=[name_ok, email_ok, *name_ok.split()])
+    problem = password_problem(password, user_inputs=[name_ok, email_ok])
     if problem:
         errors["password"] = problem
     if "email" not in errors and _find_by_email(session, email_ok) is not None:
@@ -283,7 +283,7 @@ def reset_password(session: Session, *, key: str, new_password: str, now: dateti
     user = session.get(User, row.user_id) if row else None
     if row is None or user is None or not user.is_active:
         raise ServiceError(INVALID_RESET)
-    problem = password_problem(new_password, user_inputs=[user.name, user.email, *user.name.split()])
+    problem = password_problem(new_password, user_inputs=[user.name, user.email])
     if problem:
         raise ValidationFailed({"password": problem})
     # Claim the link with a conditional update so two tabs cannot both use it.
@@ -315,7 +315,7 @@ def change_password(
         raise ServiceError("Please log in again.")
     if not verify_password(current_password, user.password_hash):
         raise ValidationFailed({"current_password": "That is not your current password."})
-    problem = password_problem(new_password, user_inputs=[user.name, user.email, *user.name.split()])
+    problem = password_problem(new_password, user_inputs=[user.name, user.email])
     if problem:
         raise ValidationFailed({"new_password": problem})
     _set_password(session, user, new_password, now)

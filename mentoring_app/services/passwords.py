@@ -6,6 +6,8 @@ silently truncated. Hashing is slow on purpose: callers on the event loop run it
 
 from __future__ import annotations
 
+import re
+
 import bcrypt
 from zxcvbn import zxcvbn
 
@@ -25,7 +27,7 @@ def password_problem(password: str, *, user_inputs: list[str] | tuple[str, ...] 
             f"Use at most {MAX_BYTES} bytes: that is {MAX_BYTES} plain letters or digits, "
             "fewer with accented letters or symbols."
         )
-    result = zxcvbn(password, user_inputs=[value for value in user_inputs if value])
+    result = zxcvbn(password, user_inputs=_personal_words(user_inputs))
     if result["score"] >= MIN_SCORE:
         return None
     feedback = result.get("feedback") or {}
@@ -36,6 +38,18 @@ def password_problem(password: str, *, user_inputs: list[str] | tuple[str, ...] 
         parts.append(reason if reason.endswith(".") else reason + ".")
     parts.append(suggestions or "Add more words or characters that are hard to guess.")
     return " ".join(parts)
+
+
+def _personal_words(values: list[str] | tuple[str, ...]) -> list[str]:
+    """Names and emails, whole and in pieces, so a password made of them scores as weak."""
+    words: set[str] = set()
+    for value in values:
+        value = value.strip().casefold()
+        if not value:
+            continue
+        words.add(value)
+        words.update(part for part in re.split(r"[\s@._+-]+", value) if len(part) >= 3)
+    return sorted(words)
 
 
 def hash_password(password: str) -> str:

@@ -72,7 +72,7 @@ class LoginState(SessionState):
         if not email.strip():
             self.errors["email"] = "Enter your email address."
         if not password:
-            self.errors["password"] = "Enter your password."
+            self.errors["password"] = "Enter your password."  # noqa: S105 - a message
         if self.errors:
             return
         self.busy = True
