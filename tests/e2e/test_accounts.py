@@ -111,6 +111,7 @@ def test_forgot_password_through_emailed_link(browser: Browser, app: RunningApp,
     page = context.new_page()
     page.goto(app.url("/login"))
     page.get_by_role("link", name="Forgot password?").click()
+    expect(page.get_by_role("heading", name="Forgot password")).to_be_visible()
     page.get_by_label("Email").fill(address)
     page.get_by_role("button", name="Send reset link").click()
     expect(page.get_by_text("we have emailed it a link")).to_be_visible()

@@ -1,0 +1,81 @@
+"""The at-scale configuration: PostgreSQL for data, Redis for state, several backend workers.
+
+Runs its own production build (in its own build folder) against a fresh PostgreSQL database and
+a Redis database of its own, and walks a member through two tabs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+import redis
+from playwright.sync_api import Browser, expect
+from sqlmodel import Session, select
+
+from mentoring_app.models import User
+from tests.conftest import (
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_unavailable_reason,
+    skip_or_fail,
+)
+from tests.harness import RunningApp, log_in, register, start_app
+
+REDIS_URL = "redis://127.0.0.1:6379/13"  # a database index of the tests' own, emptied before and after
+PASSWORD = "violet-harbour-lantern-42"
+HOME = re.compile(r".*/home/?$")
+
+
+def _redis_unavailable_reason() -> str | None:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+        return None
+    except redis.RedisError as error:
+        return f"Redis not reachable at {REDIS_URL}: {type(error).__name__}"
+
+
+@pytest.fixture(scope="module")
+def scaled_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    reason = postgres_unavailable_reason() or _redis_unavailable_reason()
+    if reason:
+        skip_or_fail(reason)
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    database_url = create_postgres_database()
+    tmp = tmp_path_factory.mktemp("scaled")
+    try:
+        yield from start_app(
+            tmp,
+            database_url=database_url,
+            extra_env={"REDIS_URL": REDIS_URL, "REFLEX_WEB_WORKDIR": str(tmp / "web")},
+        )
+    finally:
+        drop_postgres_database(database_url)
+        client.flushdb()
+
+
+def test_member_journey_across_tabs_with_postgres_and_redis(
+    browser: Browser, scaled_app: RunningApp, unique_email
+) -> None:
+    app = scaled_app
+    address = unique_email("scaled")
+    context = browser.new_context()
+    first = context.new_page()
+    register(first, app, name="Petra Postgres", email_address=address, password=PASSWORD, role="Both")
+    expect(first).to_have_url(HOME)
+    second = context.new_page()
+    second.goto(app.url("/home"))
+    expect(second.get_by_role("heading", name="Welcome, Petra Postgres")).to_be_visible()
+    with Session(app.engine) as db:
+        assert db.exec(select(User).where(User.email == address)).one().is_mentor
+    assert redis.Redis.from_url(REDIS_URL).dbsize() > 0, "state was not kept in Redis"
+
+    second.get_by_role("button", name="Log out").click()
+    expect(second.get_by_text("You have logged out.")).to_be_visible()
+    first.reload()
+    expect(first).to_have_url(re.compile(r".*/login/?\?next="))
+    log_in(first, app, email_address=address, password=PASSWORD)
+    expect(first).to_have_url(HOME)
+    context.close()
