@@ -84,6 +84,17 @@ def text_body(message: EmailMessage) -> str:
     return part.get_content()
 
 
+def _npm_registry() -> str:
+    """The registry npm is configured for, so Reflex does not probe others at first build."""
+    try:
+        found = subprocess.run(
+            ["npm", "config", "get", "registry"], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return found.stdout.strip()
+
+
 def stop_process_group(process: subprocess.Popen[bytes]) -> None:
     """Stop the server and every process it started (the frontend build, workers)."""
     for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
@@ -151,6 +162,7 @@ def start_app(
         "PATH": f"{PROJECT_ROOT / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_CHECK_LATEST_VERSION": "false",
+        "NPM_CONFIG_REGISTRY": os.environ.get("NPM_CONFIG_REGISTRY") or _npm_registry(),
         **(extra_env or {}),
     }
     log_path = tmp / "app.log"

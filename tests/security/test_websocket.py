@@ -130,7 +130,8 @@ def test_anonymous_forged_password_change_is_refused(browser: Browser, app: Runn
     page = context.new_page()
     page.goto(app.url("/login"))
     page.evaluate(
-        "([name, payload]) => { window.__forgeTrigger = '.submit'; window.__forgeQueue.push({name, payload}); }",
+        "([name, payload]) => {"
+        " window.__forgeTrigger = '.submit'; window.__forgeQueue.push({name, payload}); }",
         [
             handler(ChangePasswordState, "submit"),
             {
