@@ -1,6 +1,6 @@
 """Style tokens: the one place for colours, spacing and widths (Radix Themes does the rest)."""
 
-ACCENT = "teal"
+ACCENT = "indigo"  # white text on indigo-9 passes WCAG AA contrast (teal-9 does not)
 GRAY = "sand"
 CONTENT_WIDTH = "64rem"
 FORM_WIDTH = "28rem"

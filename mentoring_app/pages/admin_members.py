@@ -16,10 +16,15 @@ def _row(member: rx.Var[MemberView]) -> rx.Component:
         rx.table.row_header_cell(name),
         rx.table.cell(member["email"].to(str)),
         rx.table.cell(
-            member["role"].to(str), rx.cond(member["is_admin"].to(bool), rx.badge("Admin", ml="2"))
+            member["role"].to(str),
+            rx.cond(member["is_admin"].to(bool), rx.badge("Admin", ml="2", high_contrast=True)),
         ),
         rx.table.cell(
-            rx.cond(member["is_active"].to(bool), "Active", rx.badge("Deactivated", color_scheme="red"))
+            rx.cond(
+                member["is_active"].to(bool),
+                "Active",
+                rx.badge("Deactivated", color_scheme="red", high_contrast=True),
+            )
         ),
         rx.table.cell(member["joined"].to(str)),
         rx.table.cell(member["last_active"].to(str)),

@@ -23,9 +23,15 @@ def page() -> rx.Component:
             rx.vstack(
                 rx.heading("Welcome, ", SessionState.member_name, as_="h1", size="7"),
                 rx.hstack(
-                    rx.cond(SessionState.is_mentor, rx.badge("Mentor", size="2")),
-                    rx.cond(SessionState.is_mentee, rx.badge("Mentee", size="2", color_scheme="blue")),
-                    rx.cond(SessionState.is_admin, rx.badge("Admin", size="2", color_scheme="orange")),
+                    rx.cond(SessionState.is_mentor, rx.badge("Mentor", size="2", high_contrast=True)),
+                    rx.cond(
+                        SessionState.is_mentee,
+                        rx.badge("Mentee", size="2", color_scheme="blue", high_contrast=True),
+                    ),
+                    rx.cond(
+                        SessionState.is_admin,
+                        rx.badge("Admin", size="2", color_scheme="orange", high_contrast=True),
+                    ),
                 ),
                 rx.heading("What to do next", as_="h2", size="5", padding_top="0.5rem"),
                 rx.cond(

@@ -35,7 +35,9 @@ def page() -> rx.Component:
             ),
             rx.hstack(
                 rx.link("Forgot password?", href=routes.FORGOT_PASSWORD, size="2"),
-                rx.text("New here? ", rx.link("Register", href=routes.REGISTER), size="2"),
+                rx.text(
+                    "New here? ", rx.link("Register", href=routes.REGISTER, underline="always"), size="2"
+                ),
                 justify="between",
                 width="100%",
                 wrap="wrap",

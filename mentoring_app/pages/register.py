@@ -71,7 +71,11 @@ def page() -> rx.Component:
                 reset_on_submit=False,
                 aria_label="Register",
             ),
-            rx.text("Already have an account? ", rx.link("Log in", href=routes.LOGIN), size="2"),
+            rx.text(
+                "Already have an account? ",
+                rx.link("Log in", href=routes.LOGIN, underline="always"),
+                size="2",
+            ),
             intro="Join the mentoring community of language professionals.",
         )
     )

@@ -1,0 +1,53 @@
+"""axe-core, run inside the page, finds no accessibility violations on the account pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from mentoring_app.services import auth
+from tests.harness import RunningApp, log_in
+
+PAGES = [
+    ("/", "Mentoring for language professionals"),
+    ("/register", "Register"),
+    ("/login", "Log in"),
+    ("/forgot-password", "Forgot password"),
+]
+
+
+def _violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize(("path", "heading"), PAGES)
+def test_public_pages_have_no_violations(page: Page, app: RunningApp, path: str, heading: str) -> None:
+    page.goto(app.url(path))
+    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+    expect(page.get_by_role("link", name="Log in").first).to_be_visible()
+    assert _violations(page) == []
+
+
+def test_form_errors_and_member_pages_have_no_violations(page: Page, app: RunningApp, unique_email) -> None:
+    page.goto(app.url("/login"))
+    page.get_by_label("Email").fill(unique_email("nobody"))
+    page.get_by_label("Password").fill("wrong-password-123")
+    page.get_by_role("form", name="Log in").get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert").filter(has_text="do not match")).to_be_visible()
+    assert _violations(page) == []
+
+    address = unique_email("a11y")
+    with Session(app.engine) as db:
+        auth.register(db, name="Ada Access", email=address, password="violet-harbour-lantern-42", role="both")
+    log_in(page, app, email_address=address, password="violet-harbour-lantern-42")
+    expect(page).to_have_url(re.compile(r".*/home/?$"))
+    expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
+    assert _violations(page) == []
