@@ -82,3 +82,22 @@ def form_card(title: str, *children: rx.Component, intro: str = "") -> rx.Compon
         max_width=style.FORM_WIDTH,
         margin_x="auto",
     )
+
+
+PASSWORD_HINT = "At least 10 characters; a few unrelated words make a strong password."  # noqa: S105
+
+
+def new_password_fields(errors: rx.Var, *, label: str, name: str) -> tuple[rx.Component, rx.Component]:
+    """A new password with its hint, and the field that repeats it (``confirm_password``)."""
+    return (
+        field(
+            label, name, errors=errors, input_type="password", autocomplete="new-password", hint=PASSWORD_HINT
+        ),
+        field(
+            "Repeat new password",
+            "confirm_password",
+            errors=errors,
+            input_type="password",
+            autocomplete="new-password",
+        ),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mentoring_app.components.forms import field, form_card, submit_button
+from mentoring_app.components.forms import field, form_card, new_password_fields, submit_button
 from mentoring_app.components.layout import page_shell
 from mentoring_app.state.account_forms import ChangePasswordState
 
@@ -24,21 +24,7 @@ def page() -> rx.Component:
                         input_type="password",
                         autocomplete="current-password",
                     ),
-                    field(
-                        "New password",
-                        "new_password",
-                        errors=errors,
-                        input_type="password",
-                        autocomplete="new-password",
-                        hint="At least 10 characters; a few unrelated words make a strong password.",
-                    ),
-                    field(
-                        "Repeat new password",
-                        "confirm_password",
-                        errors=errors,
-                        input_type="password",
-                        autocomplete="new-password",
-                    ),
+                    *new_password_fields(errors, label="New password", name="new_password"),
                     submit_button("Change password", "Saving…", ChangePasswordState.busy),
                     spacing="4",
                 ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import routes, style
-from mentoring_app.components.forms import field, form_card, submit_button
+from mentoring_app.components.forms import PASSWORD_HINT, field, form_card, submit_button
 from mentoring_app.components.layout import page_shell
 from mentoring_app.state.account_forms import RegisterState
 
@@ -61,7 +61,7 @@ def page() -> rx.Component:
                         errors=errors,
                         input_type="password",
                         autocomplete="new-password",
-                        hint="At least 10 characters; a few unrelated words make a strong password.",
+                        hint=PASSWORD_HINT,
                     ),
                     _role_fieldset(),
                     submit_button("Register", "Creating your account…", RegisterState.busy),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import routes
-from mentoring_app.components.forms import field, form_card, submit_button
+from mentoring_app.components.forms import form_card, new_password_fields, submit_button
 from mentoring_app.components.layout import page_shell
 from mentoring_app.services.auth import INVALID_RESET
 from mentoring_app.state.account_forms import ResetPasswordState
@@ -15,21 +15,7 @@ def page() -> rx.Component:
     errors = ResetPasswordState.errors
     form = rx.form(
         rx.vstack(
-            field(
-                "New password",
-                "password",
-                errors=errors,
-                input_type="password",
-                autocomplete="new-password",
-                hint="At least 10 characters; a few unrelated words make a strong password.",
-            ),
-            field(
-                "Repeat new password",
-                "confirm_password",
-                errors=errors,
-                input_type="password",
-                autocomplete="new-password",
-            ),
+            *new_password_fields(errors, label="New password", name="password"),
             submit_button("Set new password", "Saving…", ResetPasswordState.busy),
             spacing="4",
         ),
