@@ -35,6 +35,7 @@ get_settings.cache_clear()
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+SEEDED_BY_MIGRATIONS = {"matching_fields", "matching_options"}  # kept between tests
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
@@ -108,7 +109,9 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
     eng = make_engine(url)
     yield eng
     with eng.begin() as connection:
-        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        tables = ", ".join(
+            f'"{t.name}"' for t in SQLModel.metadata.sorted_tables if t.name not in SEEDED_BY_MIGRATIONS
+        )
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     eng.dispose()
 

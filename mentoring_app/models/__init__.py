@@ -4,5 +4,24 @@ from sqlmodel import SQLModel
 
 from mentoring_app.models.accounts import LoginAttempt, LoginSession, PasswordReset, User
 from mentoring_app.models.outbox import OutboxEmail
+from mentoring_app.models.profiles import (
+    ContactDetails,
+    MatchingField,
+    MatchingOption,
+    MemberCriterion,
+    Profile,
+)
 
-__all__ = ["LoginAttempt", "LoginSession", "OutboxEmail", "PasswordReset", "SQLModel", "User"]
+__all__ = [
+    "ContactDetails",
+    "LoginAttempt",
+    "LoginSession",
+    "MatchingField",
+    "MatchingOption",
+    "MemberCriterion",
+    "OutboxEmail",
+    "PasswordReset",
+    "Profile",
+    "SQLModel",
+    "User",
+]

@@ -69,6 +69,8 @@ class PasswordReset(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # "reset" (Forgot password, 1 hour) or "invite" (imported member sets a first password, 7 days).
+    purpose: str = Field(default="reset", max_length=10)
 
 
 class LoginAttempt(SQLModel, table=True):

@@ -257,6 +257,27 @@ def request_password_reset(session: Session, *, email: str, now: datetime | None
     session.commit()
 
 
+INVITATION_DAYS = 7
+UNUSABLE_PASSWORD = "!"  # not a bcrypt hash: nobody can log in until a password is chosen
+
+
+def create_invitation(session: Session, *, user: User, now: datetime | None = None) -> None:
+    """Queue an invitation email with a single-use link (7 days) to choose a first password."""
+    now = now or utcnow()
+    key = secrets.token_urlsafe(32)
+    session.add(
+        PasswordReset(
+            user_id=user.id,
+            key_digest=digest(key),
+            created_at=now,
+            expires_at=now + timedelta(days=INVITATION_DAYS),
+            purpose="invite",
+        )
+    )
+    link = mail.link(f"/reset-password?key={key}")
+    mail.queue(session, to=user.email, email=mail.invitation_email(user.name, link, INVITATION_DAYS))
+
+
 INVALID_RESET = (
     "This reset link is not valid any more: it was used already or has expired. Ask for a new one."
 )

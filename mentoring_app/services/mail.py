@@ -101,3 +101,17 @@ def password_changed_email(name: str) -> Email:
         ],
         action=("Log in", link("/login")),
     )
+
+
+def invitation_email(name: str, link_url: str, days: int) -> Email:
+    return compose(
+        kind="invitation",
+        subject=f"You are invited to {SITE_NAME}",
+        greeting_name=name,
+        paragraphs=[
+            "Your professional body has added you to its mentoring platform, where mentees find mentors "
+            "who share their languages, region and specialisms.",
+            f"Choose a password to activate your account. The link works once and expires in {days} days.",
+        ],
+        action=("Choose your password", link_url),
+    )

@@ -1,0 +1,74 @@
+"""The matching vocabulary: fields (Region, Languages...) and their options, read from the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from mentoring_app.models import MatchingField, MatchingOption
+
+PICKER_THRESHOLD = 30  # fields with more options than this get a type-to-find picker
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    id: int
+    key: str
+    label: str
+    multiple: bool
+    choices: tuple[Choice, ...]
+
+    @property
+    def by_id(self) -> dict[int, Choice]:
+        return {choice.id: choice for choice in self.choices}
+
+    def find(self, label: str) -> Choice | None:
+        """The option with this label, ignoring case and surrounding spaces."""
+        wanted = " ".join(label.split()).casefold()
+        return next((c for c in self.choices if c.label.casefold() == wanted), None)
+
+
+def load_fields(session: Session) -> list[FieldSpec]:
+    """Active fields in order, each with its active options in order."""
+    fields = session.exec(
+        select(MatchingField)
+        .where(MatchingField.active.is_(True))
+        .order_by(MatchingField.position, MatchingField.id)  # type: ignore[attr-defined, arg-type]
+    ).all()
+    options = session.exec(
+        select(MatchingOption)
+        .where(MatchingOption.active.is_(True))  # type: ignore[attr-defined]
+        .order_by(MatchingOption.field_id, MatchingOption.position, MatchingOption.label)  # type: ignore[arg-type]
+    ).all()
+    grouped: dict[int, list[Choice]] = {}
+    for option in options:
+        grouped.setdefault(option.field_id, []).append(Choice(option.id, option.label))  # type: ignore[arg-type]
+    return [
+        FieldSpec(
+            id=field.id,  # type: ignore[arg-type]
+            key=field.key,
+            label=field.label,
+            multiple=field.multiple,
+            choices=tuple(grouped.get(field.id, [])),  # type: ignore[arg-type]
+        )
+        for field in fields
+    ]
+
+
+def option_labels(session: Session, option_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """option id -> (field key, option label), including retired options a member still has."""
+    if not option_ids:
+        return {}
+    rows = session.exec(
+        select(MatchingOption.id, MatchingField.key, MatchingOption.label)
+        .join(MatchingField, MatchingField.id == MatchingOption.field_id)  # type: ignore[arg-type]
+        .where(MatchingOption.id.in_(option_ids))  # type: ignore[union-attr]
+    ).all()
+    return {option_id: (key, label) for option_id, key, label in rows}
