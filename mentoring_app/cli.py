@@ -3,6 +3,7 @@
 - ``migrate``: bring the database (DATABASE_URL) up to the newest schema.
 - ``demo-data``: create the demo accounts (idempotent) and print their log-ins.
 - ``create-admin --email E --password P --name N``: create an admin, or make an account one.
+- ``import-members FILE.csv``: create (and invite) or update members from a CSV file.
 - ``relay-mail``: deliver the emails that are due, once (for cron, or to flush the outbox).
 """
 
@@ -11,36 +12,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sqlmodel import select
-
 from mentoring_app.db import get_engine, session_scope
+from mentoring_app.demo import DEMO_PASSWORD, MENTEES, MENTORS, load_demo_data
 from mentoring_app.migrations import upgrade_to_head
-from mentoring_app.models import User
-from mentoring_app.services import admin, auth, relay
+from mentoring_app.services import admin, relay
 from mentoring_app.services.errors import ValidationFailed
+from mentoring_app.services.member_import import import_members
 from mentoring_app.settings import get_settings
-
-DEMO_PASSWORD = "mentoring-demo-2026"  # noqa: S105 - public demo log-in, printed by make run
-DEMO_ACCOUNTS = (
-    ("admin@example.org", "Alex Admin", "admin"),
-    ("mentor@example.org", "Maria Mentor", "mentor"),
-    ("mentee@example.org", "Sam Mentee", "mentee"),
-    ("both@example.org", "Bea Both", "both"),
-)
-
-
-def demo_data() -> list[tuple[str, str]]:
-    """Create the demo accounts that do not exist yet; return (email, role) for each."""
-    with session_scope() as session:
-        for email, name, role in DEMO_ACCOUNTS:
-            exists = session.exec(select(User).where(User.email_key == auth.email_key(email))).first()
-            if exists:
-                continue
-            if role == "admin":
-                admin.create_admin(session, email=email, password=DEMO_PASSWORD, name=name)
-            else:
-                auth.register(session, name=name, email=email, password=DEMO_PASSWORD, role=role)
-    return [(email, role) for email, _, role in DEMO_ACCOUNTS]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     make_admin.add_argument("--email", required=True)
     make_admin.add_argument("--password", required=True)
     make_admin.add_argument("--name", required=True)
+    importer = commands.add_parser("import-members", help="create or update members from a CSV file")
+    importer.add_argument("file", type=argparse.FileType("r", encoding="utf-8-sig"))
     commands.add_parser("relay-mail", help="deliver due emails once")
     args = parser.parse_args(argv)
 
@@ -59,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         upgrade_to_head()
         print(f"Database is up to date: {get_settings().database_url.split('@')[-1]}")
     elif args.command == "demo-data":
-        accounts = demo_data()
+        with session_scope() as session:
+            accounts = load_demo_data(session)
+        print(f"Demo data: {MENTORS} mentors and {MENTEES} mentees, plus these log-ins.")
         print(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
         for email, role in accounts:
             print(f"  {role:<7} {email}")
@@ -74,6 +56,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{field}: {message}", file=sys.stderr)
             return 2
         print(f"{'Created' if created else 'Updated'} admin {user.email}")
+    elif args.command == "import-members":
+        with session_scope() as session:
+            report = import_members(session, csv_text=args.file.read())
+        for line, reason in report.rejected:
+            print(f"line {line}: {reason}", file=sys.stderr)
+        print(f"Import finished: {report.summary()}.")
+        return 1 if report.rejected else 0
     elif args.command == "relay-mail":
         print(f"Sent {relay.deliver_due(get_engine())} email(s).")
     return 0

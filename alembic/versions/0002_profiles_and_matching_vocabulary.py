@@ -5,13 +5,14 @@ Revises: 0001
 Create Date: 2026-11-28 12:53:24.565998
 """
 
+import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
 
 import mentoring_app.models.types
+from alembic import op
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -218,7 +219,8 @@ def _languages() -> list[tuple[str, str]]:
         if not code:
             continue
         name = getattr(language, "common_name", None) or language.name
-        found.setdefault(name.split(";")[0].strip(), code)
+        name = re.sub(r"\s*\(.*\)$", "", name.split(";")[0]).strip()  # "Modern Greek (1453-)"
+        found.setdefault(name, code)
     found["British Sign Language"] = "bfi"
     return sorted(found.items())
 

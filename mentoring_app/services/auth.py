@@ -258,7 +258,7 @@ def request_password_reset(session: Session, *, email: str, now: datetime | None
 
 
 INVITATION_DAYS = 7
-UNUSABLE_PASSWORD = "!"  # not a bcrypt hash: nobody can log in until a password is chosen
+UNUSABLE_PASSWORD = "!"  # noqa: S105 - not a bcrypt hash: no log-in until a password is chosen
 
 
 def create_invitation(session: Session, *, user: User, now: datetime | None = None) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from mentoring_app import cli, db, routes
-from mentoring_app.models import User
+from mentoring_app import cli, db, demo, routes
+from mentoring_app.models import MatchingOption, MemberCriterion, Profile, User
 from mentoring_app.services import auth
 from mentoring_app.settings import get_settings
 
@@ -33,9 +33,26 @@ def test_demo_data_twice_creates_each_account_once(cli_database, capsys: pytest.
     assert cli.main(["demo-data"]) == 0
     with Session(cli_database) as session:
         users = session.exec(select(User)).all()
-    assert sorted(u.email for u in users) == sorted(email for email, _, _ in cli.DEMO_ACCOUNTS)
+    assert len(users) == len(demo.NAMED_ACCOUNTS) + demo.MENTORS + demo.MENTEES
+    assert {email for email, _, _ in demo.NAMED_ACCOUNTS} <= {u.email for u in users}
     assert [u.is_admin for u in users].count(True) == 1
-    assert cli.DEMO_PASSWORD in capsys.readouterr().out
+    mentors = [u for u in users if u.is_mentor]
+    assert len(mentors) >= 60 and len([u for u in users if u.is_mentee]) >= 30
+    with Session(cli_database) as session:
+        matchable = session.exec(select(Profile).where(Profile.mentor_matchable.is_(True))).all()
+        regions = session.exec(
+            select(MatchingOption.label)
+            .join(MemberCriterion, MemberCriterion.option_id == MatchingOption.id)
+            .where(MatchingOption.field_id == 1)
+            .distinct()
+        ).all()
+    assert len(matchable) >= 55 and len(regions) >= 10
+    out = capsys.readouterr().out
+    assert demo.DEMO_PASSWORD in out and "mentor@example.org" in out
+    with Session(cli_database) as session:
+        assert auth.authenticate(
+            session, email="mentee@example.org", password=demo.DEMO_PASSWORD, address="x"
+        )
 
 
 def test_create_admin_then_promote_existing(cli_database, capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,3 +97,17 @@ def test_create_admin_then_promote_existing(cli_database, capsys: pytest.Capture
 )
 def test_return_path_after_log_in_stays_on_site(given: str | None, expected: str) -> None:
     assert routes.safe_next(given) == expected
+
+
+def test_import_members_command_reports_rows(
+    cli_database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv_file = tmp_path / "members.csv"
+    csv_file.write_text(
+        "email,name,role,languages\nnew@example.org,New Person,mentee,French;German\nbad,Bad,mentor,\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["import-members", str(csv_file)]) == 1
+    captured = capsys.readouterr()
+    assert "1 created, 0 updated, 1 rejected" in captured.out
+    assert "line 3: email" in captured.err

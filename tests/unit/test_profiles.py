@@ -48,7 +48,7 @@ def test_vocabulary_defaults_are_seeded(db: Session) -> None:
     assert len(fields["region"].choices) == 13 and not fields["region"].multiple
     assert len(fields["languages"].choices) > 150 and fields["languages"].multiple
     assert fields["languages"].find("british sign language") is not None
-    assert [c.label for c in fields["years_experience"].choices][0] == "Less than 2"
+    assert next(c.label for c in fields["years_experience"].choices) == "Less than 2"
 
 
 def test_new_profile_starts_with_account_email_and_is_incomplete(db: Session, make_member) -> None:
