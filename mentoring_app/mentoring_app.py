@@ -17,6 +17,8 @@ from mentoring_app.pages import (
     home,
     landing,
     login,
+    member,
+    my_profile,
     register,
     reset_password,
 )
@@ -24,6 +26,7 @@ from mentoring_app.services import auth, relay
 from mentoring_app.state.account_forms import ResetPasswordState
 from mentoring_app.state.admin_members import AdminMembersState
 from mentoring_app.state.db_calls import call
+from mentoring_app.state.profile import ProfileState, PublicProfileState
 from mentoring_app.state.session import SessionState
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -33,7 +36,7 @@ TITLE = "Mentoring"
 app = rx.App(style=style.BASE_STYLE)
 
 public = [SessionState.check_session]
-member = [SessionState.require_member]
+member_only = [SessionState.require_member]
 admin = [SessionState.require_admin]
 
 app.add_page(
@@ -50,8 +53,20 @@ app.add_page(
     title=f"Choose a new password · {TITLE}",
     on_load=[*public, ResetPasswordState.check_link],
 )
-app.add_page(home.page, route=routes.HOME, title=f"Home · {TITLE}", on_load=member)
-app.add_page(account.page, route=routes.ACCOUNT, title=f"Account · {TITLE}", on_load=member)
+app.add_page(home.page, route=routes.HOME, title=f"Home · {TITLE}", on_load=member_only)
+app.add_page(
+    my_profile.page,
+    route=routes.MY_PROFILE,
+    title=f"My profile · {TITLE}",
+    on_load=[*member_only, ProfileState.load],
+)
+app.add_page(
+    member.page,
+    route=routes.MEMBERS + "/[member_id]",
+    title=f"Member profile · {TITLE}",
+    on_load=[*member_only, PublicProfileState.load],
+)
+app.add_page(account.page, route=routes.ACCOUNT, title=f"Account · {TITLE}", on_load=member_only)
 app.add_page(
     admin_members.page,
     route=routes.ADMIN_MEMBERS,

@@ -7,6 +7,8 @@ FORGOT_PASSWORD = "/forgot-password"  # noqa: S105 - a route, not a secret
 RESET_PASSWORD = "/reset-password"  # noqa: S105 - a route, not a secret
 HOME = "/home"
 ACCOUNT = "/account"
+MY_PROFILE = "/profile"
+MEMBERS = "/members"
 ADMIN_MEMBERS = "/admin/members"
 
 

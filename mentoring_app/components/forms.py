@@ -17,8 +17,10 @@ def field(
     hint: str = "",
     required: bool = True,
     max_length: int | None = None,
+    default_value: rx.Var | str | None = None,
+    multiline: bool = False,
 ) -> rx.Component:
-    """A labelled input whose error (from ``errors[name]``) appears right under it."""
+    """A labelled input (or text area) whose error (from ``errors[name]``) appears right under it."""
     field_id = f"field-{name}"
     error = errors[name].to(str)
     described_by = f"{field_id}-hint" if hint else ""
@@ -28,17 +30,21 @@ def field(
             hint != "",
             rx.text(hint, id=f"{field_id}-hint", size="2", color=style.MUTED_COLOR),
         ),
-        rx.input(
+        (rx.text_area if multiline else rx.input)(
             id=field_id,
             name=name,
-            type=input_type,
-            auto_complete=autocomplete,
             required=required,
-            max_length=max_length,
             aria_invalid=rx.cond(error, "true", "false"),
             aria_describedby=rx.cond(error, f"{field_id}-error {described_by}".strip(), described_by),
             size="3",
             width="100%",
+            **(
+                {"rows": "6", "resize": "vertical"}
+                if multiline
+                else {"type": input_type, "auto_complete": autocomplete}
+            ),
+            **({"default_value": default_value} if default_value is not None else {}),
+            **({"max_length": max_length} if max_length else {}),
         ),
         rx.cond(
             error,

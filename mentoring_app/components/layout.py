@@ -15,6 +15,7 @@ def _nav_link(label: str, href: str) -> rx.Component:
 def navbar() -> rx.Component:
     member_links = rx.hstack(
         _nav_link("Home", routes.HOME),
+        _nav_link("My profile", routes.MY_PROFILE),
         _nav_link("Account", routes.ACCOUNT),
         rx.cond(SessionState.is_admin, _nav_link("Members", routes.ADMIN_MEMBERS)),
         rx.text(SessionState.member_name, size="2", color=style.MUTED_COLOR, aria_label="Logged in as"),

@@ -1,0 +1,128 @@
+"""A member's public profile: what any logged-in member may see (never contact details)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mentoring_app import routes, style
+from mentoring_app.components.layout import page_shell
+from mentoring_app.state.profile import CriterionGroup, PublicProfileState
+
+
+def _group(group: rx.Var[CriterionGroup]) -> rx.Component:
+    return rx.el.div(
+        rx.el.dt(group["label"].to(str), style={"font_weight": "600"}),
+        rx.el.dd(
+            rx.flex(
+                rx.foreach(
+                    group["values"].to(list[str]), lambda v: rx.badge(v, size="2", high_contrast=True)
+                ),
+                wrap="wrap",
+                gap="0.35rem",
+            ),
+            style={"margin": "0.25rem 0 0.75rem 0"},
+        ),
+    )
+
+
+def _criteria(title: str, groups: rx.Var[list[CriterionGroup]]) -> rx.Component:
+    return rx.card(
+        rx.heading(title, as_="h2", size="5", margin_bottom="0.75rem"),
+        rx.cond(
+            groups.length() > 0,
+            rx.el.dl(rx.foreach(groups, _group), style={"margin": "0"}),
+            rx.text("Nothing added yet.", color=style.MUTED_COLOR),
+        ),
+        width="100%",
+    )
+
+
+def _profile() -> rx.Component:
+    s = PublicProfileState
+    return rx.vstack(
+        rx.hstack(
+            rx.cond(
+                s.photo,
+                rx.image(
+                    src=s.photo,
+                    alt="Photo of " + s.name,
+                    width="112px",
+                    height="112px",
+                    border_radius="50%",
+                    object_fit="cover",
+                ),
+                rx.avatar(fallback="?", size="8", radius="full", aria_hidden="true"),
+            ),
+            rx.vstack(
+                rx.heading(s.name, as_="h1", size="7"),
+                rx.cond(s.headline, rx.text(s.headline, size="4")),
+                rx.hstack(
+                    rx.cond(s.is_mentor_profile, rx.badge("Mentor", size="2", high_contrast=True)),
+                    rx.cond(
+                        s.is_mentee_profile,
+                        rx.badge("Mentee", size="2", color_scheme="blue", high_contrast=True),
+                    ),
+                    rx.cond(s.is_mentor_profile, rx.text(s.availability, size="2", weight="medium")),
+                    wrap="wrap",
+                    align="center",
+                ),
+                rx.text("Member since ", s.member_since, size="2", color=style.MUTED_COLOR),
+                spacing="2",
+            ),
+            spacing="5",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(
+            s.is_own,
+            rx.callout(
+                rx.text(
+                    "This is how other members see your profile. ",
+                    rx.link("Edit my profile", href=routes.MY_PROFILE, underline="always"),
+                ),
+                icon="info",
+            ),
+        ),
+        rx.cond(
+            s.bio,
+            rx.card(
+                rx.heading("About", as_="h2", size="5", margin_bottom="0.5rem"),
+                rx.text(s.bio, white_space="pre-wrap"),
+                width="100%",
+            ),
+        ),
+        rx.cond(s.is_mentor_profile, _criteria("As a mentor", s.offers)),
+        rx.cond(
+            s.is_mentee_profile,
+            rx.card(
+                rx.heading("Looking for help with", as_="h2", size="5", margin_bottom="0.5rem"),
+                rx.cond(
+                    s.help_wanted,
+                    rx.text(s.help_wanted, white_space="pre-wrap"),
+                    rx.text("Not described yet.", color=style.MUTED_COLOR),
+                ),
+                width="100%",
+            ),
+        ),
+        rx.cond(s.is_mentee_profile, _criteria("Looking for a mentor with", s.seeks)),
+        spacing="4",
+        width="100%",
+    )
+
+
+def page() -> rx.Component:
+    return page_shell(
+        rx.cond(
+            PublicProfileState.checked,
+            rx.cond(
+                PublicProfileState.found,
+                _profile(),
+                rx.vstack(
+                    rx.heading("Member not found", as_="h1", size="7"),
+                    rx.text("This member does not exist, or their account is no longer active."),
+                    rx.link("Go to your home page", href=routes.HOME, underline="always"),
+                ),
+            ),
+            rx.text("Loading the profile…"),
+        )
+    )

@@ -1,0 +1,303 @@
+"""My profile (the member's own, with private contact details) and members' public profiles."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, TypedDict
+
+import reflex as rx
+from reflex_base.utils.form import FormData
+
+from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
+from mentoring_app.services import profiles
+from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.services.vocabulary import PICKER_THRESHOLD, FieldSpec, load_fields
+from mentoring_app.state.db_calls import call
+from mentoring_app.state.session import SessionState
+from mentoring_app.storage import MAX_PHOTO_BYTES, delete_photo, photo_url, store_photo
+
+
+class OptionView(TypedDict):
+    id: str
+    label: str
+    selected: bool
+
+
+class FieldView(TypedDict):
+    """One matching field as the form draws it: a select, checkboxes, or a type-to-find picker."""
+
+    input_name: str  # "<side>__<field key>", the form field name
+    label: str
+    kind: str  # "select" | "checkboxes" | "picker"
+    selected_id: str
+    options: list[OptionView]
+
+
+class ChipView(TypedDict):
+    id: str
+    label: str
+
+
+class MissingView(TypedDict):
+    label: str
+    needed: bool
+
+
+def _field_views(side: str, specs: list[FieldSpec], chosen: dict[str, list[int]]) -> list[FieldView]:
+    views: list[FieldView] = []
+    for spec in specs:
+        selected = set(chosen.get(spec.key, []))
+        kind = (
+            "picker"
+            if len(spec.choices) > PICKER_THRESHOLD
+            else ("checkboxes" if spec.multiple else "select")
+        )
+        views.append(
+            FieldView(
+                input_name=f"{side}__{spec.key}",
+                label=spec.label,
+                kind=kind,
+                selected_id=next((str(c.id) for c in spec.choices if c.id in selected), ""),
+                options=[
+                    OptionView(id=str(c.id), label=c.label, selected=c.id in selected) for c in spec.choices
+                ],
+            )
+        )
+    return views
+
+
+def _ids(values: list[Any]) -> list[int]:
+    """Submitted option ids; anything that is not a number becomes -1, which the service refuses."""
+    ids: list[int] = []
+    for value in values:
+        if value == "":  # "Not set" in a select
+            continue
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            ids.append(-1)  # refused by the service as "choose from the list"
+    return ids
+
+
+class ProfileState(SessionState):
+    """The My profile form. Values start from the database; the browser keeps what was typed."""
+
+    loaded: bool = False
+    errors: dict[str, str] = {}
+    name: str = ""
+    headline: str = ""
+    bio: str = ""
+    help_wanted: str = ""
+    capacity: str = "2"
+    available: bool = True
+    contact_email: str = ""
+    phone: str = ""
+    preferred: str = "email"
+    photo: str = ""
+    user_id: int = 0
+    mentor_fields: list[FieldView] = []
+    mentee_fields: list[FieldView] = []
+    chips: dict[str, list[ChipView]] = {}
+    picker_text: dict[str, str] = {}
+    percent: int = 0
+    missing: list[MissingView] = []
+    matchable: bool = False
+    busy: bool = False
+    photo_error: str = ""
+    _picker_labels: dict[str, dict[str, tuple[str, str]]] = {}
+
+    def _show(self, own: profiles.OwnProfile, specs: list[FieldSpec]) -> None:
+        self.user_id = own.user_id
+        self.name, self.headline, self.bio, self.help_wanted = (
+            own.name,
+            own.headline,
+            own.bio,
+            own.help_wanted,
+        )
+        self.capacity, self.available = str(own.capacity), own.available
+        self.contact_email, self.phone, self.preferred = own.contact_email, own.phone, own.preferred
+        self.photo = photo_url(own.photo)
+        self.mentor_fields = _field_views(MENTOR_SIDE, specs, own.mentor_criteria) if own.is_mentor else []
+        self.mentee_fields = _field_views(MENTEE_SIDE, specs, own.mentee_criteria) if own.is_mentee else []
+        self.chips, self._picker_labels = {}, {}
+        for view in [*self.mentor_fields, *self.mentee_fields]:
+            if view["kind"] == "picker":
+                self._picker_labels[view["input_name"]] = {
+                    o["label"].casefold(): (o["id"], o["label"]) for o in view["options"]
+                }
+                self.chips[view["input_name"]] = [
+                    ChipView(id=o["id"], label=o["label"]) for o in view["options"] if o["selected"]
+                ]
+        self.picker_text = {name: "" for name in self._picker_labels}
+        self._show_completeness(own.completeness)
+
+    def _show_completeness(self, done: profiles.Completeness) -> None:
+        self.percent = done.percent
+        self.missing = [MissingView(label=m.label, needed=m.needed_to_match) for m in done.missing]
+        self.matchable = done.mentor_matchable
+
+    @rx.event
+    async def load(self) -> None:
+        user = await self._current_member()
+        if user is None:
+            self.loaded = False
+            return
+        own = await call(profiles.own_profile, actor=user)
+        specs = await call(load_fields)
+        self.errors = {}
+        self._show(own, specs)
+        self.loaded = True
+
+    @rx.event
+    def pick(self, input_name: str, text: str) -> None:
+        """Type-to-find: an exact option name (as the suggestion list fills in) becomes a chip."""
+        labels = self._picker_labels.get(input_name)
+        if labels is None or not isinstance(text, str):
+            return
+        found = labels.get(" ".join(text.split()).casefold())
+        if found is None:
+            self.picker_text[input_name] = text[:120]
+            return
+        option_id, label = found
+        if all(chip["id"] != option_id for chip in self.chips[input_name]):
+            self.chips[input_name].append(ChipView(id=option_id, label=label))
+        self.picker_text[input_name] = ""
+
+    @rx.event
+    def unpick(self, input_name: str, option_id: str) -> None:
+        if input_name in self.chips:
+            self.chips[input_name] = [c for c in self.chips[input_name] if c["id"] != option_id]
+
+    @rx.event
+    async def save(self, form: FormData):
+        user = await self._current_member()
+        if user is None:
+            yield self._login_redirect()
+            return
+        self.busy = True
+        yield
+
+        def text(name: str, limit: int = 5000) -> str:
+            value = form.get(name, "")
+            return value[:limit] if isinstance(value, str) else ""
+
+        criteria: dict[str, dict[str, list[int]]] = {MENTOR_SIDE: {}, MENTEE_SIDE: {}}
+        for view in [*self.mentor_fields, *self.mentee_fields]:
+            side, key = view["input_name"].split("__", 1)
+            criteria[side][key] = _ids(form.getlist(view["input_name"]))
+        changes = profiles.ProfileChanges(
+            name=text("name", 200),
+            headline=text("headline"),
+            bio=text("bio"),
+            help_wanted=text("help_wanted"),
+            capacity=text("capacity", 10),
+            available=bool(form.get("available")),
+            contact_email=text("contact_email", 300),
+            phone=text("phone", 60),
+            preferred=text("preferred", 20),
+            mentor_criteria=criteria[MENTOR_SIDE],
+            mentee_criteria=criteria[MENTEE_SIDE],
+        )
+        try:
+            own = await call(profiles.update_profile, actor=user, user_id=user.id, changes=changes)
+        except ValidationFailed as failure:
+            self.errors = failure.errors
+            self.busy = False
+            yield rx.toast.error("Your profile was not saved: please check the fields marked below.")
+            return
+        except ServiceError as refusal:
+            self.busy = False
+            yield rx.toast.error(refusal.message)
+            return
+        self.errors = {}
+        self.name = own.name
+        self.member_name = own.name
+        self._show_completeness(own.completeness)
+        self.busy = False
+        yield rx.toast.success("Your profile has been saved.")
+
+    @rx.event
+    async def upload_photo(self, files: list[rx.UploadFile]):
+        user = await self._current_member()
+        if user is None:
+            yield self._login_redirect()
+            return
+        self.photo_error = ""
+        if not files:
+            self.photo_error = "Choose a picture first."
+            return
+        data = await files[0].read(MAX_PHOTO_BYTES + 1)
+        try:
+            name = await asyncio.to_thread(store_photo, data)
+        except ValidationFailed as failure:
+            self.photo_error = failure.errors["photo"]
+            return
+        old = await call(profiles.set_photo, actor=user, filename=name)
+        await asyncio.to_thread(delete_photo, old)
+        self.photo = photo_url(name)
+        yield rx.toast.success("Your photo has been updated.")
+
+    @rx.event
+    async def remove_photo(self):
+        user = await self._current_member()
+        if user is None:
+            return
+        old = await call(profiles.set_photo, actor=user, filename=None)
+        await asyncio.to_thread(delete_photo, old)
+        self.photo = ""
+        yield rx.toast.success("Your photo has been removed.")
+
+
+class CriterionGroup(TypedDict):
+    label: str
+    values: list[str]
+
+
+class PublicProfileState(SessionState):
+    """Another member's public profile. Contact details are never loaded here."""
+
+    found: bool = False
+    checked: bool = False
+    profile_id: int = 0
+    name: str = ""
+    headline: str = ""
+    bio: str = ""
+    help_wanted: str = ""
+    photo: str = ""
+    is_mentor_profile: bool = False
+    is_mentee_profile: bool = False
+    availability: str = ""
+    member_since: str = ""
+    offers: list[CriterionGroup] = []
+    seeks: list[CriterionGroup] = []
+    is_own: bool = False
+
+    @rx.event
+    async def load(self) -> None:
+        self.checked, self.found = False, False
+        viewer = await self._current_member()
+        raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        if viewer is None or not raw.isdigit():
+            self.checked = True
+            return
+        try:
+            public = await call(profiles.public_profile, viewer=viewer, user_id=int(raw))
+        except ServiceError:
+            self.checked = True
+            return
+        self.profile_id = public.user_id
+        self.name, self.headline, self.bio = public.name, public.headline, public.bio
+        self.help_wanted, self.photo = public.help_wanted, photo_url(public.photo)
+        self.is_mentor_profile, self.is_mentee_profile = public.is_mentor, public.is_mentee
+        self.availability = (
+            "Available for new mentees" if public.available and public.has_room else "Not taking new mentees"
+        )
+        self.member_since = public.member_since.strftime("%B %Y")
+        self.offers = [
+            CriterionGroup(label=label, values=list(values)) for label, values in public.mentor_criteria
+        ]
+        self.seeks = [
+            CriterionGroup(label=label, values=list(values)) for label, values in public.mentee_criteria
+        ]
+        self.is_own = viewer.id == public.user_id
+        self.found, self.checked = True, True
