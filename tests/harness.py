@@ -116,9 +116,22 @@ class RunningApp:
     engine: Engine
     mailbox: Mailbox
     log_path: Path
+    env: dict[str, str]
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run an operator command against this app's database and settings."""
+        return subprocess.run(
+            [sys.executable, "-m", "mentoring_app.cli", *args],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
 
 
 def _wait_until_serving(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
@@ -158,6 +171,7 @@ def start_app(
         "MAIL_DIR": str(tmp / "mail"),
         "BCRYPT_ROUNDS": "12",
         "REDIS_URL": "",
+        "REFLEX_UPLOADED_FILES_DIR": str(tmp / "uploads"),
         # Reflex builds with the project's bun (installed by `make setup`), as `make run` does.
         "PATH": f"{PROJECT_ROOT / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
         "REFLEX_USE_SYSTEM_BUN": "1",
@@ -185,7 +199,7 @@ def start_app(
     engine = make_engine(database_url)
     try:
         _wait_until_serving(base_url, process, log_path)
-        yield RunningApp(base_url, database_url, engine, mailbox, log_path)
+        yield RunningApp(base_url, database_url, engine, mailbox, log_path, env)
     finally:
         stop_process_group(process)
         engine.dispose()

@@ -73,7 +73,7 @@ def submit_button(label: str, busy_label: str, busy: rx.Var) -> rx.Component:
     )
 
 
-def form_card(title: str, *children: rx.Component, intro: str = "") -> rx.Component:
+def form_card(title: str | rx.Var, *children: rx.Component, intro: str = "") -> rx.Component:
     """The frame of a single-purpose form page (Log in, Register...)."""
     return rx.card(
         rx.vstack(

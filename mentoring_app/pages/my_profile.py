@@ -172,7 +172,7 @@ def _contact() -> rx.Component:
             default_value=ProfileState.contact_email,
         ),
         field(
-            "Phone",
+            "Phone number",
             "phone",
             errors=errors,
             input_type="tel",

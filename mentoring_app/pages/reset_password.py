@@ -30,7 +30,9 @@ def page() -> rx.Component:
     )
     return page_shell(
         form_card(
-            "Choose a new password",
+            rx.cond(
+                ResetPasswordState.is_invitation, "Welcome! Choose your password", "Choose a new password"
+            ),
             rx.cond(
                 ResetPasswordState.link_checked,
                 rx.cond(ResetPasswordState.link_ok, form, invalid),

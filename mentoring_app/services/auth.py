@@ -294,7 +294,13 @@ def _usable_reset(session: Session, key: str, now: datetime) -> PasswordReset | 
 
 def reset_link_is_usable(session: Session, key: str, *, now: datetime | None = None) -> bool:
     """Whether a reset link can still be used (to tell the member before they type a password)."""
-    return _usable_reset(session, key, now or utcnow()) is not None
+    return reset_link_purpose(session, key, now=now) is not None
+
+
+def reset_link_purpose(session: Session, key: str, *, now: datetime | None = None) -> str | None:
+    """ "reset" or "invite" for a usable link, None for one that is used up or expired."""
+    row = _usable_reset(session, key, now or utcnow())
+    return row.purpose if row else None
 
 
 def reset_password(session: Session, *, key: str, new_password: str, now: datetime | None = None) -> User:

@@ -125,6 +125,7 @@ class ResetPasswordState(SessionState):
     errors: dict[str, str] = {}
     link_ok: bool = False
     link_checked: bool = False
+    is_invitation: bool = False
     busy: bool = False
 
     def _key(self) -> str:
@@ -133,7 +134,9 @@ class ResetPasswordState(SessionState):
     @rx.event
     async def check_link(self) -> None:
         self.errors = {}
-        self.link_ok = await call(auth.reset_link_is_usable, key=self._key())
+        purpose = await call(auth.reset_link_purpose, key=self._key())
+        self.link_ok = purpose is not None
+        self.is_invitation = purpose == "invite"
         self.link_checked = True
 
     @rx.event

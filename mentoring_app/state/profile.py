@@ -137,10 +137,12 @@ class ProfileState(SessionState):
         self.matchable = done.mentor_matchable
 
     @rx.event
-    async def load(self) -> None:
+    async def load(self):
+        """Fresh values from the database; the form is re-mounted so its fields start from them."""
+        self.loaded = False
+        yield
         user = await self._current_member()
         if user is None:
-            self.loaded = False
             return
         own = await call(profiles.own_profile, actor=user)
         specs = await call(load_fields)
