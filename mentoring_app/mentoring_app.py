@@ -26,6 +26,7 @@ from mentoring_app.services import auth, relay
 from mentoring_app.state.account_forms import ResetPasswordState
 from mentoring_app.state.admin_members import AdminMembersState
 from mentoring_app.state.db_calls import call
+from mentoring_app.state.home import HomeState
 from mentoring_app.state.profile import ProfileState, PublicProfileState
 from mentoring_app.state.session import SessionState
 
@@ -53,7 +54,7 @@ app.add_page(
     title=f"Choose a new password · {TITLE}",
     on_load=[*public, ResetPasswordState.check_link],
 )
-app.add_page(home.page, route=routes.HOME, title=f"Home · {TITLE}", on_load=member_only)
+app.add_page(home.page, route=routes.HOME, title=f"Home · {TITLE}", on_load=[*member_only, HomeState.load])
 app.add_page(
     my_profile.page,
     route=routes.MY_PROFILE,

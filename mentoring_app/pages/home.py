@@ -6,13 +6,40 @@ import reflex as rx
 
 from mentoring_app import routes, style
 from mentoring_app.components.layout import page_shell
+from mentoring_app.state.home import HomeState
 from mentoring_app.state.session import SessionState
 
 
-def _next_step(title: str, text: str) -> rx.Component:
+def _next_step(title: str | rx.Var, text: str | rx.Var, *extra: rx.Component) -> rx.Component:
     return rx.card(
-        rx.vstack(rx.heading(title, as_="h3", size="4"), rx.text(text, color=style.MUTED_COLOR), spacing="2"),
+        rx.vstack(
+            rx.heading(title, as_="h3", size="4"), rx.text(text, color=style.MUTED_COLOR), *extra, spacing="2"
+        ),
         width="100%",
+    )
+
+
+def _profile_step() -> rx.Component:
+    return rx.cond(
+        HomeState.profile_percent < 100,
+        _next_step(
+            rx.cond(SessionState.is_mentor, "Complete your mentor profile", "Complete your profile"),
+            rx.cond(
+                SessionState.is_mentor,
+                "Add a headline, your region, working languages and specialisms, and how many mentees you "
+                "can take at once. Find mentor only shows mentors whose profile is complete enough to match.",
+                "Tell mentors what you want help with, and choose what you look for in a mentor: region, "
+                "languages, specialisms and areas of support. Find mentor starts from them.",
+            ),
+            rx.progress(value=HomeState.profile_percent, max=100, aria_label="Profile completeness"),
+            rx.text(HomeState.profile_percent.to_string() + "% complete", size="2"),
+            rx.button(rx.link("Complete my profile", href=routes.MY_PROFILE), as_child=True, size="3"),
+        ),
+        _next_step(
+            "Your profile is complete",
+            "Keep it up to date: your availability, capacity and what you are looking for.",
+            rx.link("Edit my profile", href=routes.MY_PROFILE, underline="always"),
+        ),
     )
 
 
@@ -34,35 +61,17 @@ def page() -> rx.Component:
                     ),
                 ),
                 rx.heading("What to do next", as_="h2", size="5", padding_top="0.5rem"),
-                rx.cond(
-                    SessionState.is_mentee,
-                    _next_step(
-                        "Complete your profile",
-                        "Tell mentors what you want help with, and choose the criteria you are looking for: "
-                        "region, languages, specialisms and areas of support. Find mentor starts from them.",
-                    ),
-                ),
-                rx.cond(
-                    SessionState.is_mentor,
-                    _next_step(
-                        "Complete your mentor profile",
-                        "Add a headline, your region, working languages and specialisms, how many "
-                        "mentees you can take at once, and whether you are available for new mentees. "
-                        "Search only shows "
-                        "mentors whose profile is complete enough to match.",
-                    ),
-                ),
+                rx.cond(SessionState.is_mentor | SessionState.is_mentee, _profile_step()),
                 rx.cond(
                     SessionState.is_admin,
                     _next_step(
                         "Look after the platform",
                         "Find members, deactivate accounts that should not be used, and make other staff "
                         "admins.",
+                        rx.button(
+                            rx.link("Manage members", href=routes.ADMIN_MEMBERS), as_child=True, size="3"
+                        ),
                     ),
-                ),
-                rx.cond(
-                    SessionState.is_admin,
-                    rx.button(rx.link("Manage members", href=routes.ADMIN_MEMBERS), as_child=True, size="3"),
                 ),
                 _next_step(
                     "Keep your account safe",

@@ -70,6 +70,15 @@ def _completeness() -> rx.Component:
     )
 
 
+def _labelled_upload(*children: rx.Component, **props: object) -> rx.Component:
+    """Reflex's upload zone, with an accessible name on its hidden file input (it has none)."""
+    zone = rx.upload.root(*children, **props)
+    for child in zone.children[0].children:
+        if type(child).__name__ == "Input":
+            child.custom_attrs["aria-label"] = "Photo file"
+    return zone
+
+
 def _photo() -> rx.Component:
     return _section(
         "Photo",
@@ -87,7 +96,7 @@ def _photo() -> rx.Component:
                 rx.avatar(fallback="?", size="7", radius="full", aria_hidden="true"),
             ),
             rx.vstack(
-                rx.upload.root(
+                _labelled_upload(
                     rx.button("Choose a photo", type="button", variant="soft"),
                     id=UPLOAD_ID,
                     accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]},

@@ -50,8 +50,8 @@ class RegisterState(SessionState):
             return
         await self._start_session(user)
         self.busy = False
-        yield rx.redirect(routes.HOME)
-        yield rx.toast.success(f"Welcome, {user.name}! Your account is ready.")
+        yield rx.redirect(routes.MY_PROFILE)
+        yield rx.toast.success(f"Welcome, {user.name}! Your account is ready: now complete your profile.")
 
 
 class LoginState(SessionState):

@@ -15,6 +15,7 @@ from tests.harness import RunningApp, log_in, register, text_body
 
 PASSWORD = "violet-harbour-lantern-42"
 HOME = re.compile(r".*/home/?$")
+PROFILE = re.compile(r".*/profile/?$")  # where registering takes a new member
 
 
 @pytest.mark.parametrize(
@@ -30,7 +31,10 @@ def test_register_each_role_lands_on_home(
 ) -> None:
     address = unique_email(role.lower())
     register(page, app, name=f"Nadia {role}", email_address=address, password=PASSWORD, role=role)
-    expect(page).to_have_url(HOME)
+    expect(page).to_have_url(PROFILE)
+    expect(page.get_by_text("now complete your profile")).to_be_visible()
+    expect(page.get_by_role("heading", name="My profile")).to_be_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home", exact=True).click()
     expect(page.get_by_role("heading", name=f"Welcome, Nadia {role}")).to_be_visible()
     for badge in badges:
         expect(page.get_by_text(badge, exact=True).first).to_be_visible()
@@ -57,7 +61,7 @@ def test_weak_password_shows_reason_and_keeps_typing(page: Page, app: RunningApp
 def test_duplicate_email_any_case_refused(page: Page, app: RunningApp, unique_email) -> None:
     address = unique_email("dup")
     register(page, app, name="First", email_address=address, password=PASSWORD, role="Mentee")
-    expect(page).to_have_url(HOME)
+    expect(page).to_have_url(PROFILE)
     page.get_by_role("button", name="Log out").click()
     register(page, app, name="Second", email_address=address.upper(), password=PASSWORD, role="Mentor")
     expect(page.get_by_text("An account with this email already exists.")).to_be_visible()
@@ -66,7 +70,7 @@ def test_duplicate_email_any_case_refused(page: Page, app: RunningApp, unique_em
 def test_log_out_then_wrong_password_then_log_in(page: Page, app: RunningApp, unique_email) -> None:
     address = unique_email("cycle")
     register(page, app, name="Cyril Cycle", email_address=address, password=PASSWORD, role="Mentor")
-    expect(page).to_have_url(HOME)
+    expect(page).to_have_url(PROFILE)
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You have logged out.")).to_be_visible()
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
@@ -105,7 +109,7 @@ def test_forgot_password_through_emailed_link(browser: Browser, app: RunningApp,
     other_device = browser.new_context()
     elsewhere = other_device.new_page()
     register(elsewhere, app, name="Flora Forgot", email_address=address, password=PASSWORD, role="Both")
-    expect(elsewhere).to_have_url(HOME)
+    expect(elsewhere).to_have_url(PROFILE)
 
     context = browser.new_context()
     page = context.new_page()
@@ -154,7 +158,7 @@ def test_admin_page_refused_to_members_and_open_to_admins(
         admin_service.create_admin(db, email=admin_email, password=PASSWORD, name="Olga Office")
     member_page = browser.new_context().new_page()
     register(member_page, app, name="Mo Member", email_address=member_email, password=PASSWORD, role="Mentee")
-    expect(member_page).to_have_url(HOME)
+    expect(member_page).to_have_url(PROFILE)
     expect(member_page.get_by_role("link", name="Members")).to_have_count(0)
     member_page.goto(app.url("/admin/members"))
     expect(member_page).to_have_url(HOME)
