@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mentoring_app import style
+from mentoring_app import routes, style
 from mentoring_app.components.layout import page_shell
 from mentoring_app.state.admin_members import AdminMembersState, MemberView
 from mentoring_app.state.session import SessionState
@@ -13,7 +13,13 @@ from mentoring_app.state.session import SessionState
 def _row(member: rx.Var[MemberView]) -> rx.Component:
     name = member["name"].to(str)
     return rx.table.row(
-        rx.table.row_header_cell(name),
+        rx.table.row_header_cell(
+            rx.cond(
+                member["role"].to(str) == "Staff",
+                name,
+                rx.link(name, href=routes.MEMBERS + "/" + member["id"].to(str), underline="always"),
+            )
+        ),
         rx.table.cell(member["email"].to(str)),
         rx.table.cell(
             member["role"].to(str),

@@ -84,6 +84,14 @@ def _profile() -> rx.Component:
             ),
         ),
         rx.cond(
+            s.staff_contact.length() > 0,
+            rx.card(
+                rx.heading("Contact details (visible to admins)", as_="h2", size="5", margin_bottom="0.5rem"),
+                rx.foreach(s.staff_contact, lambda line: rx.text(line)),
+                width="100%",
+            ),
+        ),
+        rx.cond(
             s.bio,
             rx.card(
                 rx.heading("About", as_="h2", size="5", margin_bottom="0.5rem"),

@@ -273,10 +273,13 @@ class PublicProfileState(SessionState):
     offers: list[CriterionGroup] = []
     seeks: list[CriterionGroup] = []
     is_own: bool = False
+    # Filled only for admins (the service refuses everyone else); partners come with requests.
+    staff_contact: list[str] = []
 
     @rx.event
     async def load(self) -> None:
         self.checked, self.found = False, False
+        self.staff_contact = []
         viewer = await self._current_member()
         raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         if viewer is None or not raw.isdigit():
@@ -302,4 +305,12 @@ class PublicProfileState(SessionState):
             CriterionGroup(label=label, values=list(values)) for label, values in public.mentee_criteria
         ]
         self.is_own = viewer.id == public.user_id
+        if viewer.is_admin and not self.is_own:
+            contact = await call(profiles.contact_details, viewer=viewer, user_id=public.user_id)
+            preferred = profiles.CONTACT_METHODS.get(contact.preferred, contact.preferred)
+            self.staff_contact = [
+                f"Email: {contact.email}",
+                f"Phone: {contact.phone or 'not given'}",
+                f"Prefers: {preferred}",
+            ]
         self.found, self.checked = True, True

@@ -92,3 +92,21 @@ def test_forged_profile_save_cannot_touch_another_member(
         assert db.get(ContactDetails, victim.id).email == PRIVATE_EMAIL
     assert PRIVATE_EMAIL not in "\n".join(frames)
     context.close()
+
+
+def test_admins_see_contact_details_on_a_profile(browser: Browser, app: RunningApp, unique_email) -> None:
+    from mentoring_app.services import admin
+
+    mentor = _mentor_with_contact_details(app, unique_email("seen"))
+    boss_email = unique_email("boss")
+    with Session(app.engine) as db:
+        admin.create_admin(db, email=boss_email, password=PASSWORD, name="Bea Boss")
+    page = browser.new_context().new_page()
+    log_in(page, app, email_address=boss_email, password=PASSWORD)
+    expect(page).to_have_url(HOME)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Members").click()
+    page.get_by_role("link", name="Maria Private").first.click()
+    expect(page.get_by_role("heading", name="Contact details (visible to admins)")).to_be_visible()
+    expect(page.get_by_text(f"Email: {PRIVATE_EMAIL}")).to_be_visible()
+    expect(page.get_by_text(f"Phone: {PRIVATE_PHONE}")).to_be_visible()
+    assert mentor.id
