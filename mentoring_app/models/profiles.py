@@ -60,6 +60,7 @@ class Profile(SQLModel, table=True):
     available: bool = Field(default=True)
     # Kept up to date by the profile service, so search can filter on it cheaply.
     mentor_matchable: bool = Field(default=False, index=True)
+    completeness: int = Field(default=0)  # percent; breaks ties in Find mentor
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

@@ -325,7 +325,8 @@ def refresh_matchable(session: Session, user: User, fields: list[FieldSpec] | No
     profile, _ = ensure_profile(session, user)
     mentor = _criteria(session, user.id, MENTOR_SIDE, fields)  # type: ignore[arg-type]
     mentee = _criteria(session, user.id, MENTEE_SIDE, fields)  # type: ignore[arg-type]
-    profile.mentor_matchable = completeness(user, profile, mentor, mentee).mentor_matchable
+    done = completeness(user, profile, mentor, mentee)
+    profile.mentor_matchable, profile.completeness = done.mentor_matchable, done.percent
     profile.updated_at = utcnow()
     session.add(profile)
     return profile

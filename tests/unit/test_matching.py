@@ -1,0 +1,325 @@
+"""Find mentor: ranking, exact filters, exclusions, paging and filter costs, checked against a
+plain-Python reference on random data (hypothesis) and on hand-made examples."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, text
+from sqlmodel import Session
+
+from mentoring_app.models import MemberCriterion, Profile, User
+from mentoring_app.models.profiles import MENTOR_SIDE
+from mentoring_app.models.types import utcnow
+from mentoring_app.services import matching
+from mentoring_app.services.vocabulary import load_fields
+
+_counter = itertools.count(1)
+BASE_TIME = utcnow()  # fixed, so "minutes ago" ties are real ties (broken by id)
+
+
+def _option(db: Session, key: str, label: str) -> int:
+    spec = next(f for f in load_fields(db) if f.key == key)
+    return spec.find(label).id  # type: ignore[union-attr]
+
+
+def add_mentor(
+    db: Session,
+    options: list[int],
+    *,
+    name: str | None = None,
+    headline: str = "Translator",
+    matchable: bool = True,
+    available: bool = True,
+    capacity: int = 2,
+    active: bool = True,
+    completeness: int = 80,
+    minutes_ago: int = 0,
+    is_mentor: bool = True,
+    commit: bool = True,
+) -> int:
+    n = next(_counter)
+    user = User(
+        name=name or f"Mentor {n}",
+        email=f"m{n}@example.org",
+        email_key=f"m{n}@example.org",
+        password_hash="!",
+        is_mentor=is_mentor,
+        is_mentee=not is_mentor,
+        is_active=active,
+        last_active_at=BASE_TIME - timedelta(minutes=minutes_ago),
+    )
+    db.add(user)
+    db.flush()
+    db.add(
+        Profile(
+            user_id=user.id,
+            headline=headline,
+            mentor_matchable=matchable,
+            available=available,
+            capacity=capacity,
+            completeness=completeness,
+        )
+    )
+    db.add_all(MemberCriterion(user_id=user.id, side=MENTOR_SIDE, option_id=o) for o in set(options))
+    if commit:
+        db.commit()
+    return user.id  # type: ignore[return-value]
+
+
+@pytest.fixture
+def viewer(db: Session, make_member) -> User:
+    return make_member(role="mentee")
+
+
+def test_broad_match_ranks_by_matched_criteria(db: Session, viewer: User) -> None:
+    nw, london = _option(db, "region", "North West"), _option(db, "region", "London")
+    spanish, french = _option(db, "languages", "Spanish"), _option(db, "languages", "French")
+    legal = _option(db, "specialisms", "Legal translation")
+    three = add_mentor(db, [nw, spanish, legal])
+    two = add_mentor(db, [london, spanish, legal])
+    one = add_mentor(db, [london, french])
+    add_mentor(db, [london])  # matches nothing selected
+    found = matching.find_mentors(
+        db,
+        viewer=viewer,
+        search=matching.Search(
+            selected={"region": (nw,), "languages": (spanish, french), "specialisms": (legal,)}
+        ),
+    )
+    assert [(r.user_id, r.score) for r in found.results] == [(three, 3), (two, 2), (one, 1)]
+    assert found.criteria_count == 4 and found.total == 3
+    assert found.results[0].matched == (
+        "Region: North West",
+        "Languages: Spanish",
+        "Specialisms: Legal translation",
+    )
+    assert found.results[0].region == "North West" and found.results[0].languages == ("Spanish",)
+
+
+def test_exact_single_value_field_filters_and_others_rank(db: Session, viewer: User) -> None:
+    nw, london = _option(db, "region", "North West"), _option(db, "region", "London")
+    spanish = _option(db, "languages", "Spanish")
+    nw_spanish = add_mentor(db, [nw, spanish])
+    nw_only = add_mentor(db, [nw])
+    add_mentor(db, [london, spanish])
+    found = matching.find_mentors(
+        db,
+        viewer=viewer,
+        search=matching.Search(
+            selected={"region": (nw,), "languages": (spanish,)}, exact=frozenset({"region"})
+        ),
+    )
+    assert [r.user_id for r in found.results] == [nw_spanish, nw_only]
+    [cost] = found.costs
+    assert (cost.field_label, cost.values, cost.with_filter, cost.without_filter) == (
+        "Region",
+        ("North West",),
+        2,
+        3,
+    )
+
+
+def test_exact_many_value_field_needs_every_value(db: Session, viewer: User) -> None:
+    spanish, french = _option(db, "languages", "Spanish"), _option(db, "languages", "French")
+    both = add_mentor(db, [spanish, french])
+    add_mentor(db, [spanish])
+    found = matching.find_mentors(
+        db,
+        viewer=viewer,
+        search=matching.Search(selected={"languages": (spanish, french)}, exact=frozenset({"languages"})),
+    )
+    assert [r.user_id for r in found.results] == [both]
+
+
+def test_excluded_mentors_never_offered(db: Session, viewer: User) -> None:
+    nw = _option(db, "region", "North West")
+    ok = add_mentor(db, [nw])
+    add_mentor(db, [nw], matchable=False)
+    add_mentor(db, [nw], available=False)
+    add_mentor(db, [nw], capacity=0)
+    add_mentor(db, [nw], active=False)
+    add_mentor(db, [nw], is_mentor=False)
+    db.add(MemberCriterion(user_id=viewer.id, side=MENTOR_SIDE, option_id=nw))
+    db.add(Profile(user_id=viewer.id, mentor_matchable=True))
+    db.commit()
+    for search in (matching.Search(selected={"region": (nw,)}), matching.Search()):
+        assert [r.user_id for r in matching.find_mentors(db, viewer=viewer, search=search).results] == [ok]
+
+
+def test_ties_break_by_completeness_then_activity_then_id(db: Session, viewer: User) -> None:
+    nw = _option(db, "region", "North West")
+    old_complete = add_mentor(db, [nw], completeness=100, minutes_ago=500)
+    recent = add_mentor(db, [nw], completeness=80, minutes_ago=1)
+    older = add_mentor(db, [nw], completeness=80, minutes_ago=100)
+    found = matching.find_mentors(db, viewer=viewer, search=matching.Search(selected={"region": (nw,)}))
+    assert [r.user_id for r in found.results] == [old_complete, recent, older]
+    unranked = matching.find_mentors(db, viewer=viewer, search=matching.Search())
+    assert [r.user_id for r in unranked.results] == [recent, older, old_complete]
+
+
+def test_keyword_searches_names_headlines_and_biographies(db: Session, viewer: User) -> None:
+    nw = _option(db, "region", "North West")
+    by_name = add_mentor(db, [nw], name="Zofia Kowalska")
+    by_headline = add_mentor(db, [nw], headline="Subtitling and audiovisual specialist")
+    add_mentor(db, [nw], headline="Patent translator")
+    assert [
+        r.user_id
+        for r in matching.find_mentors(db, viewer=viewer, search=matching.Search(keyword="KOWAL")).results
+    ] == [by_name]
+    found = matching.find_mentors(
+        db, viewer=viewer, search=matching.Search(selected={"region": (nw,)}, keyword="subtitling")
+    )
+    assert [r.user_id for r in found.results] == [by_headline]
+    assert matching.find_mentors(db, viewer=viewer, search=matching.Search(keyword="100%_")).total == 0
+
+
+def test_pages_of_twenty(db: Session, viewer: User) -> None:
+    nw = _option(db, "region", "North West")
+    ids = [add_mentor(db, [nw], minutes_ago=i) for i in range(45)]
+    seen = []
+    for page in (1, 2, 3):
+        found = matching.find_mentors(
+            db, viewer=viewer, search=matching.Search(selected={"region": (nw,)}, page=page)
+        )
+        assert found.pages == 3 and found.page == page
+        seen += [r.user_id for r in found.results]
+    assert seen == ids
+    past_the_end = matching.find_mentors(
+        db, viewer=viewer, search=matching.Search(selected={"region": (nw,)}, page=9)
+    )
+    assert past_the_end.page == 3 and len(past_the_end.results) == 5
+
+
+def test_unknown_options_and_fields_are_ignored(db: Session, viewer: User) -> None:
+    nw = _option(db, "region", "North West")
+    mentor = add_mentor(db, [nw])
+    found = matching.find_mentors(
+        db,
+        viewer=viewer,
+        search=matching.Search(
+            selected={"region": (nw, 999_999), "nonsense": (1,)}, exact=frozenset({"nonsense"})
+        ),
+    )
+    assert [r.user_id for r in found.results] == [mentor] and found.criteria_count == 1
+
+
+def test_query_plan_uses_the_criteria_index(db: Session, viewer: User) -> None:
+    nw, spanish = _option(db, "region", "North West"), _option(db, "languages", "Spanish")
+    fields = load_fields(db)
+    statement = matching.search_statement(
+        matching.Search(selected={"region": (nw,), "languages": (spanish,)}, exact=frozenset({"region"})),
+        fields,
+        viewer.id,
+    )
+    compiled = statement.compile(db.get_bind(), compile_kwargs={"literal_binds": True})
+    if db.get_bind().dialect.name == "sqlite":
+        plan = " ".join(str(row[-1]) for row in db.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all())
+        assert "ix_member_criteria_match" in plan, plan
+    else:
+        db.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = " ".join(row[0] for row in db.execute(text(f"EXPLAIN {compiled}")).all())
+        assert "ix_member_criteria_match" in plan or "pk_member_criteria" in plan, plan
+        db.rollback()
+
+
+# Property tests: random mentors and searches against a reference written in plain Python.
+
+REGIONS = ["North West", "London", "Wales"]
+LANGUAGES = ["Spanish", "French", "German", "Welsh"]
+SPECIALISMS = ["Legal translation", "Medical translation"]
+
+mentor_strategy = st.fixed_dictionaries(
+    {
+        "region": st.sampled_from([None, *REGIONS]),
+        "languages": st.sets(st.sampled_from(LANGUAGES), max_size=3),
+        "specialisms": st.sets(st.sampled_from(SPECIALISMS), max_size=2),
+        "offered": st.sampled_from([True, True, True, False]),
+        "completeness": st.sampled_from([60, 80, 100]),
+        "minutes_ago": st.integers(0, 5),
+    }
+)
+search_strategy = st.fixed_dictionaries(
+    {
+        "region": st.sets(st.sampled_from(REGIONS), max_size=2),
+        "languages": st.sets(st.sampled_from(LANGUAGES), max_size=3),
+        "specialisms": st.sets(st.sampled_from(SPECIALISMS), max_size=2),
+        "exact": st.sets(st.sampled_from(["region", "languages", "specialisms"]), max_size=2),
+        "page": st.integers(1, 3),
+    }
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(mentors=st.lists(mentor_strategy, max_size=30), wanted=search_strategy)
+def test_results_agree_with_a_plain_python_reference(
+    db: Session, viewer: User, mentors: list, wanted: dict
+) -> None:
+    db.execute(delete(MemberCriterion).where(MemberCriterion.user_id != viewer.id))
+    db.execute(delete(Profile).where(Profile.user_id != viewer.id))
+    db.execute(delete(User).where(User.id != viewer.id))
+    db.commit()
+    ids = {
+        key: {label: _option(db, key, label) for label in labels}
+        for key, labels in (("region", REGIONS), ("languages", LANGUAGES), ("specialisms", SPECIALISMS))
+    }
+    people = []
+    for mentor in mentors:
+        options = {ids["languages"][x] for x in mentor["languages"]} | {
+            ids["specialisms"][x] for x in mentor["specialisms"]
+        }
+        if mentor["region"]:
+            options.add(ids["region"][mentor["region"]])
+        user_id = add_mentor(
+            db,
+            list(options),
+            matchable=mentor["offered"],
+            completeness=mentor["completeness"],
+            minutes_ago=mentor["minutes_ago"],
+        )
+        people.append((user_id, options, mentor))
+    selected = {
+        key: tuple(sorted(ids[key][x] for x in wanted[key])) for key in ("region", "languages", "specialisms")
+    }
+    selected = {k: v for k, v in selected.items() if v}
+    exact = frozenset(k for k in wanted["exact"] if k in selected)
+    search = matching.Search(selected=selected, exact=exact, page=wanted["page"])
+
+    # The reference: filter, score, order exactly as the product describes.
+    chosen = {i for values in selected.values() for i in values}
+    expected = []
+    for user_id, options, mentor in people:
+        if not mentor["offered"]:
+            continue
+        score = len(options & chosen)
+        if selected and score == 0:
+            continue
+        if any(
+            not (options & set(selected[k])) if k == "region" else not set(selected[k]) <= options
+            for k in exact
+        ):
+            continue
+        expected.append((user_id, score, mentor))
+    expected.sort(
+        key=lambda e: (
+            (-e[1], -e[2]["completeness"], e[2]["minutes_ago"], e[0])
+            if selected
+            else (e[2]["minutes_ago"], e[0])
+        )
+    )
+    found_all = []
+    pages = max(1, -(-len(expected) // matching.PAGE_SIZE))
+    for page in range(1, pages + 1):
+        found = matching.find_mentors(db, viewer=viewer, search=matching.Search(selected, exact, "", page))
+        assert found.total == len(expected)
+        scores = [r.score for r in found.results]
+        assert scores == sorted(scores, reverse=True)  # scores never increase down the list
+        for result in found.results:
+            assert result.score == len(result.matched)  # the score shown is what matched
+        found_all += [(r.user_id, r.score) for r in found.results]
+    assert found_all == [(user_id, score) for user_id, score, _ in expected]  # no page loses or repeats
+    assert search.page >= 1
