@@ -8,10 +8,8 @@ Create Date: 2026-11-28 13:12:36.959112
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
-from alembic import op
 
-import mentoring_app.models.types
+from alembic import op
 
 revision: str = "0003"
 down_revision: str | None = "0002"
