@@ -13,6 +13,7 @@ from mentoring_app.db import get_engine
 from mentoring_app.pages import (
     account,
     admin_members,
+    find_mentor,
     forgot_password,
     home,
     landing,
@@ -26,6 +27,7 @@ from mentoring_app.services import auth, relay
 from mentoring_app.state.account_forms import ResetPasswordState
 from mentoring_app.state.admin_members import AdminMembersState
 from mentoring_app.state.db_calls import call
+from mentoring_app.state.find_mentor import FindMentorState
 from mentoring_app.state.home import HomeState
 from mentoring_app.state.profile import ProfileState, PublicProfileState
 from mentoring_app.state.session import SessionState
@@ -66,6 +68,12 @@ app.add_page(
     route=routes.MEMBERS + "/[member_id]",
     title=f"Member profile · {TITLE}",
     on_load=[*member_only, PublicProfileState.load],
+)
+app.add_page(
+    find_mentor.page,
+    route=routes.FIND_MENTOR,
+    title=f"Find mentor · {TITLE}",
+    on_load=[*member_only, FindMentorState.load],
 )
 app.add_page(account.page, route=routes.ACCOUNT, title=f"Account · {TITLE}", on_load=member_only)
 app.add_page(

@@ -9,6 +9,7 @@ HOME = "/home"
 ACCOUNT = "/account"
 MY_PROFILE = "/profile"
 MEMBERS = "/members"
+FIND_MENTOR = "/find-mentor"
 ADMIN_MEMBERS = "/admin/members"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import style
-from mentoring_app.state.profile import ChipView, FieldView, OptionView, ProfileState
+from mentoring_app.state.criteria_picker import ChipView, FieldView, OptionView
 
 LABEL_STYLE = {"font_weight": "500", "display": "block", "margin_bottom": "0.35rem"}
 CONTROL_STYLE = {
@@ -19,12 +19,12 @@ CONTROL_STYLE = {
 }
 
 
-def _error(field: rx.Var[FieldView]) -> rx.Component:
-    message = ProfileState.errors[field["input_name"].to(str)].to(str)
+def _error(state: type[rx.State], field: rx.Var[FieldView]) -> rx.Component:
+    message = state.errors[field["input_name"].to(str)].to(str)  # type: ignore[attr-defined]
     return rx.cond(message, rx.text(message, size="2", color=style.ERROR_COLOR, role="alert"))
 
 
-def _select(field: rx.Var[FieldView]) -> rx.Component:
+def _select(state: type[rx.State], field: rx.Var[FieldView]) -> rx.Component:
     name = field["input_name"].to(str)
     return rx.el.div(
         rx.el.label(field["label"].to(str), html_for=name, style=LABEL_STYLE),
@@ -39,11 +39,11 @@ def _select(field: rx.Var[FieldView]) -> rx.Component:
             default_value=field["selected_id"].to(str),
             style=CONTROL_STYLE,
         ),
-        _error(field),
+        _error(state, field),
     )
 
 
-def _checkboxes(field: rx.Var[FieldView]) -> rx.Component:
+def _checkboxes(state: type[rx.State], field: rx.Var[FieldView]) -> rx.Component:
     name = field["input_name"].to(str)
     return rx.el.fieldset(
         rx.el.legend(field["label"].to(str), style=LABEL_STYLE),
@@ -64,12 +64,12 @@ def _checkboxes(field: rx.Var[FieldView]) -> rx.Component:
             wrap="wrap",
             gap="0.5rem 1.25rem",
         ),
-        _error(field),
+        _error(state, field),
         style={"border": "none", "padding": "0", "margin": "0"},
     )
 
 
-def _chip(name: rx.Var[str], chip: rx.Var[ChipView]) -> rx.Component:
+def _chip(state: type[rx.State], name: rx.Var[str], chip: rx.Var[ChipView]) -> rx.Component:
     label = chip["label"].to(str)
     return rx.badge(
         label,
@@ -78,7 +78,7 @@ def _chip(name: rx.Var[str], chip: rx.Var[ChipView]) -> rx.Component:
             rx.icon("x", size=14, aria_hidden="true"),
             type="button",
             aria_label="Remove " + label,
-            on_click=ProfileState.unpick(name, chip["id"].to(str)),
+            on_click=state.unpick(name, chip["id"].to(str)),  # type: ignore[attr-defined]
             style={"cursor": "pointer", "display": "inline-flex", "background": "none", "border": "none"},
         ),
         size="2",
@@ -87,14 +87,17 @@ def _chip(name: rx.Var[str], chip: rx.Var[ChipView]) -> rx.Component:
     )
 
 
-def _picker(field: rx.Var[FieldView]) -> rx.Component:
+def _picker(state: type[rx.State], field: rx.Var[FieldView]) -> rx.Component:
     name = field["input_name"].to(str)
     find_id = name + "-find"
     list_id = name + "-options"
     return rx.el.div(
         rx.el.label(field["label"].to(str), html_for=find_id, style=LABEL_STYLE),
         rx.flex(
-            rx.foreach(ProfileState.chips[name].to(list[ChipView]), lambda chip: _chip(name, chip)),
+            rx.foreach(
+                state.chips[name].to(list[ChipView]),  # type: ignore[attr-defined]
+                lambda chip: _chip(state, name, chip),
+            ),
             wrap="wrap",
             gap="0.4rem",
             margin_bottom="0.4rem",
@@ -103,8 +106,8 @@ def _picker(field: rx.Var[FieldView]) -> rx.Component:
         rx.el.input(
             id=find_id,
             list=list_id,
-            value=ProfileState.picker_text[name].to(str),
-            on_change=lambda text: ProfileState.pick(name, text),
+            value=state.picker_text[name].to(str),  # type: ignore[attr-defined]
+            on_change=lambda text: state.pick(name, text),  # type: ignore[attr-defined]
             placeholder="Type to find, then choose from the list",
             auto_complete="off",
             style=CONTROL_STYLE,
@@ -116,18 +119,23 @@ def _picker(field: rx.Var[FieldView]) -> rx.Component:
             ),
             id=list_id,
         ),
-        _error(field),
+        _error(state, field),
     )
 
 
-def criterion_field(field: rx.Var[FieldView]) -> rx.Component:
-    return rx.match(
-        field["kind"].to(str),
-        ("select", _select(field)),
-        ("checkboxes", _checkboxes(field)),
-        _picker(field),
+def criterion_field(state: type[rx.State], field: rx.Var[FieldView], *extra: rx.Component) -> rx.Component:
+    """The right control for a field, plus anything the page adds (Find mentor: Exact match)."""
+    return rx.box(
+        rx.match(
+            field["kind"].to(str),
+            ("select", _select(state, field)),
+            ("checkboxes", _checkboxes(state, field)),
+            _picker(state, field),
+        ),
+        *extra,
+        width="100%",
     )
 
 
-def criteria_fields(fields: rx.Var[list[FieldView]]) -> rx.Component:
-    return rx.vstack(rx.foreach(fields, criterion_field), spacing="4", width="100%")
+def criteria_fields(state: type[rx.State], fields: rx.Var[list[FieldView]]) -> rx.Component:
+    return rx.vstack(rx.foreach(fields, lambda f: criterion_field(state, f)), spacing="4", width="100%")

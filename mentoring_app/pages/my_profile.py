@@ -129,7 +129,7 @@ def _mentor_part() -> rx.Component:
     errors = ProfileState.errors
     return _section(
         "As a mentor",
-        criteria_fields(ProfileState.mentor_fields),
+        criteria_fields(ProfileState, ProfileState.mentor_fields),
         field(
             "Capacity (mentees at once)",
             "capacity",
@@ -163,7 +163,7 @@ def _mentee_part() -> rx.Component:
         ),
         rx.heading("What you are looking for in a mentor", as_="h3", size="4"),
         rx.text("Find mentor starts from these criteria.", size="2", color=style.MUTED_COLOR),
-        criteria_fields(ProfileState.mentee_fields),
+        criteria_fields(ProfileState, ProfileState.mentee_fields),
     )
 
 

@@ -194,6 +194,8 @@ def find_mentors(session: Session, *, viewer: User | None, search: Search) -> Se
     """One page of mentors for a logged-in member, best matches first, with filter costs."""
     if viewer is None or not viewer.is_active:
         raise NotAllowed("Please log in to find a mentor.")
+    if not (viewer.is_mentee or viewer.is_admin):
+        raise NotAllowed("Find mentor is for mentees. Add the mentee role to look for a mentor.")
     fields = load_fields(session)
     known = {spec.key: spec for spec in fields}
     search = clean_search(search, fields)

@@ -239,7 +239,7 @@ def _check_criteria(
         if any(option_id not in valid for option_id in unique):
             errors[f"{side}__{key}"] = f"Choose {spec.label.lower()} from the list."
             continue
-        if not spec.multiple and len(unique) > 1:
+        if side == MENTOR_SIDE and not spec.multiple and len(unique) > 1:
             errors[f"{side}__{key}"] = f"Choose one {spec.label.lower()}."
             continue
         chosen.extend(unique)
@@ -389,3 +389,24 @@ def contact_details(session: Session, *, viewer: User | None, user_id: int) -> C
     _, contact = ensure_profile(session, user)
     session.commit()
     return ContactView(email=contact.email, phone=contact.phone, preferred=contact.preferred)
+
+
+def save_sought_criteria(session: Session, *, actor: User | None, criteria: Criteria) -> int:
+    """Find mentor's Save these criteria: replace what the mentee looks for; returns how many."""
+    user = _active(actor)
+    if not user.is_mentee:
+        raise NotAllowed("Only mentees save criteria to look for a mentor.")
+    errors: dict[str, str] = {}
+    ids = _check_criteria(errors, MENTEE_SIDE, criteria, load_fields(session))
+    if errors:
+        raise ValidationFailed(errors)
+    session.exec(
+        delete(MemberCriterion).where(MemberCriterion.user_id == user.id, MemberCriterion.side == MENTEE_SIDE)
+    )  # type: ignore[call-overload]
+    session.add_all(MemberCriterion(user_id=user.id, side=MENTEE_SIDE, option_id=i) for i in ids)  # type: ignore[arg-type]
+    session.flush()
+    fresh = session.get(User, user.id)
+    if fresh is not None:
+        refresh_matchable(session, fresh)
+    session.commit()
+    return len(ids)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, TypedDict
+from typing import TypedDict
 
 import reflex as rx
 from reflex_base.utils.form import FormData
@@ -11,31 +11,11 @@ from reflex_base.utils.form import FormData
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.services import profiles
 from mentoring_app.services.errors import ServiceError, ValidationFailed
-from mentoring_app.services.vocabulary import PICKER_THRESHOLD, FieldSpec, load_fields
+from mentoring_app.services.vocabulary import FieldSpec, load_fields
+from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
 from mentoring_app.storage import MAX_PHOTO_BYTES, delete_photo, photo_url, store_photo
-
-
-class OptionView(TypedDict):
-    id: str
-    label: str
-    selected: bool
-
-
-class FieldView(TypedDict):
-    """One matching field as the form draws it: a select, checkboxes, or a type-to-find picker."""
-
-    input_name: str  # "<side>__<field key>", the form field name
-    label: str
-    kind: str  # "select" | "checkboxes" | "picker"
-    selected_id: str
-    options: list[OptionView]
-
-
-class ChipView(TypedDict):
-    id: str
-    label: str
 
 
 class MissingView(TypedDict):
@@ -43,43 +23,7 @@ class MissingView(TypedDict):
     needed: bool
 
 
-def _field_views(side: str, specs: list[FieldSpec], chosen: dict[str, list[int]]) -> list[FieldView]:
-    views: list[FieldView] = []
-    for spec in specs:
-        selected = set(chosen.get(spec.key, []))
-        kind = (
-            "picker"
-            if len(spec.choices) > PICKER_THRESHOLD
-            else ("checkboxes" if spec.multiple else "select")
-        )
-        views.append(
-            FieldView(
-                input_name=f"{side}__{spec.key}",
-                label=spec.label,
-                kind=kind,
-                selected_id=next((str(c.id) for c in spec.choices if c.id in selected), ""),
-                options=[
-                    OptionView(id=str(c.id), label=c.label, selected=c.id in selected) for c in spec.choices
-                ],
-            )
-        )
-    return views
-
-
-def _ids(values: list[Any]) -> list[int]:
-    """Submitted option ids; anything that is not a number becomes -1, which the service refuses."""
-    ids: list[int] = []
-    for value in values:
-        if value == "":  # "Not set" in a select
-            continue
-        try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
-            ids.append(-1)  # refused by the service as "choose from the list"
-    return ids
-
-
-class ProfileState(SessionState):
+class ProfileState(CriteriaPicker, SessionState):
     """The My profile form. Values start from the database; the browser keeps what was typed."""
 
     loaded: bool = False
@@ -97,14 +41,11 @@ class ProfileState(SessionState):
     user_id: int = 0
     mentor_fields: list[FieldView] = []
     mentee_fields: list[FieldView] = []
-    chips: dict[str, list[ChipView]] = {}
-    picker_text: dict[str, str] = {}
     percent: int = 0
     missing: list[MissingView] = []
     matchable: bool = False
     busy: bool = False
     photo_error: str = ""
-    _picker_labels: dict[str, dict[str, tuple[str, str]]] = {}
 
     def _show(self, own: profiles.OwnProfile, specs: list[FieldSpec]) -> None:
         self.user_id = own.user_id
@@ -117,18 +58,16 @@ class ProfileState(SessionState):
         self.capacity, self.available = str(own.capacity), own.available
         self.contact_email, self.phone, self.preferred = own.contact_email, own.phone, own.preferred
         self.photo = photo_url(own.photo)
-        self.mentor_fields = _field_views(MENTOR_SIDE, specs, own.mentor_criteria) if own.is_mentor else []
-        self.mentee_fields = _field_views(MENTEE_SIDE, specs, own.mentee_criteria) if own.is_mentee else []
-        self.chips, self._picker_labels = {}, {}
-        for view in [*self.mentor_fields, *self.mentee_fields]:
-            if view["kind"] == "picker":
-                self._picker_labels[view["input_name"]] = {
-                    o["label"].casefold(): (o["id"], o["label"]) for o in view["options"]
-                }
-                self.chips[view["input_name"]] = [
-                    ChipView(id=o["id"], label=o["label"]) for o in view["options"] if o["selected"]
-                ]
-        self.picker_text = {name: "" for name in self._picker_labels}
+        self.mentor_fields = (
+            field_views(specs, own.mentor_criteria, prefix=f"{MENTOR_SIDE}__") if own.is_mentor else []
+        )
+        # What a mentee looks for may span several values of a one-value field (several regions).
+        self.mentee_fields = (
+            field_views(specs, own.mentee_criteria, prefix=f"{MENTEE_SIDE}__", one_value_as_select=False)
+            if own.is_mentee
+            else []
+        )
+        self._set_pickers([*self.mentor_fields, *self.mentee_fields])
         self._show_completeness(own.completeness)
 
     def _show_completeness(self, done: profiles.Completeness) -> None:
@@ -151,26 +90,6 @@ class ProfileState(SessionState):
         self.loaded = True
 
     @rx.event
-    def pick(self, input_name: str, text: str) -> None:
-        """Type-to-find: an exact option name (as the suggestion list fills in) becomes a chip."""
-        labels = self._picker_labels.get(input_name)
-        if labels is None or not isinstance(text, str):
-            return
-        found = labels.get(" ".join(text.split()).casefold())
-        if found is None:
-            self.picker_text[input_name] = text[:120]
-            return
-        option_id, label = found
-        if all(chip["id"] != option_id for chip in self.chips[input_name]):
-            self.chips[input_name].append(ChipView(id=option_id, label=label))
-        self.picker_text[input_name] = ""
-
-    @rx.event
-    def unpick(self, input_name: str, option_id: str) -> None:
-        if input_name in self.chips:
-            self.chips[input_name] = [c for c in self.chips[input_name] if c["id"] != option_id]
-
-    @rx.event
     async def save(self, form: FormData):
         user = await self._current_member()
         if user is None:
@@ -186,7 +105,7 @@ class ProfileState(SessionState):
         criteria: dict[str, dict[str, list[int]]] = {MENTOR_SIDE: {}, MENTEE_SIDE: {}}
         for view in [*self.mentor_fields, *self.mentee_fields]:
             side, key = view["input_name"].split("__", 1)
-            criteria[side][key] = _ids(form.getlist(view["input_name"]))
+            criteria[side][key] = option_ids(form.getlist(view["input_name"]))
         changes = profiles.ProfileChanges(
             name=text("name", 200),
             headline=text("headline"),

@@ -1,0 +1,224 @@
+"""Find mentor: criteria with Exact match beside each field, a keyword, and ranked results."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mentoring_app import style
+from mentoring_app.components.criteria import criterion_field
+from mentoring_app.components.forms import field
+from mentoring_app.components.layout import page_shell
+from mentoring_app.state.criteria_picker import FieldView
+from mentoring_app.state.find_mentor import FindMentorState, ResultView
+
+
+def _exact_match(f: rx.Var[FieldView]) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(
+            rx.el.input(
+                type="checkbox",
+                name="exact",
+                value=f["key"].to(str),
+                default_checked=f["exact"].to(bool),
+                aria_label="Exact match: " + f["label"].to(str),
+            ),
+            "Exact match",
+            style={"display": "inline-flex", "gap": "0.4rem", "align_items": "center", "font_size": "0.9rem"},
+        ),
+        rx.cond(f["cost"].to(str), rx.text(f["cost"].to(str), size="2", color=style.MUTED_COLOR)),
+        spacing="1",
+        margin_top="0.4rem",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("What you are looking for", as_="h2", size="4"),
+                field(
+                    "Keyword",
+                    "q",
+                    errors=FindMentorState.errors,
+                    default_value=FindMentorState.keyword,
+                    required=False,
+                    max_length=100,
+                    hint="Searches names, headlines and biographies.",
+                ),
+                rx.foreach(
+                    FindMentorState.fields,
+                    lambda f: criterion_field(FindMentorState, f, _exact_match(f)),
+                ),
+                rx.text(
+                    "Results rank mentors by how many of your choices they match. Tick Exact match to "
+                    "keep only mentors who have that field's choice (for many-value fields, all of them).",
+                    size="2",
+                    color=style.MUTED_COLOR,
+                ),
+                rx.button("Search", type="submit", size="3", width="100%", disabled=~rx.State.is_hydrated),
+                spacing="4",
+                width="100%",
+            ),
+            key=FindMentorState.form_key,
+            on_submit=FindMentorState.search,
+            reset_on_submit=False,
+            aria_label="Find mentor",
+        ),
+        rx.cond(
+            FindMentorState.can_save,
+            rx.button(
+                "Save these criteria",
+                type="button",
+                variant="soft",
+                width="100%",
+                margin_top="0.75rem",
+                on_click=FindMentorState.save_criteria,
+            ),
+        ),
+        width="100%",
+    )
+
+
+def _result(result: rx.Var[ResultView]) -> rx.Component:
+    name = result["name"].to(str)
+    return rx.el.li(
+        rx.card(
+            rx.hstack(
+                rx.cond(
+                    result["photo"].to(str),
+                    rx.image(
+                        src=result["photo"].to(str),
+                        alt="Photo of " + name,
+                        width="64px",
+                        height="64px",
+                        border_radius="50%",
+                        object_fit="cover",
+                    ),
+                    rx.avatar(fallback="?", size="5", radius="full", aria_hidden="true"),
+                ),
+                rx.vstack(
+                    rx.heading(
+                        rx.link(name, href=result["profile_url"].to(str), underline="always"),
+                        as_="h3",
+                        size="4",
+                    ),
+                    rx.cond(result["headline"].to(str), rx.text(result["headline"].to(str))),
+                    rx.text(
+                        rx.cond(result["region"].to(str), result["region"].to(str), "Region not set"),
+                        " · ",
+                        result["languages"].to(str),
+                        size="2",
+                        color=style.MUTED_COLOR,
+                    ),
+                    rx.cond(
+                        result["match_line"].to(str),
+                        rx.text(result["match_line"].to(str), weight="bold", size="2"),
+                    ),
+                    rx.flex(
+                        rx.foreach(
+                            result["matched"].to(list[str]),
+                            lambda m: rx.badge(m, size="1", high_contrast=True, variant="soft"),
+                        ),
+                        wrap="wrap",
+                        gap="0.3rem",
+                    ),
+                    rx.text("Available for new mentees", size="2", color="var(--green-11)"),
+                    spacing="1",
+                    align="start",
+                ),
+                spacing="4",
+                align="start",
+            ),
+            width="100%",
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def _pager() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            "Previous page",
+            variant="soft",
+            disabled=FindMentorState.page <= 1,
+            on_click=FindMentorState.go_to_page(FindMentorState.page - 1),
+        ),
+        rx.text("Page ", FindMentorState.page, " of ", FindMentorState.pages, size="2"),
+        rx.button(
+            "Next page",
+            variant="soft",
+            disabled=FindMentorState.page >= FindMentorState.pages,
+            on_click=FindMentorState.go_to_page(FindMentorState.page + 1),
+        ),
+        align="center",
+        justify="center",
+        spacing="4",
+        width="100%",
+    )
+
+
+def _results() -> rx.Component:
+    return rx.vstack(
+        rx.heading(
+            rx.cond(
+                FindMentorState.total == 1,
+                "1 mentor found",
+                FindMentorState.total.to_string() + " mentors found",
+            ),
+            as_="h2",
+            size="5",
+            aria_live="polite",
+        ),
+        rx.foreach(FindMentorState.costs, lambda c: rx.text(c, size="2")),
+        rx.cond(
+            FindMentorState.total > 0,
+            rx.vstack(
+                rx.el.ol(
+                    rx.foreach(FindMentorState.results, _result),
+                    style={
+                        "padding": "0",
+                        "margin": "0",
+                        "display": "grid",
+                        "gap": "0.75rem",
+                        "width": "100%",
+                    },
+                    aria_label="Mentors, best matches first",
+                ),
+                rx.cond(FindMentorState.pages > 1, _pager()),
+                spacing="4",
+                width="100%",
+            ),
+            rx.callout(
+                "No mentor matches all of that. Untick an Exact match, or choose fewer criteria.",
+                icon="search",
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def page() -> rx.Component:
+    return page_shell(
+        rx.vstack(
+            rx.heading("Find mentor", as_="h1", size="7"),
+            rx.cond(
+                FindMentorState.loaded,
+                rx.cond(
+                    FindMentorState.allowed,
+                    rx.grid(
+                        _filters(),
+                        _results(),
+                        columns={"initial": "1", "md": "minmax(18rem, 22rem) 1fr"},
+                        gap="1.5rem",
+                        width="100%",
+                        align_items="start",
+                    ),
+                    rx.callout(FindMentorState.refusal, icon="info"),
+                ),
+                rx.text("Finding mentors…"),
+            ),
+            spacing="4",
+            width="100%",
+        )
+    )

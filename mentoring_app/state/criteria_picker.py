@@ -1,0 +1,123 @@
+"""Matching criteria in forms, shared by My profile and Find mentor: view models for the fields,
+and the type-to-find picker's chips (kept in state because they change as the member picks)."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+import reflex as rx
+
+from mentoring_app.services.vocabulary import PICKER_THRESHOLD, FieldSpec
+
+
+class OptionView(TypedDict):
+    id: str
+    label: str
+    selected: bool
+
+
+class FieldView(TypedDict):
+    """One matching field as a form draws it: a select, checkboxes, or a type-to-find picker."""
+
+    key: str
+    input_name: str  # the form field name, e.g. "mentor__region" or "region"
+    label: str
+    kind: str  # "select" | "checkboxes" | "picker"
+    selected_id: str
+    options: list[OptionView]
+    exact: bool  # Find mentor: this field is an exact filter
+    cost: str  # Find mentor: what the exact filter costs, in words
+
+
+class ChipView(TypedDict):
+    id: str
+    label: str
+
+
+def field_views(
+    specs: list[FieldSpec],
+    chosen: dict[str, list[int]] | dict[str, tuple[int, ...]],
+    *,
+    prefix: str = "",
+    one_value_as_select: bool = True,
+) -> list[FieldView]:
+    """View models for the fields; ``one_value_as_select`` False shows checkboxes (search many)."""
+    views: list[FieldView] = []
+    for spec in specs:
+        selected = set(chosen.get(spec.key, ()))
+        if len(spec.choices) > PICKER_THRESHOLD:
+            kind = "picker"
+        elif spec.multiple or not one_value_as_select:
+            kind = "checkboxes"
+        else:
+            kind = "select"
+        views.append(
+            FieldView(
+                key=spec.key,
+                input_name=f"{prefix}{spec.key}",
+                label=spec.label,
+                kind=kind,
+                selected_id=next((str(c.id) for c in spec.choices if c.id in selected), ""),
+                options=[
+                    OptionView(id=str(c.id), label=c.label, selected=c.id in selected) for c in spec.choices
+                ],
+                exact=False,
+                cost="",
+            )
+        )
+    return views
+
+
+def option_ids(values: list[Any]) -> list[int]:
+    """Submitted option ids; anything that is not a number becomes -1, which services refuse."""
+    ids: list[int] = []
+    for value in values:
+        if value == "":  # "Not set" in a select
+            continue
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            ids.append(-1)
+    return ids
+
+
+class CriteriaPicker(rx.State, mixin=True):
+    """Chips for type-to-find fields (Languages): picked options, and what is being typed."""
+
+    chips: dict[str, list[ChipView]] = {}
+    picker_text: dict[str, str] = {}
+    _picker_labels: dict[str, dict[str, tuple[str, str]]] = {}
+
+    def _set_pickers(self, views: list[FieldView]) -> None:
+        self.chips, self._picker_labels = {}, {}
+        for view in views:
+            if view["kind"] != "picker":
+                continue
+            name = view["input_name"]
+            self._picker_labels[name] = {
+                o["label"].casefold(): (o["id"], o["label"]) for o in view["options"]
+            }
+            self.chips[name] = [
+                ChipView(id=o["id"], label=o["label"]) for o in view["options"] if o["selected"]
+            ]
+        self.picker_text = dict.fromkeys(self._picker_labels, "")
+
+    @rx.event
+    def pick(self, input_name: str, text: str) -> None:
+        """An exact option name (as the suggestion list fills in) becomes a chip."""
+        labels = self._picker_labels.get(input_name)
+        if labels is None or not isinstance(text, str):
+            return
+        found = labels.get(" ".join(text.split()).casefold())
+        if found is None:
+            self.picker_text[input_name] = text[:120]
+            return
+        option_id, label = found
+        if all(chip["id"] != option_id for chip in self.chips[input_name]):
+            self.chips[input_name].append(ChipView(id=option_id, label=label))
+        self.picker_text[input_name] = ""
+
+    @rx.event
+    def unpick(self, input_name: str, option_id: str) -> None:
+        if input_name in self.chips:
+            self.chips[input_name] = [c for c in self.chips[input_name] if c["id"] != option_id]

@@ -1,0 +1,177 @@
+"""Find mentor: the search lives in the URL (shareable, survives a reload); the state holds only
+the current page of results as small view models."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+from urllib.parse import urlencode
+
+import reflex as rx
+from reflex_base.utils.form import FormData
+
+from mentoring_app import routes
+from mentoring_app.services import matching, profiles
+from mentoring_app.services.errors import ServiceError
+from mentoring_app.services.vocabulary import load_fields
+from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
+from mentoring_app.state.db_calls import call
+from mentoring_app.state.session import SessionState
+from mentoring_app.storage import photo_url
+
+
+class ResultView(TypedDict):
+    id: int
+    name: str
+    headline: str
+    photo: str
+    region: str
+    languages: str
+    match_line: str
+    matched: list[str]
+    profile_url: str
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def search_from_query(params: dict[str, str], keys: list[str]) -> matching.Search:
+    """Read a search from URL parameters: ``region=1,2&exact=region&q=legal&page=2``."""
+    selected = {}
+    for key in keys:
+        raw = params.get(key, "")
+        ids = tuple(i for i in option_ids(raw.split(",")) if i > 0) if raw else ()
+        if ids:
+            selected[key] = ids
+    page = params.get("page", "1")
+    return matching.Search(
+        selected=selected,
+        exact=frozenset(k for k in params.get("exact", "").split(",") if k),
+        keyword=params.get("q", "")[:100],
+        page=int(page) if page.isdigit() else 1,
+    )
+
+
+def query_for(search: matching.Search) -> str:
+    """The URL query for a search (the page is always there, marking an explicit search)."""
+    params: dict[str, str] = {key: ",".join(map(str, ids)) for key, ids in search.selected.items() if ids}
+    if search.exact:
+        params["exact"] = ",".join(sorted(search.exact))
+    if search.keyword:
+        params["q"] = search.keyword
+    params["page"] = str(search.page)
+    return urlencode(params)
+
+
+class FindMentorState(CriteriaPicker, SessionState):
+    loaded: bool = False
+    allowed: bool = True
+    refusal: str = ""
+    errors: dict[str, str] = {}
+    fields: list[FieldView] = []
+    keyword: str = ""
+    results: list[ResultView] = []
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    criteria_count: int = 0
+    costs: list[str] = []
+    form_key: str = ""
+    can_save: bool = False
+    _selected: dict[str, list[int]] = {}
+
+    @rx.event
+    async def load(self) -> None:
+        user = await self._current_member()
+        if user is None:
+            return
+        specs = await call(load_fields)
+        params = dict(self.router.url.query_parameters)
+        if any(key in params for key in ("page", "q", "exact", *(s.key for s in specs))):
+            search = search_from_query(params, [s.key for s in specs])
+        else:
+            search = await call(matching.saved_search, viewer=user)
+        try:
+            found = await call(matching.find_mentors, viewer=user, search=search)
+        except ServiceError as refusal:
+            self.allowed, self.refusal, self.loaded = False, refusal.message, True
+            return
+        search = matching.clean_search(search, specs)
+        self.allowed, self.can_save = True, user.is_mentee
+        self._selected = {k: list(v) for k, v in search.selected.items()}
+        views = field_views(specs, search.selected, one_value_as_select=False)
+        costs = {c.field_label: c for c in found.costs}
+        for view in views:
+            view["exact"] = view["key"] in search.exact
+            cost = costs.get(view["label"])
+            if cost:
+                values = ", ".join(cost.values)
+                view["cost"] = (
+                    f"{cost.field_label}: {values} leaves {_count(cost.with_filter, 'mentor')}; "
+                    f"without it, {cost.without_filter}."
+                )
+        self.fields = views
+        self._set_pickers(views)
+        self.costs = [v["cost"] for v in views if v["cost"]]
+        self.keyword = search.keyword
+        self.total, self.page, self.pages, self.criteria_count = (
+            found.total,
+            found.page,
+            found.pages,
+            found.criteria_count,
+        )
+        self.results = [
+            ResultView(
+                id=r.user_id,
+                name=r.name,
+                headline=r.headline,
+                photo=photo_url(r.photo),
+                region=r.region,
+                languages=", ".join(r.languages),
+                match_line=f"Matches {r.score} of {found.criteria_count} criteria"
+                if found.criteria_count
+                else "",
+                matched=list(r.matched),
+                profile_url=f"{routes.MEMBERS}/{r.user_id}",
+            )
+            for r in found.results
+        ]
+        self.form_key = query_for(search)
+        self.loaded = True
+
+    @rx.event
+    def search(self, form: FormData):
+        """Put the submitted criteria in the URL; loading that URL runs the search."""
+        selected = {}
+        for view in self.fields:
+            ids = tuple(i for i in option_ids(form.getlist(view["input_name"])) if i > 0)
+            if ids:
+                selected[view["key"]] = ids
+        keyword = form.get("q", "")
+        search = matching.Search(
+            selected=selected,
+            exact=frozenset(v for v in form.getlist("exact") if isinstance(v, str) and v in selected),
+            keyword=keyword[:100] if isinstance(keyword, str) else "",
+            page=1,
+        )
+        return rx.redirect(f"{routes.FIND_MENTOR}?{query_for(search)}")
+
+    @rx.event
+    def go_to_page(self, page: int):
+        params = dict(self.router.url.query_parameters)
+        params["page"] = str(max(1, min(int(page), self.pages)))
+        return rx.redirect(f"{routes.FIND_MENTOR}?{urlencode(params)}")
+
+    @rx.event
+    async def save_criteria(self):
+        """Save the criteria of the search on screen as what the mentee looks for."""
+        user = await self._current_member()
+        if user is None:
+            return self._login_redirect()
+        try:
+            count = await call(profiles.save_sought_criteria, actor=user, criteria=dict(self._selected))
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        return rx.toast.success(
+            f"Saved {_count(count, 'criterion').replace('criterions', 'criteria')} to your profile."
+        )
