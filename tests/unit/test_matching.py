@@ -323,3 +323,53 @@ def test_results_agree_with_a_plain_python_reference(
         found_all += [(r.user_id, r.score) for r in found.results]
     assert found_all == [(user_id, score) for user_id, score, _ in expected]  # no page loses or repeats
     assert search.page >= 1
+
+
+def test_search_survives_the_url_round_trip() -> None:
+    from mentoring_app.state.find_mentor import query_for, search_from_query
+
+    search = matching.Search(
+        selected={"region": (3, 5), "languages": (40,)},
+        exact=frozenset({"region"}),
+        keyword="legal & co",
+        page=2,
+    )
+    query = query_for(search)
+    from urllib.parse import parse_qsl
+
+    assert search_from_query(dict(parse_qsl(query)), ["region", "languages", "specialisms"]) == search
+    junk = search_from_query({"region": "1,x,-4,,2", "page": "zz"}, ["region"])
+    assert junk.selected == {"region": (1, 2)} and junk.page == 1
+
+
+def test_only_mentees_and_admins_search(db: Session, make_member) -> None:
+    from mentoring_app.services.errors import NotAllowed
+
+    mentor_only = make_member(role="mentor")
+    with pytest.raises(NotAllowed):
+        matching.find_mentors(db, viewer=mentor_only, search=matching.Search())
+    with pytest.raises(NotAllowed):
+        matching.find_mentors(db, viewer=None, search=matching.Search())
+
+
+def test_saved_criteria_start_the_next_search(db: Session, viewer: User) -> None:
+    from mentoring_app.services import profiles
+    from mentoring_app.services.errors import NotAllowed, ValidationFailed
+
+    nw, wales = _option(db, "region", "North West"), _option(db, "region", "Wales")
+    welsh = _option(db, "languages", "Welsh")
+    assert (
+        profiles.save_sought_criteria(
+            db, actor=viewer, criteria={"region": [nw, wales], "languages": [welsh]}
+        )
+        == 3
+    )
+    assert matching.saved_search(db, viewer=viewer).selected == {
+        "region": tuple(sorted((nw, wales))),
+        "languages": (welsh,),
+    }
+    with pytest.raises(ValidationFailed):
+        profiles.save_sought_criteria(db, actor=viewer, criteria={"region": [123456]})
+    mentor = add_mentor(db, [nw])
+    with pytest.raises(NotAllowed):
+        profiles.save_sought_criteria(db, actor=db.get(User, mentor), criteria={"region": [nw]})

@@ -1,0 +1,114 @@
+"""Find mentor in a real browser: exact Region with broad ranking, counts, the URL, saving."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from mentoring_app.models import MemberCriterion, Profile
+from mentoring_app.models.profiles import MENTEE_SIDE
+from mentoring_app.services import auth, profiles
+from mentoring_app.services.vocabulary import load_fields
+from tests.harness import RunningApp, log_in
+
+PASSWORD = "violet-harbour-lantern-42"
+
+
+def _mentor(
+    app: RunningApp, email: str, name: str, region: str, languages: list[str], *, available: bool = True
+) -> int:
+    with Session(app.engine, expire_on_commit=False) as db:
+        fields = {f.key: f for f in load_fields(db)}
+        user = auth.register(db, name=name, email=email, password=PASSWORD, role="mentor")
+        profiles.update_profile(
+            db,
+            actor=user,
+            user_id=user.id,
+            changes=profiles.ProfileChanges(
+                name=name,
+                headline=f"Translator from {region}",
+                contact_email=email,
+                available=available,
+                mentor_criteria={
+                    "region": [fields["region"].find(region).id],
+                    "languages": [fields["languages"].find(x).id for x in ["English", *languages]],
+                    "specialisms": [fields["specialisms"].find("Legal translation").id],
+                },
+            ),
+        )
+        return user.id
+
+
+def test_exact_region_with_a_language(page: Page, app: RunningApp, unique_email) -> None:
+    best = _mentor(app, unique_email("best"), "Astrid Best", "North West", ["Icelandic"])
+    _mentor(app, unique_email("nw"), "Nigel Northwest", "North West", [])
+    _mentor(app, unique_email("london"), "Lena London", "London", ["Icelandic"])
+    _mentor(app, unique_email("busy"), "Bruno Busy", "North West", ["Icelandic"], available=False)
+    mentee_email = unique_email("seeker")
+    with Session(app.engine) as db:
+        auth.register(db, name="Sigrun Seeker", email=mentee_email, password=PASSWORD, role="mentee")
+
+    log_in(page, app, email_address=mentee_email, password=PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
+    expect(page.get_by_role("heading", name=re.compile(r"mentors? found"))).to_be_visible()
+    search = page.get_by_role("form", name="Find mentor")
+    search.get_by_role("checkbox", name="North West").check()
+    search.get_by_role("combobox", name="Languages").fill("Icelandic")
+    expect(search.get_by_role("button", name="Remove Icelandic")).to_be_visible()
+    search.get_by_role("checkbox", name="Exact match: Region").check()
+    search.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r".*/find-mentor/?\?.*exact=region"))
+
+    results = page.get_by_role("list", name="Mentors, best matches first").get_by_role("listitem")
+    expect(results.first).to_contain_text("Astrid Best")
+    expect(results.first).to_contain_text("Matches 2 of 2 criteria")
+    heading = page.get_by_role("heading", name=re.compile(r"mentors? found"))
+    total = int(re.match(r"(\d+)", heading.inner_text()).group(1))
+    expect(page.get_by_text(f"Region: North West leaves {total} mentor", exact=False).first).to_be_visible()
+    expect(page.get_by_text(f"without it, {total + 1}.").first).to_be_visible()
+    shown = results.count()
+    assert shown == min(total, 20)
+    lines = []
+    for i in range(shown):
+        item = results.nth(i)
+        expect(item).to_contain_text("North West ·")
+        lines.append(int(re.search(r"Matches (\d) of 2", item.inner_text()).group(1)))
+    assert lines == sorted(lines, reverse=True)
+    expect(page.get_by_text("Lena London")).to_have_count(0)
+    expect(page.get_by_text("Bruno Busy")).to_have_count(0)
+
+    # The URL reproduces the search.
+    url = page.url
+    page.reload()
+    expect(results.first).to_contain_text("Astrid Best")
+    expect(page.get_by_role("checkbox", name="Exact match: Region")).to_be_checked()
+    expect(page.get_by_role("button", name="Remove Icelandic")).to_be_visible()
+    assert page.url.split("?", 1)[1] == url.split("?", 1)[1]
+
+    page.get_by_role("button", name="Save these criteria").click()
+    expect(page.get_by_text("Saved 2 criteria to your profile")).to_be_visible()
+    with Session(app.engine) as db:
+        from mentoring_app.models import User
+
+        seeker = db.exec(select(User).where(User.email == mentee_email)).one()
+        saved = db.exec(
+            select(MemberCriterion.option_id).where(
+                MemberCriterion.user_id == seeker.id, MemberCriterion.side == MENTEE_SIDE
+            )
+        ).all()
+        fields = {f.key: f for f in load_fields(db)}
+        assert set(saved) == {
+            fields["region"].find("North West").id,
+            fields["languages"].find("Icelandic").id,
+        }
+        assert db.get(Profile, best).mentor_matchable
+
+    # A result opens the mentor's public profile.
+    results.first.get_by_role("link", name="Astrid Best").click()
+    expect(page.get_by_role("heading", name="Astrid Best", level=1)).to_be_visible()
+    # Next time, Find mentor starts from the saved criteria.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
+    expect(results.first).to_contain_text("Astrid Best")
+    expect(page.get_by_role("button", name="Remove Icelandic")).to_be_visible()
