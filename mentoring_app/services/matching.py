@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy import Select, and_, case, func, literal, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -118,32 +118,38 @@ def _keyword(keyword: str) -> ColumnElement[bool] | None:
     )
 
 
-def _ranked(
-    search: Search, fields: dict[str, FieldSpec], viewer_id: int | None, skip_exact: str = ""
-) -> Select:
-    """user_id, score, completeness, last_active for every offered mentor the search admits."""
+def _exact_ok(
+    search: Search, fields: dict[str, FieldSpec], hits: dict[str, ColumnElement]
+) -> dict[str, ColumnElement]:
+    """Per exact field: the condition a mentor's hit count must meet (one value, or all of them)."""
+    return {
+        key: (hits[key] == len(search.selected[key])) if fields[key].multiple else (hits[key] >= 1)
+        for key in search.exact
+    }
+
+
+def _ranked(search: Search, fields: dict[str, FieldSpec], viewer_id: int | None) -> Select:
+    """One row per offered mentor having any selected option: score, tie-breakers, and per exact
+    field how many of its selected options the mentor has (``hits_<key>``)."""
     criterion = MemberCriterion.__table__.c  # type: ignore[attr-defined]
     all_ids = [i for ids in search.selected.values() for i in ids]
-    having = [func.count() >= 1]
-    for key in search.exact:
-        if key == skip_exact:
-            continue
-        ids = search.selected[key]
-        hits = func.sum(case((criterion.option_id.in_(ids), 1), else_=0))
-        having.append(hits == len(ids) if fields[key].multiple else hits >= 1)
+    hit_columns = [
+        func.sum(case((criterion.option_id.in_(search.selected[key]), 1), else_=0)).label(f"hits_{key}")
+        for key in sorted(search.exact)
+    ]
     statement = (
         select(
             criterion.user_id.label("user_id"),
             func.count().label("score"),
             Profile.completeness.label("completeness"),
             User.last_active_at.label("last_active"),
+            *hit_columns,
         )
         .select_from(MemberCriterion.__table__)
         .join(Profile, Profile.user_id == criterion.user_id)
         .join(User, User.id == criterion.user_id)
         .where(criterion.side == MENTOR_SIDE, criterion.option_id.in_(all_ids), _offered(viewer_id))
         .group_by(criterion.user_id, Profile.completeness, User.last_active_at)
-        .having(and_(*having))
     )
     keyword = _keyword(search.keyword)
     return statement.where(keyword) if keyword is not None else statement
@@ -167,27 +173,66 @@ def _unranked(search: Search, viewer_id: int | None) -> Select:
 
 
 def search_statement(search: Search, fields: list[FieldSpec], viewer_id: int | None) -> Select:
-    """The page query, exactly as the service runs it (the benchmark times it bare)."""
+    """The one query behind a page of results, as the service runs it (the benchmark times it bare).
+
+    It returns the page's mentors with their scores, and on every row the total that pass every
+    exact filter and, per exact field, how many would pass without that field's filter: the costs
+    shown beside each Exact match. One grouped scan of the criteria index serves all of it.
+    """
     known = {spec.key: spec for spec in fields}
-    base = _ranked(search, known, viewer_id) if search.selected else _unranked(search, viewer_id)
-    ranked = base.subquery("ranked")
-    order = (
-        [ranked.c.score.desc(), ranked.c.completeness.desc()]
-        if search.selected
-        else [ranked.c.completeness.desc()]
-    )
     if not search.selected:
-        order = []
+        candidates = _unranked(search, viewer_id).subquery("candidates")
+        keep: ColumnElement = true()
+        extra: list = []
+    else:
+        candidates = _ranked(search, known, viewer_id).subquery("candidates")
+        ok = _exact_ok(search, known, {key: candidates.c[f"hits_{key}"] for key in search.exact})
+        keep = and_(true(), *ok.values())
+        extra = [
+            func.sum(case((and_(true(), *(c for k, c in ok.items() if k != key)), 1), else_=0))
+            .over()
+            .label(f"without_{key}")
+            for key in sorted(search.exact)
+        ]
+    counted = select(
+        candidates.c.user_id,
+        candidates.c.score,
+        candidates.c.completeness,
+        candidates.c.last_active,
+        case((keep, 1), else_=0).label("keep"),
+        func.sum(case((keep, 1), else_=0)).over().label("total"),
+        *extra,
+    ).subquery("counted")
+    # Best score first, then the more complete profile; with no criteria, recent activity decides.
+    order = [counted.c.score.desc(), counted.c.completeness.desc()] if search.selected else []
     return (
-        select(ranked.c.user_id, ranked.c.score)
-        .order_by(*order, ranked.c.last_active.desc().nulls_last(), ranked.c.user_id)
+        select(counted)
+        .where(counted.c.keep == 1)
+        .order_by(*order, counted.c.last_active.desc().nulls_last(), counted.c.user_id)
         .limit(PAGE_SIZE)
         .offset((search.page - 1) * PAGE_SIZE)
     )
 
 
-def _count(session: Session, statement: Select) -> int:
-    return int(session.execute(select(func.count()).select_from(statement.subquery())).scalar_one())
+def _counts(
+    session: Session, search: Search, known: dict[str, FieldSpec], viewer_id: int
+) -> tuple[int, dict[str, int]]:
+    """Totals when the page itself has no rows (past the end, or nothing passes every filter)."""
+    if not search.selected:
+        candidates = _unranked(search, viewer_id).subquery()
+        return int(session.execute(select(func.count()).select_from(candidates)).scalar_one()), {}
+    candidates = _ranked(search, known, viewer_id).subquery()
+    ok = _exact_ok(search, known, {key: candidates.c[f"hits_{key}"] for key in search.exact})
+    keys = sorted(search.exact)
+    conditions = [and_(true(), *ok.values())] + [
+        and_(true(), *(c for k, c in ok.items() if k != key)) for key in keys
+    ]
+    row = session.execute(
+        select(*(func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in conditions)).select_from(
+            candidates
+        )
+    ).one()
+    return int(row[0]), {key: int(value) for key, value in zip(keys, row[1:], strict=True)}
 
 
 def find_mentors(session: Session, *, viewer: User | None, search: Search) -> SearchResults:
@@ -199,19 +244,23 @@ def find_mentors(session: Session, *, viewer: User | None, search: Search) -> Se
     fields = load_fields(session)
     known = {spec.key: spec for spec in fields}
     search = clean_search(search, fields)
-    base = _ranked(search, known, viewer.id) if search.selected else _unranked(search, viewer.id)
-    total = _count(session, base)
-    pages = max(1, -(-total // PAGE_SIZE))
-    if search.page > pages:
-        search = Search(search.selected, search.exact, search.keyword, pages)
     rows = session.execute(search_statement(search, fields, viewer.id)).all()
+    if rows:
+        total = int(rows[0].total)
+        without = {key: int(getattr(rows[0], f"without_{key}")) for key in search.exact}
+    else:
+        total, without = _counts(session, search, known, viewer.id)  # type: ignore[arg-type]
+        last_page = max(1, -(-total // PAGE_SIZE))
+        if total and search.page > last_page:
+            search = Search(search.selected, search.exact, search.keyword, last_page)
+            rows = session.execute(search_statement(search, fields, viewer.id)).all()
     results = _describe(session, [(row.user_id, row.score) for row in rows], search, known)
     costs = tuple(
         FilterCost(
             field_label=known[key].label,
             values=tuple(known[key].by_id[i].label for i in search.selected[key]),
             with_filter=total,
-            without_filter=_count(session, _ranked(search, known, viewer.id, skip_exact=key)),
+            without_filter=without[key],
         )
         for key in sorted(search.exact, key=lambda k: fields.index(known[k]))
     )
@@ -219,7 +268,7 @@ def find_mentors(session: Session, *, viewer: User | None, search: Search) -> Se
         results=results,
         total=total,
         page=search.page,
-        pages=pages,
+        pages=max(1, -(-total // PAGE_SIZE)),
         criteria_count=search.criteria_count,
         costs=costs,
     )
