@@ -31,7 +31,8 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_active_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    # Starts at creation, so ordering by it never meets a NULL.
+    last_active_at: datetime | None = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
     @property
     def role_label(self) -> str:

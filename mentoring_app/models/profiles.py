@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 from mentoring_app.models.types import UTCDateTime, utcnow
@@ -83,7 +93,8 @@ class MemberCriterion(SQLModel, table=True):
     __tablename__ = "member_criteria"
     __table_args__ = (
         PrimaryKeyConstraint("user_id", "side", "option_id"),
-        Index("ix_member_criteria_match", "side", "option_id", "user_id"),
+        # Find mentor scans only offered mentors' rows of the selected options: a covering index.
+        Index("ix_member_criteria_offer", "side", "offered", "option_id", "user_id"),
     )
 
     user_id: int = Field(
@@ -93,3 +104,6 @@ class MemberCriterion(SQLModel, table=True):
     option_id: int = Field(
         sa_column=Column(Integer, ForeignKey("matching_options.id", ondelete="CASCADE"), nullable=False)
     )
+    # Copied from the mentor's state (matchable, available, room, active) by matching.sync_offer,
+    # so search needs no join to decide who may be offered.
+    offered: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))

@@ -12,6 +12,7 @@ from mentoring_app.models import User
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import auth
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
+from mentoring_app.services.matching import sync_offer
 from mentoring_app.services.passwords import hash_password, password_problem
 
 PAGE_SIZE = 50
@@ -76,6 +77,8 @@ def set_active(session: Session, *, actor: User | None, user_id: int, active: bo
     session.add(user)
     if not active:
         auth.close_all_sessions(session, user_id=user_id)
+    session.flush()
+    sync_offer(session, user_id)  # a deactivated mentor is never offered
     session.commit()
     return user
 

@@ -9,8 +9,9 @@ index rows of the selected options answers the whole search.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, true
+from sqlalchemy import Select, and_, case, func, literal, or_, select, true, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -102,6 +103,28 @@ def _offered(viewer_id: int | None) -> ColumnElement[bool]:
     return and_(*conditions)
 
 
+def is_offered(user: User, profile: Profile) -> bool:
+    """The same rule as :func:`_offered`, for one mentor in Python."""
+    return bool(
+        profile.mentor_matchable
+        and profile.available
+        and profile.capacity > 0
+        and user.is_active
+        and user.is_mentor
+    )
+
+
+def sync_offer(session: Session, user_id: int) -> None:
+    """Copy whether a mentor may be offered onto their criteria rows (after any change to that)."""
+    user, profile = session.get(User, user_id), session.get(Profile, user_id)
+    flag = bool(user and profile and is_offered(user, profile))
+    session.execute(
+        update(MemberCriterion)
+        .where(MemberCriterion.user_id == user_id, MemberCriterion.side == MENTOR_SIDE)  # type: ignore[arg-type]
+        .values(offered=flag)
+    )
+
+
 def _keyword(keyword: str) -> ColumnElement[bool] | None:
     words = keyword.casefold().split()
     if not words:
@@ -128,89 +151,108 @@ def _exact_ok(
     }
 
 
-def _ranked(search: Search, fields: dict[str, FieldSpec], viewer_id: int | None) -> Select:
-    """One row per offered mentor having any selected option: score, tie-breakers, and per exact
-    field how many of its selected options the mentor has (``hits_<key>``)."""
+def _scores(search: Search, fields: dict[str, FieldSpec], viewer_id: int | None) -> Select:
+    """Per offered mentor having any selected option: the score, and per exact field how many of
+    its selected options they have (``hits_<key>``). A covering-index scan, no joins."""
     criterion = MemberCriterion.__table__.c  # type: ignore[attr-defined]
     all_ids = [i for ids in search.selected.values() for i in ids]
-    hit_columns = [
-        func.sum(case((criterion.option_id.in_(search.selected[key]), 1), else_=0)).label(f"hits_{key}")
-        for key in sorted(search.exact)
-    ]
     statement = (
         select(
             criterion.user_id.label("user_id"),
             func.count().label("score"),
-            Profile.completeness.label("completeness"),
-            User.last_active_at.label("last_active"),
-            *hit_columns,
+            *(
+                func.sum(case((criterion.option_id.in_(search.selected[key]), 1), else_=0)).label(
+                    f"hits_{key}"
+                )
+                for key in sorted(search.exact)
+            ),
         )
-        .select_from(MemberCriterion.__table__)
-        .join(Profile, Profile.user_id == criterion.user_id)
-        .join(User, User.id == criterion.user_id)
-        .where(criterion.side == MENTOR_SIDE, criterion.option_id.in_(all_ids), _offered(viewer_id))
-        .group_by(criterion.user_id, Profile.completeness, User.last_active_at)
+        .where(criterion.side == MENTOR_SIDE, criterion.offered.is_(True), criterion.option_id.in_(all_ids))
+        .group_by(criterion.user_id)
     )
+    if viewer_id is not None:
+        statement = statement.where(criterion.user_id != viewer_id)
     keyword = _keyword(search.keyword)
-    return statement.where(keyword) if keyword is not None else statement
+    if keyword is not None:
+        matching_text = select(User.id).join(Profile, Profile.user_id == User.id).where(keyword)
+        statement = statement.where(criterion.user_id.in_(matching_text))
+    return statement
 
 
-def _unranked(search: Search, viewer_id: int | None) -> Select:
-    """With no criteria: every offered mentor (matching the keyword), most recently active first."""
-    statement = (
-        select(
-            User.id.label("user_id"),  # type: ignore[union-attr]
-            literal(0).label("score"),
-            Profile.completeness.label("completeness"),
-            User.last_active_at.label("last_active"),
+def _exact_conditions(search: Search, fields: dict[str, FieldSpec], scores: Any) -> dict[str, ColumnElement]:
+    """Per exact field: one of its values (one-value field) or all of them (many-value field)."""
+    return {
+        key: (
+            scores.c[f"hits_{key}"] == len(search.selected[key])
+            if fields[key].multiple
+            else scores.c[f"hits_{key}"] >= 1
         )
-        .select_from(User)
-        .join(Profile, Profile.user_id == User.id)
-        .where(_offered(viewer_id))
-    )
+        for key in search.exact
+    }
+
+
+def _without_each(search: Search, ok: dict[str, ColumnElement]) -> dict[str, ColumnElement]:
+    return {key: and_(true(), *(c for k, c in ok.items() if k != key)) for key in sorted(search.exact)}
+
+
+def _text_filter(search: Search) -> ColumnElement[bool]:
     keyword = _keyword(search.keyword)
-    return statement.where(keyword) if keyword is not None else statement
+    return keyword if keyword is not None else true()
 
 
 def search_statement(search: Search, fields: list[FieldSpec], viewer_id: int | None) -> Select:
     """The one query behind a page of results, as the service runs it (the benchmark times it bare).
 
-    It returns the page's mentors with their scores, and on every row the total that pass every
-    exact filter and, per exact field, how many would pass without that field's filter: the costs
-    shown beside each Exact match. One grouped scan of the criteria index serves all of it.
+    With criteria: score every offered mentor from the criteria index (materialised once), keep
+    those passing every exact filter, and join profiles only for the mentors that can reach this
+    page (score at least that of the last place on it) to break ties. Each row also carries the
+    total and, per exact field, how many would pass without it: the costs beside Exact match.
     """
-    known = {spec.key: spec for spec in fields}
+    offset = (search.page - 1) * PAGE_SIZE
     if not search.selected:
-        candidates = _unranked(search, viewer_id).subquery("candidates")
-        keep: ColumnElement = true()
-        extra: list = []
-    else:
-        candidates = _ranked(search, known, viewer_id).subquery("candidates")
-        ok = _exact_ok(search, known, {key: candidates.c[f"hits_{key}"] for key in search.exact})
-        keep = and_(true(), *ok.values())
-        extra = [
-            func.sum(case((and_(true(), *(c for k, c in ok.items() if k != key)), 1), else_=0))
-            .over()
-            .label(f"without_{key}")
-            for key in sorted(search.exact)
-        ]
-    counted = select(
-        candidates.c.user_id,
-        candidates.c.score,
-        candidates.c.completeness,
-        candidates.c.last_active,
-        case((keep, 1), else_=0).label("keep"),
-        func.sum(case((keep, 1), else_=0)).over().label("total"),
-        *extra,
-    ).subquery("counted")
-    # Best score first, then the more complete profile; with no criteria, recent activity decides.
-    order = [counted.c.score.desc(), counted.c.completeness.desc()] if search.selected else []
+        total = select(func.count()).select_from(User).join(Profile, Profile.user_id == User.id)
+        total = total.where(_offered(viewer_id), _text_filter(search))
+        return (
+            select(
+                User.id.label("user_id"), literal(0).label("score"), total.scalar_subquery().label("total")
+            )  # type: ignore[union-attr]
+            .join(Profile, Profile.user_id == User.id)
+            .where(_offered(viewer_id), _text_filter(search))
+            .order_by(User.last_active_at.desc(), User.id)  # type: ignore[union-attr, arg-type]
+            .limit(PAGE_SIZE)
+            .offset(offset)
+        )
+    known = {spec.key: spec for spec in fields}
+    scores = _scores(search, known, viewer_id).cte("scores").prefix_with("MATERIALIZED")
+    ok = _exact_conditions(search, known, scores)
+    keep = and_(true(), *ok.values())
+    last_place = (
+        select(scores.c.score)
+        .where(keep)
+        .order_by(scores.c.score.desc())
+        .limit(1)
+        .offset(offset + PAGE_SIZE - 1)
+        .scalar_subquery()
+    )
+    counts = [select(func.count()).select_from(scores).where(keep).scalar_subquery().label("total")]
+    counts += [
+        select(func.count()).select_from(scores).where(condition).scalar_subquery().label(f"without_{key}")
+        for key, condition in _without_each(search, ok).items()
+    ]
     return (
-        select(counted)
-        .where(counted.c.keep == 1)
-        .order_by(*order, counted.c.last_active.desc().nulls_last(), counted.c.user_id)
+        select(scores.c.user_id, scores.c.score, *counts)
+        .select_from(scores)
+        .join(Profile, Profile.user_id == scores.c.user_id)
+        .join(User, User.id == scores.c.user_id)
+        .where(keep, scores.c.score >= func.coalesce(last_place, 0))
+        .order_by(
+            scores.c.score.desc(),
+            Profile.completeness.desc(),
+            User.last_active_at.desc(),  # type: ignore[union-attr]
+            scores.c.user_id,
+        )
         .limit(PAGE_SIZE)
-        .offset((search.page - 1) * PAGE_SIZE)
+        .offset(offset)
     )
 
 
@@ -219,20 +261,15 @@ def _counts(
 ) -> tuple[int, dict[str, int]]:
     """Totals when the page itself has no rows (past the end, or nothing passes every filter)."""
     if not search.selected:
-        candidates = _unranked(search, viewer_id).subquery()
-        return int(session.execute(select(func.count()).select_from(candidates)).scalar_one()), {}
-    candidates = _ranked(search, known, viewer_id).subquery()
-    ok = _exact_ok(search, known, {key: candidates.c[f"hits_{key}"] for key in search.exact})
-    keys = sorted(search.exact)
-    conditions = [and_(true(), *ok.values())] + [
-        and_(true(), *(c for k, c in ok.items() if k != key)) for key in keys
-    ]
+        total = select(func.count()).select_from(User).join(Profile, Profile.user_id == User.id)
+        return int(session.execute(total.where(_offered(viewer_id), _text_filter(search))).scalar_one()), {}
+    scores = _scores(search, known, viewer_id).subquery()
+    ok = _exact_conditions(search, known, scores)
+    conditions = [and_(true(), *ok.values()), *_without_each(search, ok).values()]
     row = session.execute(
-        select(*(func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in conditions)).select_from(
-            candidates
-        )
+        select(*(func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in conditions)).select_from(scores)
     ).one()
-    return int(row[0]), {key: int(value) for key, value in zip(keys, row[1:], strict=True)}
+    return int(row[0]), {key: int(v) for key, v in zip(sorted(search.exact), row[1:], strict=True)}
 
 
 def find_mentors(session: Session, *, viewer: User | None, search: Search) -> SearchResults:

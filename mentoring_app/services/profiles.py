@@ -19,6 +19,7 @@ from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import auth
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
+from mentoring_app.services.matching import sync_offer
 from mentoring_app.services.vocabulary import FieldSpec, load_fields, option_labels
 
 MAX_HEADLINE = 120
@@ -329,6 +330,8 @@ def refresh_matchable(session: Session, user: User, fields: list[FieldSpec] | No
     profile.mentor_matchable, profile.completeness = done.mentor_matchable, done.percent
     profile.updated_at = utcnow()
     session.add(profile)
+    session.flush()
+    sync_offer(session, user.id)  # type: ignore[arg-type]
     return profile
 
 
