@@ -70,11 +70,14 @@ def populate(engine: Engine, start: int, stop: int, fields: dict[str, FieldSpec]
                     "last_active_at": now - timedelta(minutes=rng.randint(0, 500_000)),
                 }
             )
+            headline = f"{rng.choice(specialisms)} specialist"
+            bio = "Experienced in court and legal work." if rng.random() < 0.2 else "Happy to help."
             profiles.append(
                 {
                     "user_id": user_id,
-                    "headline": f"{rng.choice(specialisms)} specialist",
-                    "bio": "Experienced in court and legal work." if rng.random() < 0.2 else "Happy to help.",
+                    "search_text": f"mentor {n} {headline} {bio}".casefold(),
+                    "headline": headline,
+                    "bio": bio,
                     "help_wanted": "",
                     "capacity": rng.choice([0, 1, 2, 2, 3]),
                     "available": rng.random() > 0.15,

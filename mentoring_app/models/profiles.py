@@ -71,6 +71,8 @@ class Profile(SQLModel, table=True):
     # Kept up to date by the profile service, so search can filter on it cheaply.
     mentor_matchable: bool = Field(default=False, index=True)
     completeness: int = Field(default=0)  # percent; breaks ties in Find mentor
+    # Name, headline and biography, case-folded: what the Find mentor keyword searches.
+    search_text: str = Field(default="", max_length=2300)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

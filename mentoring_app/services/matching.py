@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, true, update
+from sqlalchemy import Select, and_, case, func, literal, select, true, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -126,19 +126,11 @@ def sync_offer(session: Session, user_id: int) -> None:
 
 
 def _keyword(keyword: str) -> ColumnElement[bool] | None:
+    """Every word of the keyword in the mentor's name, headline or biography (case-folded)."""
     words = keyword.casefold().split()
     if not words:
         return None
-    return and_(
-        *(
-            or_(
-                func.lower(User.name).contains(word, autoescape=True),
-                func.lower(Profile.headline).contains(word, autoescape=True),
-                func.lower(Profile.bio).contains(word, autoescape=True),
-            )
-            for word in words
-        )
-    )
+    return and_(*(Profile.search_text.contains(word, autoescape=True) for word in words))  # type: ignore[attr-defined]
 
 
 def _exact_ok(
@@ -174,8 +166,7 @@ def _scores(search: Search, fields: dict[str, FieldSpec], viewer_id: int | None)
         statement = statement.where(criterion.user_id != viewer_id)
     keyword = _keyword(search.keyword)
     if keyword is not None:
-        matching_text = select(User.id).join(Profile, Profile.user_id == User.id).where(keyword)
-        statement = statement.where(criterion.user_id.in_(matching_text))
+        statement = statement.where(criterion.user_id.in_(select(Profile.user_id).where(keyword)))
     return statement
 
 
@@ -332,7 +323,9 @@ def _describe(
             MemberCriterion.side == MENTOR_SIDE,
         )
     ).all()
-    labels = option_labels(session, list({row.option_id for row in criteria_rows}))
+    labels = {choice.id: (spec.key, choice.label) for spec in known.values() for choice in spec.choices}
+    retired = list({row.option_id for row in criteria_rows} - labels.keys())
+    labels.update(option_labels(session, retired))
     by_user: dict[int, list[int]] = {}
     for row in criteria_rows:
         by_user.setdefault(row.user_id, []).append(row.option_id)

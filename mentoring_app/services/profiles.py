@@ -320,6 +320,11 @@ def update_profile(
     return own_profile(session, actor=user)
 
 
+def search_text(*parts: str) -> str:
+    """What the Find mentor keyword matches against: the parts, case-folded, on one line."""
+    return " ".join(" ".join(parts).casefold().split())
+
+
 def refresh_matchable(session: Session, user: User, fields: list[FieldSpec] | None = None) -> Profile:
     """Recompute whether the member can be offered as a mentor (after any change to the profile)."""
     fields = fields if fields is not None else load_fields(session)
@@ -328,6 +333,7 @@ def refresh_matchable(session: Session, user: User, fields: list[FieldSpec] | No
     mentee = _criteria(session, user.id, MENTEE_SIDE, fields)  # type: ignore[arg-type]
     done = completeness(user, profile, mentor, mentee)
     profile.mentor_matchable, profile.completeness = done.mentor_matchable, done.percent
+    profile.search_text = search_text(user.name, profile.headline, profile.bio)
     profile.updated_at = utcnow()
     session.add(profile)
     session.flush()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlmodel import Session, select
 
@@ -25,7 +28,7 @@ class FieldSpec:
     multiple: bool
     choices: tuple[Choice, ...]
 
-    @property
+    @cached_property
     def by_id(self) -> dict[int, Choice]:
         return {choice.id: choice for choice in self.choices}
 
@@ -35,8 +38,36 @@ class FieldSpec:
         return next((c for c in self.choices if c.label.casefold() == wanted), None)
 
 
+CACHE_SECONDS = 30.0
+_cache: dict[str, tuple[float, list[FieldSpec]]] = {}
+_cache_lock = threading.Lock()
+
+
+def invalidate_cache() -> None:
+    """Forget the cached vocabulary (call after changing fields or options)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 def load_fields(session: Session) -> list[FieldSpec]:
-    """Active fields in order, each with its active options in order."""
+    """Active fields in order, each with its active options in order.
+
+    Every search needs the vocabulary, and it changes only when admins edit it, so each process
+    keeps it for up to CACHE_SECONDS (a change made through another worker shows within that).
+    """
+    key = session.get_bind().url.render_as_string(hide_password=True)
+    now = time.monotonic()
+    with _cache_lock:
+        cached = _cache.get(key)
+    if cached and now - cached[0] < CACHE_SECONDS:
+        return cached[1]
+    fields = _read_fields(session)
+    with _cache_lock:
+        _cache[key] = (now, fields)
+    return fields
+
+
+def _read_fields(session: Session) -> list[FieldSpec]:
     fields = session.exec(
         select(MatchingField)
         .where(MatchingField.active.is_(True))

@@ -16,6 +16,7 @@ from mentoring_app.models import MemberCriterion, Profile, User
 from mentoring_app.models.profiles import MENTOR_SIDE
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import matching
+from mentoring_app.services.profiles import search_text
 from mentoring_app.services.vocabulary import load_fields
 
 _counter = itertools.count(1)
@@ -59,6 +60,7 @@ def add_mentor(
         Profile(
             user_id=user.id,
             headline=headline,
+            search_text=search_text(user.name, headline),
             mentor_matchable=matchable,
             available=available,
             capacity=capacity,
