@@ -23,6 +23,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 help:
 	@echo "make run    set everything up, migrate SQLite, load demo data, serve http://localhost:$(PORT)"
 	@echo "make test   set up test needs too (Chromium included) and run every test"
+	@echo "make bench  the Find mentor benchmark (10,000 and 100,000 mentors; SQLite and PostgreSQL)"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,9 +54,12 @@ chromium:
 test-setup: setup chromium
 
 test: test-setup
-	$(VENV)/bin/ruff check mentoring_app tests alembic rxconfig.py
+	$(VENV)/bin/ruff check mentoring_app tests alembic benchmarks rxconfig.py
 	$(PY) -m pytest
 
+bench: setup
+	$(PY) -m benchmarks.matching --sizes 10000 100000
+
 lint: setup
-	$(VENV)/bin/ruff check mentoring_app tests alembic rxconfig.py
-	$(VENV)/bin/ruff format --check mentoring_app tests alembic rxconfig.py
+	$(VENV)/bin/ruff check mentoring_app tests alembic benchmarks rxconfig.py
+	$(VENV)/bin/ruff format --check mentoring_app tests alembic benchmarks rxconfig.py

@@ -63,6 +63,15 @@ def page() -> rx.Component:
                 rx.heading("What to do next", as_="h2", size="5", padding_top="0.5rem"),
                 rx.cond(SessionState.is_mentor | SessionState.is_mentee, _profile_step()),
                 rx.cond(
+                    SessionState.is_mentee,
+                    _next_step(
+                        "Find a mentor",
+                        "Search mentors by region, languages, specialisms and the support you need. Tick "
+                        "Exact match on what must not be missing; everything else ranks the results.",
+                        rx.button(rx.link("Find mentor", href=routes.FIND_MENTOR), as_child=True, size="3"),
+                    ),
+                ),
+                rx.cond(
                     SessionState.is_admin,
                     _next_step(
                         "Look after the platform",

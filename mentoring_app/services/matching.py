@@ -217,31 +217,42 @@ def search_statement(search: Search, fields: list[FieldSpec], viewer_id: int | N
     scores = _scores(search, known, viewer_id).cte("scores").prefix_with("MATERIALIZED")
     ok = _exact_conditions(search, known, scores)
     keep = and_(true(), *ok.values())
+    without = _without_each(search, ok)
+    # A histogram of scores (a handful of rows) gives the totals, the costs, and the lowest score
+    # that can still appear on this page: only mentors at or above it need their tie-breakers.
+    stats = (
+        select(
+            scores.c.score,
+            func.sum(case((keep, 1), else_=0)).label("n"),
+            *(
+                func.sum(case((condition, 1), else_=0)).label(f"w_{key}")
+                for key, condition in without.items()
+            ),
+        )
+        .group_by(scores.c.score)
+        .cte("stats")
+        .prefix_with("MATERIALIZED")
+    )
+    reach = select(
+        stats.c.score, stats.c.n, func.sum(stats.c.n).over(order_by=stats.c.score.desc()).label("reach")
+    ).subquery("reach")
     last_place = (
-        select(scores.c.score)
-        .where(keep)
-        .order_by(scores.c.score.desc())
-        .limit(1)
-        .offset(offset + PAGE_SIZE - 1)
+        select(func.min(reach.c.score))
+        .where(reach.c.reach - reach.c.n < offset + PAGE_SIZE)
         .scalar_subquery()
     )
-    counts = [select(func.count()).select_from(scores).where(keep).scalar_subquery().label("total")]
+    counts = [select(func.coalesce(func.sum(stats.c.n), 0)).scalar_subquery().label("total")]
     counts += [
-        select(func.count()).select_from(scores).where(condition).scalar_subquery().label(f"without_{key}")
-        for key, condition in _without_each(search, ok).items()
+        select(func.coalesce(func.sum(stats.c[f"w_{key}"]), 0)).scalar_subquery().label(f"without_{key}")
+        for key in without
     ]
+    # Tie-breakers as correlated look-ups: evaluated only for the few mentors near this page.
+    completeness = select(Profile.completeness).where(Profile.user_id == scores.c.user_id).scalar_subquery()
+    last_active = select(User.last_active_at).where(User.id == scores.c.user_id).scalar_subquery()
     return (
         select(scores.c.user_id, scores.c.score, *counts)
-        .select_from(scores)
-        .join(Profile, Profile.user_id == scores.c.user_id)
-        .join(User, User.id == scores.c.user_id)
         .where(keep, scores.c.score >= func.coalesce(last_place, 0))
-        .order_by(
-            scores.c.score.desc(),
-            Profile.completeness.desc(),
-            User.last_active_at.desc(),  # type: ignore[union-attr]
-            scores.c.user_id,
-        )
+        .order_by(scores.c.score.desc(), completeness.desc(), last_active.desc(), scores.c.user_id)
         .limit(PAGE_SIZE)
         .offset(offset)
     )
