@@ -243,18 +243,26 @@ def request_password_reset(session: Session, *, email: str, now: datetime | None
     if user is None or not user.is_active:
         return
     minutes = get_settings().reset_link_minutes
+    reset_url = _password_link(
+        session, user=user, purpose="reset", lifetime=timedelta(minutes=minutes), now=now
+    )
+    mail.queue(session, to=user.email, email=mail.password_reset_email(user.name, reset_url, minutes))
+    session.commit()
+
+
+def _password_link(session: Session, *, user: User, purpose: str, lifetime: timedelta, now: datetime) -> str:
+    """A new single-use link to choose a password; only the digest of its key is stored."""
     key = secrets.token_urlsafe(32)
     session.add(
         PasswordReset(
             user_id=user.id,
             key_digest=digest(key),
             created_at=now,
-            expires_at=now + timedelta(minutes=minutes),
+            expires_at=now + lifetime,
+            purpose=purpose,
         )
     )
-    reset_url = mail.link(f"/reset-password?key={key}")
-    mail.queue(session, to=user.email, email=mail.password_reset_email(user.name, reset_url, minutes))
-    session.commit()
+    return mail.link(f"/reset-password?key={key}")
 
 
 INVITATION_DAYS = 7
@@ -264,17 +272,9 @@ UNUSABLE_PASSWORD = "!"  # noqa: S105 - not a bcrypt hash: no log-in until a pas
 def create_invitation(session: Session, *, user: User, now: datetime | None = None) -> None:
     """Queue an invitation email with a single-use link (7 days) to choose a first password."""
     now = now or utcnow()
-    key = secrets.token_urlsafe(32)
-    session.add(
-        PasswordReset(
-            user_id=user.id,
-            key_digest=digest(key),
-            created_at=now,
-            expires_at=now + timedelta(days=INVITATION_DAYS),
-            purpose="invite",
-        )
+    link = _password_link(
+        session, user=user, purpose="invite", lifetime=timedelta(days=INVITATION_DAYS), now=now
     )
-    link = mail.link(f"/reset-password?key={key}")
     mail.queue(session, to=user.email, email=mail.invitation_email(user.name, link, INVITATION_DAYS))
 
 
