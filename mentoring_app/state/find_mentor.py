@@ -140,8 +140,10 @@ class FindMentorState(CriteriaPicker, SessionState):
         self.loaded = True
 
     @rx.event
-    def search(self, form: FormData):
+    async def search(self, form: FormData):
         """Put the submitted criteria in the URL; loading that URL runs the search."""
+        if await self._current_member() is None:
+            return self._login_redirect()
         selected = {}
         for view in self.fields:
             ids = tuple(i for i in option_ids(form.getlist(view["input_name"])) if i > 0)
@@ -157,9 +159,12 @@ class FindMentorState(CriteriaPicker, SessionState):
         return rx.redirect(f"{routes.FIND_MENTOR}?{query_for(search)}")
 
     @rx.event
-    def go_to_page(self, page: int):
+    async def go_to_page(self, page: int):
+        if await self._current_member() is None:
+            return self._login_redirect()
         params = dict(self.router.url.query_parameters)
-        params["page"] = str(max(1, min(int(page), self.pages)))
+        wanted = page if isinstance(page, int) else 1
+        params["page"] = str(max(1, min(wanted, self.pages)))
         return rx.redirect(f"{routes.FIND_MENTOR}?{urlencode(params)}")
 
     @rx.event
