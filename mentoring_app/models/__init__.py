@@ -11,6 +11,7 @@ from mentoring_app.models.profiles import (
     MemberCriterion,
     Profile,
 )
+from mentoring_app.models.relationships import Notification, Relationship, RelationshipEvent
 
 __all__ = [
     "ContactDetails",
@@ -19,9 +20,12 @@ __all__ = [
     "MatchingField",
     "MatchingOption",
     "MemberCriterion",
+    "Notification",
     "OutboxEmail",
     "PasswordReset",
     "Profile",
+    "Relationship",
+    "RelationshipEvent",
     "SQLModel",
     "User",
 ]

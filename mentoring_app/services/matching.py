@@ -15,8 +15,9 @@ from sqlalchemy import Select, and_, case, func, literal, select, true, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
-from mentoring_app.models import MemberCriterion, Profile, User
+from mentoring_app.models import MemberCriterion, Profile, Relationship, User
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
+from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.services.errors import NotAllowed
 from mentoring_app.services.vocabulary import FieldSpec, load_fields, option_labels
 
@@ -90,34 +91,37 @@ def clean_search(search: Search, fields: list[FieldSpec]) -> Search:
 
 
 def _offered(viewer_id: int | None) -> ColumnElement[bool]:
-    """Mentors who may be offered: matchable, available, with room, active, not the viewer."""
-    conditions = [
-        Profile.mentor_matchable.is_(True),  # type: ignore[attr-defined]
-        Profile.available.is_(True),  # type: ignore[attr-defined]
-        Profile.capacity > 0,
-        User.is_active.is_(True),  # type: ignore[attr-defined]
-        User.is_mentor.is_(True),  # type: ignore[attr-defined]
-    ]
-    if viewer_id is not None:
-        conditions.append(User.id != viewer_id)
-    return and_(*conditions)
+    """Mentors who may be offered (see :func:`sync_offer`), other than the viewer."""
+    criterion = MemberCriterion.__table__.c  # type: ignore[attr-defined]
+    condition = (
+        select(literal(1))
+        .where(criterion.user_id == User.id, criterion.side == MENTOR_SIDE, criterion.offered.is_(True))
+        .exists()
+    )
+    return and_(condition, User.id != viewer_id) if viewer_id is not None else condition
 
 
-def is_offered(user: User, profile: Profile) -> bool:
-    """The same rule as :func:`_offered`, for one mentor in Python."""
+def is_offered(user: User, profile: Profile, accepted: int) -> bool:
+    """Matchable, available, active, a mentor, and with room for one more mentee."""
     return bool(
         profile.mentor_matchable
         and profile.available
-        and profile.capacity > 0
+        and accepted < profile.capacity
         and user.is_active
         and user.is_mentor
     )
 
 
 def sync_offer(session: Session, user_id: int) -> None:
-    """Copy whether a mentor may be offered onto their criteria rows (after any change to that)."""
+    """Copy whether a mentor may be offered onto their criteria rows (after any change to that:
+    profile, availability, capacity, activation, or a relationship starting or ending)."""
     user, profile = session.get(User, user_id), session.get(Profile, user_id)
-    flag = bool(user and profile and is_offered(user, profile))
+    accepted = session.execute(
+        select(func.count())
+        .select_from(Relationship)
+        .where(Relationship.mentor_id == user_id, Relationship.status == ACCEPTED)
+    ).scalar_one()
+    flag = bool(user and profile and is_offered(user, profile, int(accepted)))
     session.execute(
         update(MemberCriterion)
         .where(MemberCriterion.user_id == user_id, MemberCriterion.side == MENTOR_SIDE)  # type: ignore[arg-type]

@@ -1,0 +1,523 @@
+"""From request to relationship: send, edit, cancel, accept, decline, withdraw, remind, expire.
+
+Every transition is a conditional update on the current status (so two clicks, two tabs or two
+workers cannot both succeed), is recorded with who and when, and writes its emails (outbox) and
+in-app notifications in the same transaction. The database also refuses a second open request
+and a second live relationship per pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from mentoring_app.models import Profile, Relationship, RelationshipEvent, User
+from mentoring_app.models.relationships import (
+    ACCEPTED,
+    CANCELLED,
+    DECLINED,
+    EXPIRED,
+    REQUESTED,
+    WITHDRAWN,
+)
+from mentoring_app.models.types import utcnow
+from mentoring_app.services import mail, notifications
+from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
+from mentoring_app.services.matching import sync_offer
+
+MAX_PENDING = 3
+MAX_TEXT = 3000
+REMIND_AFTER = timedelta(days=7)
+EXPIRE_AFTER = timedelta(days=14)
+REQUESTS_PATH = "/requests"
+REQUEST_TEMPLATE = (
+    "Hello, I would like you to be my mentor.\n\n"
+    "Where I am now: [a sentence about your work and experience]\n"
+    "What I would like help with: [the support you need, e.g. starting as a freelancer]\n"
+    "What I hope to achieve in the next six months: [your goal]\n"
+    "How I would like to meet: [online, phone or in person, and how often]"
+)
+DECLINE_REASONS = {
+    "no_time": "Not enough time at the moment",
+    "not_expertise": "Not the right expertise",
+    "better_mentor": "Another mentor would suit better",
+    "other": "Other",
+}
+
+
+class TemplateUnchanged(ServiceError):
+    """The request still reads exactly like the template: the mentee is asked to confirm."""
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: int
+    status: str
+    mentee_id: int
+    mentee_name: str
+    mentor_id: int
+    mentor_name: str
+    text: str
+    created_at: datetime
+    decline_reason: str
+    decline_note: str
+    suggested_mentor_id: int | None
+    suggested_mentor_name: str
+
+
+def _active(actor: User | None) -> User:
+    if actor is None or not actor.is_active:
+        raise NotAllowed("Please log in again.")
+    return actor
+
+
+def _record(
+    session: Session, rel: Relationship, before: str | None, after: str, actor_id: int | None, note: str = ""
+) -> None:
+    session.add(
+        RelationshipEvent(
+            relationship_id=rel.id,  # type: ignore[arg-type]
+            from_status=before,
+            to_status=after,
+            actor_id=actor_id,
+            note=note[:1000] or None,
+        )
+    )
+
+
+def _tell(
+    session: Session,
+    user: User,
+    *,
+    kind: str,
+    subject: str,
+    paragraphs: list[str],
+    link_text: str,
+    path: str = REQUESTS_PATH,
+) -> None:
+    """Email (outbox) and in-app notification, in the caller's transaction."""
+    mail.queue(
+        session,
+        to=user.email,
+        email=mail.compose(
+            kind=kind,
+            subject=subject,
+            greeting_name=user.name,
+            paragraphs=paragraphs,
+            action=(link_text, mail.link(path)),
+        ),
+    )
+    notifications.notify(session, user_id=user.id, kind=kind, text=subject, link=path)  # type: ignore[arg-type]
+
+
+def _transition(
+    session: Session,
+    rel: Relationship,
+    *,
+    before: str,
+    after: str,
+    actor_id: int,
+    now: datetime,
+    **values: object,
+) -> None:
+    """Move ``rel`` from ``before`` to ``after`` only if it is still in ``before`` (else refuse)."""
+    result = session.exec(
+        update(Relationship)  # type: ignore[call-overload]
+        .where(Relationship.id == rel.id, Relationship.status == before)
+        .values(status=after, updated_at=now, **values)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        current = session.get(Relationship, rel.id)
+        state = current.status if current else "gone"
+        raise ServiceError(f"This request is already {state}: nothing was changed.")
+    _record(
+        session,
+        rel,
+        before,
+        after,
+        actor_id,
+        str(values.get("end_reason") or values.get("decline_note") or ""),
+    )
+
+
+def _clean_text(text: str, *, confirm_template: bool) -> str:
+    text = text.strip()
+    if not text:
+        raise ValidationFailed({"request_text": "Say what support you would like from this mentor."})
+    if len(text) > MAX_TEXT:
+        raise ValidationFailed(
+            {"request_text": f"Use at most {MAX_TEXT:,} characters (this has {len(text):,})."}
+        )
+    if text == REQUEST_TEMPLATE.strip() and not confirm_template:
+        raise TemplateUnchanged(
+            "Your request is still the template. Edit it to say what you need, or send it as it is."
+        )
+    return text
+
+
+def accepted_count(session: Session, mentor_id: int) -> int:
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Relationship)
+            .where(Relationship.mentor_id == mentor_id, Relationship.status == ACCEPTED)
+        ).one()
+    )
+
+
+def send_request(
+    session: Session,
+    *,
+    actor: User | None,
+    mentor_id: int,
+    text: str,
+    confirm_template: bool = False,
+    now: datetime | None = None,
+) -> Relationship:
+    """A mentee asks a mentor to mentor them (the mentor is emailed and notified)."""
+    mentee = _active(actor)
+    now = now or utcnow()
+    if not mentee.is_mentee:
+        raise NotAllowed("Only mentees can send mentoring requests.")
+    if mentor_id == mentee.id:
+        raise NotAllowed("You cannot send a mentoring request to yourself.")
+    clean = _clean_text(text, confirm_template=confirm_template)
+    mentor, profile = session.get(User, mentor_id), session.get(Profile, mentor_id)
+    if mentor is None or profile is None or not mentor.is_mentor or not mentor.is_active:
+        raise NotFound("That mentor could not be found.")
+    if (
+        not (profile.available and profile.mentor_matchable)
+        or accepted_count(session, mentor_id) >= profile.capacity
+    ):
+        raise ServiceError(
+            f"{mentor.name} is not taking new mentees at the moment. Try Find mentor for others."
+        )
+    open_requests = session.exec(
+        select(Relationship).where(Relationship.mentee_id == mentee.id, Relationship.status == REQUESTED)
+    ).all()
+    if any(r.mentor_id == mentor_id for r in open_requests):
+        raise ServiceError(f"You already have a request waiting for {mentor.name}.")
+    if len(open_requests) >= MAX_PENDING:
+        raise ServiceError(
+            f"You can have at most {MAX_PENDING} requests waiting. Cancel one to send another."
+        )
+    if session.exec(
+        select(Relationship.id).where(
+            Relationship.mentee_id == mentee.id,
+            Relationship.mentor_id == mentor_id,
+            Relationship.status == ACCEPTED,
+        )
+    ).first():
+        raise ServiceError(f"{mentor.name} is already your mentor.")
+    rel = Relationship(
+        mentee_id=mentee.id, mentor_id=mentor_id, request_text=clean, created_at=now, updated_at=now
+    )  # type: ignore[arg-type]
+    session.add(rel)
+    try:
+        session.flush()
+    except IntegrityError as error:  # a concurrent identical request won
+        session.rollback()
+        raise ServiceError(f"You already have a request waiting for {mentor.name}.") from error
+    _record(session, rel, None, REQUESTED, mentee.id)
+    _tell(
+        session,
+        mentor,
+        kind="new_request",
+        subject=f"New mentoring request from {mentee.name}",
+        paragraphs=[
+            f"{mentee.name} would like you to be their mentor. They wrote:",
+            clean,
+            "You can message them to clarify, then accept or decline. The request expires in 14 days.",
+        ],
+        link_text="Open your requests",
+    )
+    session.commit()
+    return rel
+
+
+def _own_request(session: Session, actor: User, request_id: int, *, as_mentor: bool) -> Relationship:
+    rel = session.get(Relationship, request_id)
+    owner = rel.mentor_id if rel and as_mentor else rel.mentee_id if rel else None
+    if rel is None or owner != actor.id:
+        raise NotFound("That request could not be found.")
+    return rel
+
+
+def edit_request(
+    session: Session, *, actor: User | None, request_id: int, text: str, now: datetime | None = None
+) -> Relationship:
+    mentee = _active(actor)
+    rel = _own_request(session, mentee, request_id, as_mentor=False)
+    clean = _clean_text(text, confirm_template=True)
+    _transition(
+        session,
+        rel,
+        before=REQUESTED,
+        after=REQUESTED,
+        actor_id=mentee.id,
+        now=now or utcnow(),
+        request_text=clean,
+    )
+    session.commit()
+    return rel
+
+
+def cancel_request(
+    session: Session, *, actor: User | None, request_id: int, now: datetime | None = None
+) -> None:
+    mentee = _active(actor)
+    rel = _own_request(session, mentee, request_id, as_mentor=False)
+    _transition(session, rel, before=REQUESTED, after=CANCELLED, actor_id=mentee.id, now=now or utcnow())
+    mentor = session.get(User, rel.mentor_id)
+    if mentor:
+        _tell(
+            session,
+            mentor,
+            kind="cancelled",
+            subject=f"{mentee.name} cancelled their mentoring request",
+            paragraphs=["No action is needed."],
+            link_text="Open your requests",
+        )
+    session.commit()
+
+
+def accept_request(
+    session: Session, *, actor: User | None, request_id: int, now: datetime | None = None
+) -> Relationship:
+    """The mentor accepts: exactly once, and never beyond their capacity."""
+    mentor = _active(actor)
+    now = now or utcnow()
+    rel = _own_request(session, mentor, request_id, as_mentor=True)
+    profile = session.exec(select(Profile).where(Profile.user_id == mentor.id).with_for_update()).first()
+    if profile is None or accepted_count(session, mentor.id) >= profile.capacity:  # type: ignore[arg-type]
+        raise ServiceError(
+            "You are at capacity: raise your capacity in My profile, or end a relationship first."
+        )
+    try:
+        _transition(
+            session, rel, before=REQUESTED, after=ACCEPTED, actor_id=mentor.id, now=now, decided_at=now
+        )
+        session.flush()
+    except IntegrityError as error:
+        session.rollback()
+        raise ServiceError("You already mentor this member.") from error
+    sync_offer(session, mentor.id)  # type: ignore[arg-type]
+    mentee = session.get(User, rel.mentee_id)
+    if mentee:
+        _tell(
+            session,
+            mentee,
+            kind="accepted",
+            subject=f"{mentor.name} accepted your mentoring request",
+            paragraphs=[
+                "Congratulations! Contact your mentor to arrange your first conversation: their "
+                "contact details are on your relationship page."
+            ],
+            link_text="Open your requests",
+        )
+    session.commit()
+    return rel
+
+
+def decline_request(
+    session: Session,
+    *,
+    actor: User | None,
+    request_id: int,
+    reason: str,
+    note: str = "",
+    suggested_mentor_id: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    mentor = _active(actor)
+    rel = _own_request(session, mentor, request_id, as_mentor=True)
+    if reason not in DECLINE_REASONS:
+        raise ValidationFailed({"reason": "Choose a reason."})
+    if len(note) > 1000:
+        raise ValidationFailed({"note": "Use at most 1,000 characters."})
+    suggested = session.get(User, suggested_mentor_id) if suggested_mentor_id else None
+    if suggested_mentor_id and (
+        suggested is None
+        or not suggested.is_mentor
+        or not suggested.is_active
+        or suggested.id in (mentor.id, rel.mentee_id)
+    ):
+        raise ValidationFailed({"suggested_mentor": "Choose another active mentor."})
+    _transition(
+        session,
+        rel,
+        before=REQUESTED,
+        after=DECLINED,
+        actor_id=mentor.id,
+        now=now or utcnow(),
+        decided_at=now or utcnow(),
+        decline_reason=reason,
+        decline_note=note.strip() or None,
+        suggested_mentor_id=suggested.id if suggested else None,
+    )
+    mentee = session.get(User, rel.mentee_id)
+    if mentee:
+        paragraphs = [f"{mentor.name} is not able to mentor you: {DECLINE_REASONS[reason].lower()}."]
+        if note.strip():
+            paragraphs.append(f"They added: {note.strip()}")
+        if suggested:
+            paragraphs.append(f"They suggest {suggested.name} as a mentor who may suit you.")
+        paragraphs.append("Find mentor will help you find someone else.")
+        _tell(
+            session,
+            mentee,
+            kind="declined",
+            subject=f"{mentor.name} declined your mentoring request",
+            paragraphs=paragraphs,
+            link_text="Find mentor",
+            path="/find-mentor",
+        )
+    session.commit()
+
+
+def withdraw(
+    session: Session,
+    *,
+    actor: User | None,
+    relationship_id: int,
+    reason: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Either side ends an accepted relationship; the other side is told."""
+    member = _active(actor)
+    rel = session.get(Relationship, relationship_id)
+    if rel is None or member.id not in (rel.mentee_id, rel.mentor_id):
+        raise NotFound("That relationship could not be found.")
+    now = now or utcnow()
+    _transition(
+        session,
+        rel,
+        before=ACCEPTED,
+        after=WITHDRAWN,
+        actor_id=member.id,
+        now=now,
+        ended_at=now,
+        end_reason=reason.strip()[:1000] or None,
+    )
+    sync_offer(session, rel.mentor_id)
+    other = session.get(User, rel.mentor_id if member.id == rel.mentee_id else rel.mentee_id)
+    if other:
+        paragraphs = [f"{member.name} has withdrawn from your mentoring relationship."]
+        if reason.strip():
+            paragraphs.append(f"They said: {reason.strip()}")
+        _tell(
+            session,
+            other,
+            kind="withdrawn",
+            subject=f"{member.name} withdrew from your mentoring relationship",
+            paragraphs=paragraphs,
+            link_text="Open your requests",
+        )
+    session.commit()
+
+
+def run_due_jobs(session: Session, *, now: datetime | None = None) -> tuple[int, int]:
+    """Remind mentors of requests waiting 7 days; expire those waiting 14. Safe to run again."""
+    now = now or utcnow()
+    reminded = expired = 0
+    for rel in session.exec(
+        select(Relationship).where(
+            Relationship.status == REQUESTED, Relationship.created_at <= now - EXPIRE_AFTER
+        )
+    ).all():
+        try:
+            _transition(session, rel, before=REQUESTED, after=EXPIRED, actor_id=None, now=now)  # type: ignore[arg-type]
+        except ServiceError:
+            continue
+        mentee, mentor = session.get(User, rel.mentee_id), session.get(User, rel.mentor_id)
+        if mentee and mentor:
+            _tell(
+                session,
+                mentee,
+                kind="expired",
+                subject=f"Your request to {mentor.name} has expired",
+                paragraphs=[
+                    f"{mentor.name} did not answer within 14 days.",
+                    "Find mentor will help you find someone else.",
+                ],
+                link_text="Find mentor",
+                path="/find-mentor",
+            )
+        session.commit()
+        expired += 1
+    due = session.exec(
+        select(Relationship).where(
+            Relationship.status == REQUESTED,
+            Relationship.reminded_at.is_(None),  # type: ignore[union-attr]
+            Relationship.created_at <= now - REMIND_AFTER,
+        )
+    ).all()
+    for rel in due:
+        claimed = session.exec(
+            update(Relationship)  # type: ignore[call-overload]
+            .where(
+                Relationship.id == rel.id,
+                Relationship.reminded_at.is_(None),
+                Relationship.status == REQUESTED,
+            )  # type: ignore[union-attr]
+            .values(reminded_at=now)
+        )
+        if claimed.rowcount != 1:
+            session.rollback()
+            continue
+        mentor, mentee = session.get(User, rel.mentor_id), session.get(User, rel.mentee_id)
+        if mentor and mentee:
+            _tell(
+                session,
+                mentor,
+                kind="reminder",
+                subject=f"{mentee.name} is waiting for your answer",
+                paragraphs=[
+                    f"{mentee.name} sent you a mentoring request a week ago.",
+                    "Please accept or decline it: it expires in 7 days.",
+                ],
+                link_text="Open your requests",
+            )
+        session.commit()
+        reminded += 1
+    return reminded, expired
+
+
+def list_requests(session: Session, *, actor: User | None) -> tuple[list[RequestView], list[RequestView]]:
+    """(incoming for the mentor, outgoing for the mentee), newest first."""
+    member = _active(actor)
+    rows = session.exec(
+        select(Relationship)
+        .where(or_(Relationship.mentor_id == member.id, Relationship.mentee_id == member.id))
+        .order_by(Relationship.created_at.desc(), Relationship.id.desc())  # type: ignore[attr-defined, union-attr]
+        .limit(200)
+    ).all()
+    ids = (
+        {r.mentee_id for r in rows}
+        | {r.mentor_id for r in rows}
+        | {r.suggested_mentor_id for r in rows if r.suggested_mentor_id}
+    )
+    names = dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}  # type: ignore[union-attr]
+    views = [
+        RequestView(
+            id=r.id,
+            status=r.status,
+            mentee_id=r.mentee_id,
+            mentee_name=names.get(r.mentee_id, ""),  # type: ignore[arg-type]
+            mentor_id=r.mentor_id,
+            mentor_name=names.get(r.mentor_id, ""),
+            text=r.request_text,
+            created_at=r.created_at,
+            decline_reason=DECLINE_REASONS.get(r.decline_reason or "", ""),
+            decline_note=r.decline_note or "",
+            suggested_mentor_id=r.suggested_mentor_id,
+            suggested_mentor_name=names.get(r.suggested_mentor_id or 0, ""),
+        )
+        for r in rows
+    ]
+    return [v for v in views if v.mentor_id == member.id], [v for v in views if v.mentee_id == member.id]
