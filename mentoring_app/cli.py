@@ -5,6 +5,7 @@
 - ``create-admin --email E --password P --name N``: create an admin, or make an account one.
 - ``import-members FILE.csv``: create (and invite) or update members from a CSV file.
 - ``relay-mail``: deliver the emails that are due, once (for cron, or to flush the outbox).
+- ``run-due-jobs``: request reminders and expiry, once (the app also runs them every 10 minutes).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from mentoring_app.db import get_engine, session_scope
 from mentoring_app.demo import DEMO_PASSWORD, MENTEES, MENTORS, load_demo_data
 from mentoring_app.migrations import upgrade_to_head
-from mentoring_app.services import admin, relay
+from mentoring_app.services import admin, relationships, relay
 from mentoring_app.services.errors import ValidationFailed
 from mentoring_app.services.member_import import import_members
 from mentoring_app.settings import get_settings
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     importer = commands.add_parser("import-members", help="create or update members from a CSV file")
     importer.add_argument("file", type=argparse.FileType("r", encoding="utf-8-sig"))
     commands.add_parser("relay-mail", help="deliver due emails once")
+    commands.add_parser("run-due-jobs", help="request reminders (7 days) and expiry (14 days), once")
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -63,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"line {line}: {reason}", file=sys.stderr)
         print(f"Import finished: {report.summary()}.")
         return 1 if report.rejected else 0
+    elif args.command == "run-due-jobs":
+        with session_scope() as session:
+            reminded, expired = relationships.run_due_jobs(session)
+        print(f"{reminded} reminder(s) sent, {expired} request(s) expired.")
     elif args.command == "relay-mail":
         print(f"Sent {relay.deliver_due(get_engine())} email(s).")
     return 0

@@ -21,15 +21,17 @@ from mentoring_app.pages import (
     member,
     my_profile,
     register,
+    requests,
     reset_password,
 )
-from mentoring_app.services import auth, relay
+from mentoring_app.services import auth, relationships, relay
 from mentoring_app.state.account_forms import ResetPasswordState
 from mentoring_app.state.admin_members import AdminMembersState
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.find_mentor import FindMentorState
 from mentoring_app.state.home import HomeState
 from mentoring_app.state.profile import ProfileState, PublicProfileState
+from mentoring_app.state.requests import RequestsState
 from mentoring_app.state.session import SessionState
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -75,6 +77,12 @@ app.add_page(
     title=f"Find mentor · {TITLE}",
     on_load=[*member_only, FindMentorState.load],
 )
+app.add_page(
+    requests.page,
+    route=routes.REQUESTS,
+    title=f"Requests · {TITLE}",
+    on_load=[*member_only, RequestsState.load],
+)
 app.add_page(account.page, route=routes.ACCOUNT, title=f"Account · {TITLE}", on_load=member_only)
 app.add_page(
     admin_members.page,
@@ -89,6 +97,18 @@ async def mail_relay() -> None:
     """Deliver queued emails for as long as the app runs."""
     with contextlib.suppress(asyncio.CancelledError):
         await relay.run_forever(get_engine())
+
+
+@app.register_lifespan_task
+async def due_jobs() -> None:
+    """Reminders after 7 days and expiry after 14 for unanswered requests, every 10 minutes."""
+    with contextlib.suppress(asyncio.CancelledError):
+        while True:
+            try:
+                await call(relationships.run_due_jobs)
+            except Exception:
+                logging.getLogger(__name__).exception("Due jobs failed")
+            await asyncio.sleep(600)
 
 
 @app.register_lifespan_task

@@ -10,6 +10,7 @@ ACCOUNT = "/account"
 MY_PROFILE = "/profile"
 MEMBERS = "/members"
 FIND_MENTOR = "/find-mentor"
+REQUESTS = "/requests"
 ADMIN_MEMBERS = "/admin/members"
 
 

@@ -16,6 +16,7 @@ def navbar() -> rx.Component:
     member_links = rx.hstack(
         _nav_link("Home", routes.HOME),
         rx.cond(SessionState.is_mentee, _nav_link("Find mentor", routes.FIND_MENTOR)),
+        rx.cond(SessionState.is_mentor | SessionState.is_mentee, _nav_link("Requests", routes.REQUESTS)),
         _nav_link("My profile", routes.MY_PROFILE),
         _nav_link("Account", routes.ACCOUNT),
         rx.cond(SessionState.is_admin, _nav_link("Members", routes.ADMIN_MEMBERS)),

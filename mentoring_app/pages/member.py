@@ -5,8 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import routes, style
+from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
+from mentoring_app.services.relationships import REQUEST_TEMPLATE
 from mentoring_app.state.profile import CriterionGroup, PublicProfileState
+from mentoring_app.state.requests import SendRequestState
+from mentoring_app.state.session import SessionState
 
 
 def _group(group: rx.Var[CriterionGroup]) -> rx.Component:
@@ -32,6 +36,54 @@ def _criteria(title: str, groups: rx.Var[list[CriterionGroup]]) -> rx.Component:
             groups.length() > 0,
             rx.el.dl(rx.foreach(groups, _group), style={"margin": "0"}),
             rx.text("Nothing added yet.", color=style.MUTED_COLOR),
+        ),
+        width="100%",
+    )
+
+
+def _send_request() -> rx.Component:
+    form = rx.form(
+        rx.vstack(
+            field(
+                "Your request",
+                "request_text",
+                errors=SendRequestState.errors,
+                multiline=True,
+                default_value=REQUEST_TEMPLATE,
+                hint="Edit the template to say what support you need. The mentor reads this first.",
+            ),
+            rx.cond(
+                SendRequestState.template_warning,
+                rx.fragment(
+                    rx.callout(SendRequestState.template_warning, icon="info", role="alert"),
+                    rx.el.input(type="hidden", name="confirm_template", value="yes"),
+                ),
+            ),
+            rx.hstack(
+                rx.button(
+                    rx.cond(SendRequestState.template_warning, "Send it as it is", "Send mentoring request"),
+                    type="submit",
+                    disabled=SendRequestState.busy | ~rx.State.is_hydrated,
+                ),
+                rx.button("Not now", type="button", variant="soft", on_click=SendRequestState.close),
+                wrap="wrap",
+            ),
+            width="100%",
+        ),
+        on_submit=SendRequestState.submit,
+        reset_on_submit=False,
+        aria_label="Send mentoring request",
+    )
+    return rx.card(
+        rx.cond(
+            SendRequestState.open,
+            form,
+            rx.hstack(
+                rx.text("Would you like this mentor's support?"),
+                rx.button("Send mentoring request", on_click=SendRequestState.start),
+                align="center",
+                wrap="wrap",
+            ),
         ),
         width="100%",
     )
@@ -82,6 +134,10 @@ def _profile() -> rx.Component:
                 ),
                 icon="info",
             ),
+        ),
+        rx.cond(
+            s.is_mentor_profile & SessionState.is_mentee & ~s.is_own,
+            _send_request(),
         ),
         rx.cond(
             s.staff_contact.length() > 0,

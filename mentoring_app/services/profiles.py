@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, or_
 from sqlmodel import Session, select
 
-from mentoring_app.models import ContactDetails, MemberCriterion, Profile, User
+from mentoring_app.models import ContactDetails, MemberCriterion, Profile, Relationship, User
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
+from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import auth
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
@@ -387,10 +388,26 @@ def public_profile(session: Session, *, viewer: User | None, user_id: int) -> Pu
     )
 
 
+def _partners(session: Session, a: int, b: int) -> bool:
+    """Whether the two members are in an accepted mentoring relationship."""
+    return (
+        session.exec(
+            select(Relationship.id).where(
+                Relationship.status == ACCEPTED,
+                or_(
+                    and_(Relationship.mentor_id == a, Relationship.mentee_id == b),
+                    and_(Relationship.mentor_id == b, Relationship.mentee_id == a),
+                ),
+            )
+        ).first()
+        is not None
+    )
+
+
 def contact_details(session: Session, *, viewer: User | None, user_id: int) -> ContactView:
-    """A member's contact details, for themselves and admins only (partners come with requests)."""
+    """A member's contact details: for themselves, their accepted mentoring partners, and admins."""
     who = _active(viewer)
-    if who.id != user_id and not who.is_admin:
+    if who.id != user_id and not who.is_admin and not _partners(session, who.id, user_id):  # type: ignore[arg-type]
         raise NotAllowed("Contact details are shared only with accepted mentoring partners.")
     user = session.get(User, user_id)
     if user is None:

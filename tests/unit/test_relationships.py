@@ -237,3 +237,16 @@ def test_twenty_concurrent_identical_requests_make_one(engine: Engine, db: Sessi
     assert all(o == "ok" or "already have a request waiting" in o for o in outcomes)
     rows = db.exec(select(Relationship).where(Relationship.mentee_id == mentee.id)).all()
     assert len(rows) == 1 and emails(db, "new_request") == [mentor.email]
+
+
+def test_contact_details_shared_once_accepted(db: Session, make_member) -> None:
+    mentor, mentee = make_mentor(db, make_member), make_member(role="mentee")
+    rel = relationships.send_request(db, actor=mentee, mentor_id=mentor.id, text=TEXT)
+    with pytest.raises(NotAllowed):
+        profiles.contact_details(db, viewer=mentee, user_id=mentor.id)
+    relationships.accept_request(db, actor=mentor, request_id=rel.id)
+    assert profiles.contact_details(db, viewer=mentee, user_id=mentor.id).email == mentor.email
+    assert profiles.contact_details(db, viewer=mentor, user_id=mentee.id).email == mentee.email
+    relationships.withdraw(db, actor=mentor, relationship_id=rel.id)
+    with pytest.raises(NotAllowed):
+        profiles.contact_details(db, viewer=mentee, user_id=mentor.id)

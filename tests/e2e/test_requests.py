@@ -1,0 +1,143 @@
+"""From request to relationship in two real browsers, with the real SMTP server: send (the template
+needs confirming), one request despite fast clicks, the mentor's alert email, accept, contact
+details on both sides, withdraw and the other side told; decline with a reason."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session, select
+
+from mentoring_app.models import Relationship
+from mentoring_app.services import auth, profiles
+from mentoring_app.services.vocabulary import load_fields
+from tests.harness import RunningApp, log_in, text_body
+
+PASSWORD = "violet-harbour-lantern-42"
+HOME = re.compile(r".*/home/?$")
+
+
+def _mentor(app: RunningApp, email: str, name: str, phone: str) -> int:
+    with Session(app.engine, expire_on_commit=False) as db:
+        fields = {f.key: f for f in load_fields(db)}
+        user = auth.register(db, name=name, email=email, password=PASSWORD, role="mentor")
+        profiles.update_profile(
+            db,
+            actor=user,
+            user_id=user.id,
+            changes=profiles.ProfileChanges(
+                name=name,
+                headline="Conference interpreter",
+                contact_email=email,
+                phone=phone,
+                preferred="phone",
+                mentor_criteria={
+                    "region": [fields["region"].find("Scotland").id],
+                    "languages": [fields["languages"].find("German").id],
+                    "specialisms": [fields["specialisms"].find("Conference interpreting").id],
+                },
+            ),
+        )
+        return user.id
+
+
+def _mentee(app: RunningApp, email: str, name: str) -> None:
+    with Session(app.engine) as db:
+        auth.register(db, name=name, email=email, password=PASSWORD, role="mentee")
+
+
+def _send_request(page: Page, app: RunningApp, mentor_id: int, text: str | None) -> None:
+    page.goto(app.url(f"/members/{mentor_id}"))
+    page.get_by_role("button", name="Send mentoring request").click()
+    form = page.get_by_role("form", name="Send mentoring request")
+    if text is not None:
+        form.get_by_label("Your request").fill(text)
+    form.get_by_role("button", name="Send mentoring request").click()
+
+
+def test_request_accept_contact_details_and_withdraw(browser: Browser, app: RunningApp, unique_email) -> None:
+    mentor_email, mentee_email = unique_email("mentor"), unique_email("mentee")
+    mentor_id = _mentor(app, mentor_email, "Greta Gastgeber", "+44 131 496 0000")
+    _mentee(app, mentee_email, "Hamish Hopeful")
+
+    mentee = browser.new_context().new_page()
+    log_in(mentee, app, email_address=mentee_email, password=PASSWORD)
+    expect(mentee).to_have_url(HOME)
+    _send_request(mentee, app, mentor_id, None)  # the template, unchanged
+    expect(mentee.get_by_text("Your request is still the template.")).to_be_visible()
+    form = mentee.get_by_role("form", name="Send mentoring request")
+    form.get_by_label("Your request").fill(
+        "I interpret German at conferences and want help becoming chartered."
+    )
+    send = form.get_by_role("button", name="Send it as it is")
+    send.click(click_count=5, delay=0)  # a fast quintuple click creates one request
+    expect(mentee).to_have_url(re.compile(r".*/requests/?$"))
+    expect(mentee.get_by_text("Waiting for an answer")).to_be_visible()
+    with Session(app.engine) as db:
+        rows = db.exec(select(Relationship).where(Relationship.mentor_id == mentor_id)).all()
+    assert len(rows) == 1 and rows[0].request_text.startswith("I interpret German")
+
+    alert = app.mailbox.wait_for(mentor_email, "New mentoring request from Hamish Hopeful")
+    assert "becoming chartered" in text_body(alert)
+    link = re.search(r"(http://\S+/requests)", text_body(alert))
+    assert link
+    mentor = browser.new_context().new_page()
+    log_in(mentor, app, email_address=mentor_email, password=PASSWORD)
+    expect(mentor).to_have_url(HOME)
+    mentor.goto(link.group(1))
+    incoming = mentor.get_by_role("list", name="Requests to you").get_by_role("listitem").first
+    expect(incoming).to_contain_text("Hamish Hopeful")
+    incoming.get_by_role("button", name="Accept").click()
+    expect(mentor.get_by_text("Accepted. Your new mentee has been told")).to_be_visible()
+    expect(incoming).to_contain_text(f"Email: {mentee_email}")
+
+    app.mailbox.wait_for(mentee_email, "Greta Gastgeber accepted your mentoring request")
+    mentee.reload()
+    mine = mentee.get_by_role("list", name="Your requests").get_by_role("listitem").first
+    expect(mine).to_contain_text("Accepted")
+    expect(mine).to_contain_text("Phone: +44 131 496 0000")
+    expect(mine.get_by_text("Contact your mentor to arrange your first conversation.")).to_be_visible()
+
+    mine.get_by_role("button", name="Withdraw").click()
+    dialog = mentee.get_by_role("alertdialog")
+    dialog.get_by_label("Reason (optional)").fill("My exam moved to next year.")
+    dialog.get_by_role("button", name="Withdraw").click()
+    expect(mentee.get_by_text("You have withdrawn from the relationship.")).to_be_visible()
+    told = app.mailbox.wait_for(mentor_email, "Hamish Hopeful withdrew from your mentoring relationship")
+    assert "My exam moved to next year." in text_body(told)
+    mentor.reload()
+    expect(incoming).to_contain_text("Withdrawn")
+    expect(incoming).not_to_contain_text(mentee_email)
+
+
+def test_decline_with_a_reason_points_back_to_find_mentor(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    mentor_email, mentee_email = unique_email("busy"), unique_email("seeker")
+    mentor_id = _mentor(app, mentor_email, "Ivo Busy", "+44 20 7946 0000")
+    _mentee(app, mentee_email, "Jude Seeker")
+    mentee = browser.new_context().new_page()
+    log_in(mentee, app, email_address=mentee_email, password=PASSWORD)
+    expect(mentee).to_have_url(HOME)
+    _send_request(mentee, app, mentor_id, "Could you help me prepare for the DipTrans exam?")
+    expect(mentee).to_have_url(re.compile(r".*/requests/?$"))
+
+    mentor = browser.new_context().new_page()
+    log_in(mentor, app, email_address=mentor_email, password=PASSWORD, path="/login?next=%2Frequests")
+    expect(mentor).to_have_url(re.compile(r".*/requests/?$"))
+    card = mentor.get_by_role("list", name="Requests to you").get_by_role("listitem").first
+    card.get_by_role("button", name="Decline").click()
+    decline = mentor.get_by_role("form", name="Decline Jude Seeker")
+    decline.get_by_role("radio", name="Not enough time at the moment").check()
+    decline.get_by_label("A note for the mentee (optional)").fill("Full until the summer, sorry!")
+    decline.get_by_role("button", name="Decline request").click()
+    expect(mentor.get_by_text("Declined. The mentee has been told")).to_be_visible()
+
+    app.mailbox.wait_for(mentee_email, "Ivo Busy declined your mentoring request")
+    mentee.reload()
+    mine = mentee.get_by_role("list", name="Your requests").get_by_role("listitem").first
+    expect(mine).to_contain_text("Reason: Not enough time at the moment")
+    expect(mine).to_contain_text("Full until the summer, sorry!")
+    mine.get_by_role("link", name="Find mentor").click()
+    expect(mentee).to_have_url(re.compile(r".*/find-mentor"))
