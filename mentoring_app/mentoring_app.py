@@ -19,7 +19,9 @@ from mentoring_app.pages import (
     landing,
     login,
     member,
+    messages,
     my_profile,
+    notifications,
     register,
     requests,
     reset_password,
@@ -30,6 +32,8 @@ from mentoring_app.state.admin_members import AdminMembersState
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.find_mentor import FindMentorState
 from mentoring_app.state.home import HomeState
+from mentoring_app.state.messages import ThreadsState, ThreadState
+from mentoring_app.state.notifications import NotificationsState
 from mentoring_app.state.profile import ProfileState, PublicProfileState
 from mentoring_app.state.requests import RequestsState
 from mentoring_app.state.session import SessionState
@@ -38,7 +42,8 @@ logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(messag
 
 TITLE = "Mentoring"
 
-app = rx.App(style=style.BASE_STYLE)
+# Toasts at the bottom, clear of the navigation; rich colours for success and errors.
+app = rx.App(style=style.BASE_STYLE, toaster=rx.toast.provider(position="bottom-right", rich_colors=True))
 
 public = [SessionState.check_session]
 member_only = [SessionState.require_member]
@@ -82,6 +87,24 @@ app.add_page(
     route=routes.REQUESTS,
     title=f"Requests · {TITLE}",
     on_load=[*member_only, RequestsState.load],
+)
+app.add_page(
+    notifications.page,
+    route=routes.NOTIFICATIONS,
+    title=f"Notifications · {TITLE}",
+    on_load=[*member_only, NotificationsState.load],
+)
+app.add_page(
+    messages.threads_page,
+    route=routes.MESSAGES,
+    title=f"Messages · {TITLE}",
+    on_load=[*member_only, ThreadsState.load],
+)
+app.add_page(
+    messages.thread_page,
+    route=routes.MESSAGES + "/[other_id]",
+    title=f"Conversation · {TITLE}",
+    on_load=[*member_only, ThreadState.load],
 )
 app.add_page(account.page, route=routes.ACCOUNT, title=f"Account · {TITLE}", on_load=member_only)
 app.add_page(

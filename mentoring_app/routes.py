@@ -11,6 +11,8 @@ MY_PROFILE = "/profile"
 MEMBERS = "/members"
 FIND_MENTOR = "/find-mentor"
 REQUESTS = "/requests"
+NOTIFICATIONS = "/notifications"
+MESSAGES = "/messages"
 ADMIN_MEMBERS = "/admin/members"
 
 

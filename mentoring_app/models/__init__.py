@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from mentoring_app.models.accounts import LoginAttempt, LoginSession, PasswordReset, User
+from mentoring_app.models.messages import Message, Thread
 from mentoring_app.models.outbox import OutboxEmail
 from mentoring_app.models.profiles import (
     ContactDetails,
@@ -20,6 +21,7 @@ __all__ = [
     "MatchingField",
     "MatchingOption",
     "MemberCriterion",
+    "Message",
     "Notification",
     "OutboxEmail",
     "PasswordReset",
@@ -27,5 +29,6 @@ __all__ = [
     "Relationship",
     "RelationshipEvent",
     "SQLModel",
+    "Thread",
     "User",
 ]

@@ -81,6 +81,14 @@ def _send_request() -> rx.Component:
             rx.hstack(
                 rx.text("Would you like this mentor's support?"),
                 rx.button("Send mentoring request", on_click=SendRequestState.start),
+                rx.button(
+                    rx.link(
+                        "Ask a question",
+                        href=routes.MESSAGES + "/" + PublicProfileState.profile_id.to_string(),
+                    ),
+                    as_child=True,
+                    variant="soft",
+                ),
                 align="center",
                 wrap="wrap",
             ),

@@ -155,6 +155,7 @@ def _card(card: rx.Var[RequestCard], incoming: bool) -> rx.Component:
                     ),
                     rx.badge(card["status_label"].to(str), high_contrast=True),
                     rx.text("Sent ", card["sent"].to(str), size="2", color=style.MUTED_COLOR),
+                    rx.link("Message", href=card["message_url"].to(str), underline="always", size="2"),
                     wrap="wrap",
                     align="center",
                 ),

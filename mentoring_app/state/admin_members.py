@@ -12,6 +12,7 @@ import reflex as rx
 from mentoring_app.services import admin
 from mentoring_app.services.errors import ServiceError
 from mentoring_app.state.db_calls import call
+from mentoring_app.state.payload import as_flag, as_id
 from mentoring_app.state.session import SessionState
 
 
@@ -77,11 +78,15 @@ class AdminMembersState(SessionState):
         return rx.toast.success(done.format(name=changed.name))
 
     @rx.event
-    async def set_active(self, user_id: int, active: bool):
-        done = "{name} can log in again." if active else "{name} is deactivated and logged out everywhere."
-        return await self._change(admin.set_active, done, user_id=int(user_id), active=bool(active))
+    async def set_active(self, user_id: int | str, active: bool | str):
+        done = (
+            "{name} can log in again."
+            if as_flag(active)
+            else "{name} is deactivated and logged out everywhere."
+        )
+        return await self._change(admin.set_active, done, user_id=as_id(user_id), active=as_flag(active))
 
     @rx.event
-    async def set_admin(self, user_id: int, is_admin: bool):
-        done = "{name} is now an admin." if is_admin else "{name} is no longer an admin."
-        return await self._change(admin.set_admin, done, user_id=int(user_id), is_admin=bool(is_admin))
+    async def set_admin(self, user_id: int | str, is_admin: bool | str):
+        done = "{name} is now an admin." if as_flag(is_admin) else "{name} is no longer an admin."
+        return await self._change(admin.set_admin, done, user_id=as_id(user_id), is_admin=as_flag(is_admin))

@@ -15,6 +15,7 @@ from mentoring_app.services.errors import ServiceError
 from mentoring_app.services.vocabulary import load_fields
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
+from mentoring_app.state.payload import as_id
 from mentoring_app.state.session import SessionState
 from mentoring_app.storage import photo_url
 
@@ -159,11 +160,11 @@ class FindMentorState(CriteriaPicker, SessionState):
         return rx.redirect(f"{routes.FIND_MENTOR}?{query_for(search)}")
 
     @rx.event
-    async def go_to_page(self, page: int):
+    async def go_to_page(self, page: int | str):
         if await self._current_member() is None:
             return self._login_redirect()
         params = dict(self.router.url.query_parameters)
-        wanted = page if isinstance(page, int) else 1
+        wanted = as_id(page) or 1
         params["page"] = str(max(1, min(wanted, self.pages)))
         return rx.redirect(f"{routes.FIND_MENTOR}?{urlencode(params)}")
 

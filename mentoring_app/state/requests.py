@@ -15,6 +15,7 @@ from mentoring_app import routes
 from mentoring_app.services import profiles, relationships
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
+from mentoring_app.state.payload import as_id
 from mentoring_app.state.session import SessionState
 
 STATUS_LABELS = {
@@ -34,6 +35,7 @@ class RequestCard(TypedDict):
     status_label: str
     other_name: str
     other_url: str
+    message_url: str
     text: str
     sent: str
     decline_reason: str
@@ -41,13 +43,6 @@ class RequestCard(TypedDict):
     suggested_name: str
     suggested_url: str
     contact: list[str]
-
-
-def _as_id(value: object) -> int:
-    """An id from the browser, or 0 (which matches nothing) when it is not a whole number."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return int(value) if isinstance(value, str) and value.isdigit() else 0
 
 
 def _text(form: FormData, name: str, limit: int = 4000) -> str:
@@ -140,6 +135,7 @@ class RequestsState(SessionState):
                 status_label=STATUS_LABELS.get(view.status, view.status),
                 other_name=other_name,
                 other_url=f"{routes.MEMBERS}/{other_id}",
+                message_url=f"{routes.MESSAGES}/{other_id}",
                 text=view.text,
                 sent=view.created_at.strftime("%d %b %Y"),
                 decline_reason=view.decline_reason,
@@ -177,20 +173,20 @@ class RequestsState(SessionState):
         return rx.toast.success(done)
 
     @rx.event
-    async def accept(self, request_id: int):
+    async def accept(self, request_id: int | str):
         return await self._act(
             relationships.accept_request,
             "Accepted. Your new mentee has been told, and you can now see each other's contact details.",
-            request_id=_as_id(request_id),
+            request_id=as_id(request_id),
         )
 
     @rx.event
-    def start_decline(self, request_id: int) -> None:
-        self.declining, self.errors = _as_id(request_id), {}
+    def start_decline(self, request_id: int | str) -> None:
+        self.declining, self.errors = as_id(request_id), {}
 
     @rx.event
-    def start_edit(self, request_id: int) -> None:
-        self.editing, self.errors = _as_id(request_id), {}
+    def start_edit(self, request_id: int | str) -> None:
+        self.editing, self.errors = as_id(request_id), {}
 
     @rx.event
     def stop(self) -> None:
@@ -216,9 +212,9 @@ class RequestsState(SessionState):
         )
 
     @rx.event
-    async def cancel(self, request_id: int):
+    async def cancel(self, request_id: int | str):
         return await self._act(
-            relationships.cancel_request, "Your request has been cancelled.", request_id=_as_id(request_id)
+            relationships.cancel_request, "Your request has been cancelled.", request_id=as_id(request_id)
         )
 
     @rx.event
@@ -227,6 +223,6 @@ class RequestsState(SessionState):
         return await self._act(
             relationships.withdraw,
             "You have withdrawn from the relationship. The other member has been told.",
-            relationship_id=_as_id(raw),
+            relationship_id=as_id(raw),
             reason=_text(form, "reason", 1000),
         )

@@ -12,7 +12,7 @@ import reflex as rx
 
 from mentoring_app import routes
 from mentoring_app.models import User
-from mentoring_app.services import auth
+from mentoring_app.services import auth, notifications
 from mentoring_app.settings import get_settings
 from mentoring_app.state.db_calls import call
 
@@ -37,6 +37,7 @@ class SessionState(rx.State):
     is_mentee: bool = False
     is_admin: bool = False
     session_checked: bool = False
+    unread_notifications: int = 0
 
     async def _current_member(self) -> User | None:
         """Resolve the cookie to an active member, refreshing what the navigation shows."""
@@ -65,16 +66,21 @@ class SessionState(rx.State):
         target = f"{here}?{query}" if query else here
         return rx.redirect(f"{routes.LOGIN}?next={quote(target, safe='')}")
 
+    async def _count_unread(self, user: User | None) -> None:
+        self.unread_notifications = await call(notifications.unread_count, actor=user) if user else 0
+
     @rx.event
     async def check_session(self) -> None:
         """On public pages: show the navigation that fits who is here."""
-        await self._current_member()
+        await self._count_unread(await self._current_member())
 
     @rx.event
     async def require_member(self):
         """On member pages: anonymous visitors go to Log in, and come back after it."""
-        if await self._current_member() is None:
+        user = await self._current_member()
+        if user is None:
             return self._login_redirect()
+        await self._count_unread(user)
         return None
 
     @rx.event

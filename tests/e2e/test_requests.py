@@ -85,6 +85,10 @@ def test_request_accept_contact_details_and_withdraw(browser: Browser, app: Runn
     mentor = browser.new_context().new_page()
     log_in(mentor, app, email_address=mentor_email, password=PASSWORD)
     expect(mentor).to_have_url(HOME)
+    nav = mentor.get_by_role("navigation", name="Main")
+    nav.get_by_role("link", name="Notifications, 1 unread").click()
+    expect(mentor.get_by_role("link", name="New mentoring request from Hamish Hopeful")).to_be_visible()
+    expect(nav.get_by_role("link", name="Notifications", exact=True)).to_be_visible()  # now read
     mentor.goto(link.group(1))
     incoming = mentor.get_by_role("list", name="Requests to you").get_by_role("listitem").first
     expect(incoming).to_contain_text("Hamish Hopeful")
@@ -141,3 +145,37 @@ def test_decline_with_a_reason_points_back_to_find_mentor(
     expect(mine).to_contain_text("Full until the summer, sorry!")
     mine.get_by_role("link", name="Find mentor").click()
     expect(mentee).to_have_url(re.compile(r".*/find-mentor"))
+
+
+def test_question_and_answer_appear_live(browser: Browser, app: RunningApp, unique_email) -> None:
+    mentor_email, mentee_email = unique_email("answer"), unique_email("asker")
+    mentor_id = _mentor(app, mentor_email, "Kofi Answerer", "+44 161 496 0001")
+    _mentee(app, mentee_email, "Lina Asker")
+    mentee = browser.new_context().new_page()
+    log_in(mentee, app, email_address=mentee_email, password=PASSWORD)
+    expect(mentee).to_have_url(HOME)
+    mentee.goto(app.url(f"/members/{mentor_id}"))
+    mentee.get_by_role("link", name="Ask a question").click()
+    expect(mentee.get_by_role("heading", name="Messages with Kofi Answerer")).to_be_visible()
+    mentee.get_by_label("Your message").fill("Do you take mentees preparing for <b>DPSI</b>?")
+    mentee.get_by_role("button", name="Send message").click()
+    thread = mentee.get_by_role("list", name="Messages, oldest first")
+    expect(thread).to_contain_text("Do you take mentees preparing for <b>DPSI</b>?")  # shown as text
+    expect(mentee.get_by_label("Your message")).to_have_value("")
+
+    app.mailbox.wait_for(mentor_email, "New message from Lina Asker")
+    mentor = browser.new_context().new_page()
+    log_in(mentor, app, email_address=mentor_email, password=PASSWORD)
+    expect(mentor).to_have_url(HOME)
+    mentor.get_by_role("navigation", name="Main").get_by_role("link", name="Messages").click()
+    mentor.get_by_role("link", name="Lina Asker").click()
+    expect(mentor.get_by_role("list", name="Messages, oldest first")).to_contain_text("DPSI")
+    mentor.get_by_label("Your message").fill("Yes: send me a mentoring request.")
+    mentor.get_by_role("button", name="Send message").click()
+    # The answer appears in the mentee's open page without a reload.
+    expect(thread).to_contain_text("Yes: send me a mentoring request.", timeout=10_000)
+    mentee.get_by_label("Your message").fill("Thank you, on its way.")
+    mentee.get_by_role("button", name="Send message").click()
+    expect(mentor.get_by_role("list", name="Messages, oldest first")).to_contain_text(
+        "Thank you, on its way.", timeout=10_000
+    )

@@ -1,0 +1,134 @@
+"""Messages: the member's conversations, and one conversation that updates live."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mentoring_app import routes, style
+from mentoring_app.components.forms import field
+from mentoring_app.components.layout import page_shell
+from mentoring_app.state.messages import MessageCard, ThreadCard, ThreadsState, ThreadState
+
+
+def _thread_item(thread: rx.Var[ThreadCard]) -> rx.Component:
+    return rx.el.li(
+        rx.card(
+            rx.hstack(
+                rx.link(
+                    thread["name"].to(str), href=thread["url"].to(str), underline="always", weight="medium"
+                ),
+                rx.cond(
+                    thread["unread"].to(int) > 0,
+                    rx.badge(
+                        thread["unread"].to(int).to_string() + " unread",
+                        color_scheme="red",
+                        high_contrast=True,
+                    ),
+                ),
+                rx.text(thread["last"].to(str), size="2", color=style.MUTED_COLOR),
+                wrap="wrap",
+                align="center",
+                spacing="3",
+            ),
+            width="100%",
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def threads_page() -> rx.Component:
+    return page_shell(
+        rx.vstack(
+            rx.heading("Messages", as_="h1", size="7"),
+            rx.cond(
+                ThreadsState.threads.length() > 0,
+                rx.el.ul(
+                    rx.foreach(ThreadsState.threads, _thread_item),
+                    style={
+                        "padding": "0",
+                        "margin": "0",
+                        "display": "grid",
+                        "gap": "0.5rem",
+                        "width": "100%",
+                    },
+                    aria_label="Conversations",
+                ),
+                rx.text(
+                    "No messages yet. On a mentor's profile, Ask a question to start a conversation.",
+                    color=style.MUTED_COLOR,
+                ),
+            ),
+            spacing="4",
+            width="100%",
+        )
+    )
+
+
+def _message(message: rx.Var[MessageCard]) -> rx.Component:
+    mine = message["mine"].to(bool)
+    return rx.el.li(
+        rx.box(
+            rx.text(
+                rx.cond(mine, "You", message["sender"].to(str)),
+                " · ",
+                message["sent"].to(str),
+                size="1",
+                color=style.MUTED_COLOR,
+            ),
+            rx.text(message["body"].to(str), white_space="pre-wrap"),
+            padding="0.6rem 0.8rem",
+            border_radius="var(--radius-3)",
+            background=rx.cond(mine, "var(--accent-3)", "var(--gray-3)"),
+            max_width="40rem",
+            margin_left=rx.cond(mine, "auto", "0"),
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def thread_page() -> rx.Component:
+    s = ThreadState
+    conversation = rx.vstack(
+        rx.heading("Messages with ", s.other_name, as_="h1", size="6"),
+        rx.link("All messages", href=routes.MESSAGES, underline="always", size="2"),
+        rx.cond(
+            s.messages.length() > 0,
+            rx.el.ol(
+                rx.foreach(s.messages, _message),
+                style={"padding": "0", "margin": "0", "display": "grid", "gap": "0.5rem", "width": "100%"},
+                aria_label="Messages, oldest first",
+                aria_live="polite",
+            ),
+            rx.text("No messages yet: say hello.", color=style.MUTED_COLOR),
+        ),
+        rx.cond(
+            s.can_write,
+            rx.form(
+                rx.vstack(
+                    field(
+                        "Your message",
+                        "body",
+                        errors=s.errors,
+                        multiline=True,
+                        max_length=5000,
+                        hint="Plain text, at most 5,000 characters.",
+                    ),
+                    rx.button("Send message", type="submit", disabled=~rx.State.is_hydrated),
+                    width="100%",
+                ),
+                key=s.form_key,
+                on_submit=s.send,
+                reset_on_submit=True,
+                aria_label="Send message",
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )
+    return page_shell(
+        rx.cond(
+            s.loaded,
+            rx.cond(s.found, conversation, rx.text("That member could not be found.")),
+            rx.text("Loading the conversation…"),
+        )
+    )

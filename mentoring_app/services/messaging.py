@@ -1,0 +1,202 @@
+"""Messages between two members: one thread per pair, plain text, only the two can read it.
+
+A mentee may ask any active mentor a question; after that, and between members with a request or
+relationship, either side may write. The other member gets an in-app notification, and at most
+one email per thread per hour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from mentoring_app.models import Message, Relationship, Thread, User
+from mentoring_app.models.types import utcnow
+from mentoring_app.services import mail, notifications
+from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
+
+MAX_BODY = 5000
+EMAIL_GAP = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    mine: bool
+    sender_name: str
+    body: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    other_id: int
+    other_name: str
+    last_message_at: datetime
+    unread: int
+
+
+def _active(actor: User | None) -> User:
+    if actor is None or not actor.is_active:
+        raise NotAllowed("Please log in again.")
+    return actor
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _find_thread(session: Session, a: int, b: int) -> Thread | None:
+    low, high = _pair(a, b)
+    return session.exec(select(Thread).where(Thread.low_id == low, Thread.high_id == high)).first()
+
+
+def _connected(session: Session, a: int, b: int) -> bool:
+    """A request or relationship, in any state, links the two members."""
+    return (
+        session.exec(
+            select(Relationship.id).where(
+                or_(
+                    (Relationship.mentee_id == a) & (Relationship.mentor_id == b),
+                    (Relationship.mentee_id == b) & (Relationship.mentor_id == a),
+                )
+            )
+        ).first()
+        is not None
+    )
+
+
+def may_write(session: Session, sender: User, other: User | None) -> bool:
+    """Whether ``sender`` may write to ``other`` (start a thread, or answer in one)."""
+    if other is None or not other.is_active or other.id == sender.id:
+        return False
+    if _find_thread(session, sender.id, other.id) is not None:  # type: ignore[arg-type]
+        return True
+    if sender.is_mentee and other.is_mentor:  # Ask a question
+        return True
+    return _connected(session, sender.id, other.id)  # type: ignore[arg-type]
+
+
+def send_message(
+    session: Session, *, actor: User | None, other_id: int, body: str, now: datetime | None = None
+) -> Message:
+    sender = _active(actor)
+    now = now or utcnow()
+    other = session.get(User, other_id)
+    if not may_write(session, sender, other):
+        raise NotFound("You cannot write to that member.")
+    assert other is not None
+    text = body.strip()
+    if not text:
+        raise ValidationFailed({"body": "Write a message first."})
+    if len(text) > MAX_BODY:
+        raise ValidationFailed({"body": f"Use at most {MAX_BODY:,} characters (this has {len(text):,})."})
+    thread = _find_thread(session, sender.id, other.id)  # type: ignore[arg-type]
+    if thread is None:
+        low, high = _pair(sender.id, other.id)  # type: ignore[arg-type]
+        thread = Thread(low_id=low, high_id=high, created_at=now, last_message_at=now)
+        session.add(thread)
+        try:
+            session.flush()
+        except IntegrityError:  # both wrote first at once: use the other thread
+            session.rollback()
+            thread = _find_thread(session, sender.id, other.id)  # type: ignore[arg-type]
+            assert thread is not None
+    message = Message(thread_id=thread.id, sender_id=sender.id, body=text, created_at=now)  # type: ignore[arg-type]
+    session.add(message)
+    thread.last_message_at = now
+    path = f"/messages/{sender.id}"
+    notifications.notify(
+        session, user_id=other.id, kind="message", text=f"New message from {sender.name}", link=path
+    )  # type: ignore[arg-type]
+    emailed_field = "last_email_low_at" if other.id == thread.low_id else "last_email_high_at"
+    last_emailed = getattr(thread, emailed_field)
+    if last_emailed is None or now - last_emailed >= EMAIL_GAP:
+        setattr(thread, emailed_field, now)
+        mail.queue(
+            session,
+            to=other.email,
+            email=mail.compose(
+                kind="message",
+                subject=f"New message from {sender.name}",
+                greeting_name=other.name,
+                paragraphs=[f"{sender.name} wrote to you:", text[:1000]],
+                action=("Read and answer", mail.link(path)),
+            ),
+        )
+    session.add(thread)
+    session.commit()
+    return message
+
+
+def read_thread(
+    session: Session, *, actor: User | None, other_id: int, after_id: int = 0, now: datetime | None = None
+) -> list[MessageView]:
+    """The messages between the actor and another member (newer than ``after_id``); marks them read."""
+    member = _active(actor)
+    thread = _find_thread(session, member.id, other_id)  # type: ignore[arg-type]
+    if thread is None:
+        return []
+    rows = session.exec(
+        select(Message)
+        .where(Message.thread_id == thread.id, Message.id > after_id)
+        .order_by(Message.id)
+        .limit(500)  # type: ignore[arg-type]
+    ).all()
+    names = dict(
+        session.exec(select(User.id, User.name).where(User.id.in_([thread.low_id, thread.high_id]))).all()
+    )  # type: ignore[union-attr]
+    session.exec(
+        update(Message)  # type: ignore[call-overload]
+        .where(Message.thread_id == thread.id, Message.sender_id != member.id, Message.read_at.is_(None))  # type: ignore[union-attr]
+        .values(read_at=now or utcnow())
+    )
+    session.commit()
+    return [
+        MessageView(m.id, m.sender_id == member.id, names.get(m.sender_id, ""), m.body, m.created_at)
+        for m in rows
+    ]  # type: ignore[arg-type]
+
+
+def threads(session: Session, *, actor: User | None) -> list[ThreadSummary]:
+    member = _active(actor)
+    rows = session.exec(
+        select(Thread)
+        .where(or_(Thread.low_id == member.id, Thread.high_id == member.id))
+        .order_by(Thread.last_message_at.desc())  # type: ignore[attr-defined]
+        .limit(100)
+    ).all()
+    others = [t.high_id if t.low_id == member.id else t.low_id for t in rows]
+    names = dict(session.exec(select(User.id, User.name).where(User.id.in_(others))).all()) if others else {}  # type: ignore[union-attr]
+    unread = (
+        dict(
+            session.exec(
+                select(Message.thread_id, func.count())
+                .where(
+                    Message.thread_id.in_([t.id for t in rows]),  # type: ignore[union-attr]
+                    Message.sender_id != member.id,
+                    Message.read_at.is_(None),  # type: ignore[union-attr]
+                )
+                .group_by(Message.thread_id)
+            ).all()
+        )
+        if rows
+        else {}
+    )
+    return [
+        ThreadSummary(other, names.get(other, ""), t.last_message_at, int(unread.get(t.id, 0)))
+        for t, other in zip(rows, others, strict=True)
+    ]
+
+
+def counterpart(session: Session, *, actor: User | None, other_id: int) -> tuple[str, bool]:
+    """The other member's name, and whether the actor may write to them."""
+    member = _active(actor)
+    other = session.get(User, other_id)
+    if other is None or not other.is_active:
+        raise NotFound("That member could not be found.")
+    return other.name, may_write(session, member, other)

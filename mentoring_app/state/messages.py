@@ -1,0 +1,161 @@
+"""Messages: the member's threads, and one thread that updates live while it is open.
+
+A background task polls the database for new messages in the open thread (every 1.5 s) and
+stops when the member leaves the page, so it works the same with one worker or several (Redis).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TypedDict
+
+import reflex as rx
+from reflex_base.utils.form import FormData
+
+from mentoring_app import routes
+from mentoring_app.services import messaging
+from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.state.db_calls import call
+from mentoring_app.state.session import SessionState
+
+POLL_SECONDS = 1.5
+
+
+class MessageCard(TypedDict):
+    id: int
+    mine: bool
+    sender: str
+    body: str
+    sent: str
+
+
+class ThreadCard(TypedDict):
+    name: str
+    url: str
+    last: str
+    unread: int
+
+
+def _card(view: messaging.MessageView) -> MessageCard:
+    return MessageCard(
+        id=view.id,
+        mine=view.mine,
+        sender=view.sender_name,
+        body=view.body,
+        sent=view.sent_at.strftime("%d %b, %H:%M"),
+    )
+
+
+class ThreadsState(SessionState):
+    threads: list[ThreadCard] = []
+    loaded: bool = False
+
+    @rx.event
+    async def load(self) -> None:
+        user = await self._current_member()
+        if user is None:
+            return
+        rows = await call(messaging.threads, actor=user)
+        self.threads = [
+            ThreadCard(
+                name=t.other_name,
+                url=f"{routes.MESSAGES}/{t.other_id}",
+                last=t.last_message_at.strftime("%d %b %Y, %H:%M"),
+                unread=t.unread,
+            )
+            for t in rows
+        ]
+        self.loaded = True
+
+
+class ThreadState(SessionState):
+    other_id: int = 0
+    other_name: str = ""
+    can_write: bool = False
+    found: bool = False
+    loaded: bool = False
+    messages: list[MessageCard] = []
+    errors: dict[str, str] = {}
+    form_key: int = 0
+    _watching: bool = False
+
+    def _other_from_url(self) -> int:
+        raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        return int(raw) if raw.isdigit() else 0
+
+    @rx.event
+    async def load(self):
+        self.loaded, self.found, self.messages, self.errors = False, False, [], {}
+        user = await self._current_member()
+        other_id = self._other_from_url()
+        if user is None or not other_id:
+            self.loaded = True
+            return
+        try:
+            self.other_name, self.can_write = await call(messaging.counterpart, actor=user, other_id=other_id)
+        except ServiceError:
+            self.loaded = True
+            return
+        self.other_id = other_id
+        self.messages = [_card(m) for m in await call(messaging.read_thread, actor=user, other_id=other_id)]
+        self.found = self.loaded = True
+        if not self._watching:
+            return ThreadState.watch
+        return None
+
+    @rx.event
+    async def send(self, form: FormData):
+        user = await self._current_member()
+        if user is None:
+            return self._login_redirect()
+        body = form.get("body", "")
+        try:
+            await call(
+                messaging.send_message,
+                actor=user,
+                other_id=self.other_id,
+                body=body[:6000] if isinstance(body, str) else "",
+            )
+        except ValidationFailed as failure:
+            self.errors = failure.errors
+            return None
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        self.errors = {}
+        self.form_key += 1  # a fresh, empty message box
+        last = self.messages[-1]["id"] if self.messages else 0
+        self.messages += [
+            _card(m)
+            for m in await call(messaging.read_thread, actor=user, other_id=self.other_id, after_id=last)
+        ]
+        return None
+
+    @rx.event(background=True)
+    async def watch(self):
+        """While this thread is open, bring in new messages without a reload."""
+        async with self:
+            if self._watching:
+                return
+            self._watching = True
+        try:
+            while True:
+                await asyncio.sleep(POLL_SECONDS)
+                async with self:
+                    if (
+                        not self.router.url.path.rstrip("/").startswith(routes.MESSAGES + "/")
+                        or not self.found
+                    ):
+                        return
+                    user = await self._current_member()
+                    other_id, last = self.other_id, (self.messages[-1]["id"] if self.messages else 0)
+                if user is None:
+                    return
+                fresh = await call(messaging.read_thread, actor=user, other_id=other_id, after_id=last)
+                if fresh:
+                    async with self:
+                        if self.other_id == other_id:
+                            known = {m["id"] for m in self.messages}
+                            self.messages += [_card(m) for m in fresh if m.id not in known]
+        finally:
+            async with self:
+                self._watching = False

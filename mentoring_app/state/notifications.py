@@ -1,0 +1,40 @@
+"""The Notifications page: the member's own notifications, newest first; opening it reads them."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+import reflex as rx
+
+from mentoring_app.services import notifications
+from mentoring_app.state.db_calls import call
+from mentoring_app.state.session import SessionState
+
+
+class NotificationCard(TypedDict):
+    text: str
+    link: str
+    when: str
+    new: bool
+
+
+class NotificationsState(SessionState):
+    items: list[NotificationCard] = []
+    loaded: bool = False
+
+    @rx.event
+    async def load(self) -> None:
+        user = await self._current_member()
+        if user is None:
+            self.loaded = False
+            return
+        rows = await call(notifications.recent, actor=user)
+        self.items = [
+            NotificationCard(
+                text=r.text, link=r.link, when=r.created_at.strftime("%d %b %Y, %H:%M UTC"), new=r.unread
+            )
+            for r in rows
+        ]
+        await call(notifications.mark_all_read, actor=user)
+        self.unread_notifications = 0
+        self.loaded = True

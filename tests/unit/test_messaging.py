@@ -1,0 +1,67 @@
+"""Messages: who may write and read, one thread per pair, limits, unread marks, email pacing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from mentoring_app.models import OutboxEmail, Thread
+from mentoring_app.models.types import utcnow
+from mentoring_app.services import messaging
+from mentoring_app.services.errors import NotFound, ValidationFailed
+
+
+def test_a_mentee_asks_a_mentor_who_answers(db: Session, make_member) -> None:
+    mentee, mentor = make_member(role="mentee"), make_member(role="mentor")
+    messaging.send_message(db, actor=mentee, other_id=mentor.id, body="Do you mentor court interpreters?")
+    messaging.send_message(db, actor=mentor, other_id=mentee.id, body="Yes, happily.")
+    assert len(db.exec(select(Thread)).all()) == 1
+    seen = messaging.read_thread(db, actor=mentee, other_id=mentor.id)
+    assert [(m.mine, m.body) for m in seen] == [
+        (True, "Do you mentor court interpreters?"),
+        (False, "Yes, happily."),
+    ]
+    assert messaging.threads(db, actor=mentor)[0].unread == 1  # the question, not yet opened by the mentor
+    assert (
+        messaging.read_thread(db, actor=mentee, other_id=mentor.id, after_id=seen[0].id)[0].body
+        == "Yes, happily."
+    )
+
+
+def test_strangers_cannot_write_or_read(db: Session, make_member) -> None:
+    mentee, mentor, stranger = (
+        make_member(role="mentee"),
+        make_member(role="mentor"),
+        make_member(role="mentor"),
+    )
+    messaging.send_message(db, actor=mentee, other_id=mentor.id, body="Hello")
+    with pytest.raises(NotFound):  # a mentor cannot start a thread with a mentee out of the blue
+        messaging.send_message(db, actor=stranger, other_id=mentee.id, body="Hi there")
+    assert messaging.read_thread(db, actor=stranger, other_id=mentee.id) == []
+    assert messaging.read_thread(db, actor=stranger, other_id=mentor.id) == []
+    with pytest.raises(NotFound):
+        messaging.send_message(db, actor=mentee, other_id=mentee.id, body="Me")
+
+
+def test_length_and_emptiness(db: Session, make_member) -> None:
+    mentee, mentor = make_member(role="mentee"), make_member(role="mentor")
+    with pytest.raises(ValidationFailed):
+        messaging.send_message(db, actor=mentee, other_id=mentor.id, body="   ")
+    with pytest.raises(ValidationFailed):
+        messaging.send_message(db, actor=mentee, other_id=mentor.id, body="x" * 5001)
+    messaging.send_message(db, actor=mentee, other_id=mentor.id, body="x" * 5000)
+
+
+def test_at_most_one_email_per_thread_per_hour(db: Session, make_member) -> None:
+    mentee, mentor = make_member(role="mentee"), make_member(role="mentor")
+    start = utcnow()
+    for minutes in (0, 10, 59):
+        messaging.send_message(
+            db, actor=mentee, other_id=mentor.id, body="Hi", now=start + timedelta(minutes=minutes)
+        )
+    messaging.send_message(db, actor=mentee, other_id=mentor.id, body="Hi", now=start + timedelta(minutes=61))
+    sent = db.exec(select(OutboxEmail).where(OutboxEmail.kind == "message")).all()
+    assert [e.to_address for e in sent] == [mentor.email, mentor.email]
+    assert messaging.threads(db, actor=mentor)[0].unread == 4
