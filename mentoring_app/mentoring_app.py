@@ -27,7 +27,7 @@ from mentoring_app.pages import (
     reset_password,
 )
 from mentoring_app.services import auth, relationships, relay
-from mentoring_app.state.account_forms import ResetPasswordState
+from mentoring_app.state.account_forms import EmailSettingsState, ResetPasswordState
 from mentoring_app.state.admin_members import AdminMembersState
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.find_mentor import FindMentorState
@@ -106,7 +106,12 @@ app.add_page(
     title=f"Conversation · {TITLE}",
     on_load=[*member_only, ThreadState.load],
 )
-app.add_page(account.page, route=routes.ACCOUNT, title=f"Account · {TITLE}", on_load=member_only)
+app.add_page(
+    account.page,
+    route=routes.ACCOUNT,
+    title=f"Account · {TITLE}",
+    on_load=[*member_only, EmailSettingsState.load],
+)
 app.add_page(
     admin_members.page,
     route=routes.ADMIN_MEMBERS,

@@ -31,6 +31,7 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    message_emails: bool = Field(default=True)  # "Email me about new messages" (Account)
     # Starts at creation, so ordering by it never meets a NULL.
     last_active_at: datetime | None = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 

@@ -35,6 +35,28 @@ def _missing_item(item: rx.Var[MissingView]) -> rx.Component:
     )
 
 
+def _pending_prompt() -> rx.Component:
+    """Asked when a mentor turns Available for new mentees off with requests still waiting."""
+    return rx.callout(
+        rx.vstack(
+            rx.text(
+                "You are no longer available for new mentees, and ",
+                ProfileState.pending_prompt,
+                " request(s) are waiting for your answer. What should happen to them?",
+            ),
+            rx.hstack(
+                rx.button("Keep them", variant="soft", on_click=ProfileState.keep_pending),
+                rx.button("Decline them all", color_scheme="red", on_click=ProfileState.decline_pending),
+                wrap="wrap",
+            ),
+            spacing="2",
+        ),
+        icon="info",
+        role="alert",
+        width="100%",
+    )
+
+
 def _completeness() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -273,6 +295,7 @@ def page() -> rx.Component:
                     width="100%",
                     wrap="wrap",
                 ),
+                rx.cond(ProfileState.pending_prompt > 0, _pending_prompt()),
                 _completeness(),
                 _photo(),
                 _form(),

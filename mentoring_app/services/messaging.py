@@ -115,7 +115,7 @@ def send_message(
     )  # type: ignore[arg-type]
     emailed_field = "last_email_low_at" if other.id == thread.low_id else "last_email_high_at"
     last_emailed = getattr(thread, emailed_field)
-    if last_emailed is None or now - last_emailed >= EMAIL_GAP:
+    if other.message_emails and (last_emailed is None or now - last_emailed >= EMAIL_GAP):
         setattr(thread, emailed_field, now)
         mail.queue(
             session,
@@ -200,3 +200,14 @@ def counterpart(session: Session, *, actor: User | None, other_id: int) -> tuple
     if other is None or not other.is_active:
         raise NotFound("That member could not be found.")
     return other.name, may_write(session, member, other)
+
+
+def set_message_emails(session: Session, *, actor: User | None, enabled: bool) -> None:
+    """The member's choice: an email for new messages (at most hourly per thread), or none."""
+    member = _active(actor)
+    user = session.get(User, member.id)
+    if user is None:
+        raise NotFound()
+    user.message_emails = bool(enabled)
+    session.add(user)
+    session.commit()

@@ -521,3 +521,31 @@ def list_requests(session: Session, *, actor: User | None) -> tuple[list[Request
         for r in rows
     ]
     return [v for v in views if v.mentor_id == member.id], [v for v in views if v.mentee_id == member.id]
+
+
+def pending_count(session: Session, *, actor: User | None) -> int:
+    """How many requests wait for this mentor's answer."""
+    mentor = _active(actor)
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Relationship)
+            .where(Relationship.mentor_id == mentor.id, Relationship.status == REQUESTED)
+        ).one()
+    )
+
+
+def decline_all_pending(session: Session, *, actor: User | None, now: datetime | None = None) -> int:
+    """A mentor who stops taking mentees declines every waiting request (reason: no time)."""
+    mentor = _active(actor)
+    waiting = session.exec(
+        select(Relationship.id).where(Relationship.mentor_id == mentor.id, Relationship.status == REQUESTED)
+    ).all()
+    declined = 0
+    for request_id in waiting:
+        try:
+            decline_request(session, actor=mentor, request_id=request_id, reason="no_time", now=now)  # type: ignore[arg-type]
+            declined += 1
+        except ServiceError:  # answered meanwhile in another tab
+            continue
+    return declined

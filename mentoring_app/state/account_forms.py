@@ -11,7 +11,7 @@ from typing import Any
 import reflex as rx
 
 from mentoring_app import routes
-from mentoring_app.services import auth
+from mentoring_app.services import auth, messaging
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
@@ -198,3 +198,28 @@ class ChangePasswordState(SessionState):
         await self._start_session(user)
         self.busy = False
         yield rx.toast.success("Your password has been changed. Every other session was logged out.")
+
+
+class EmailSettingsState(SessionState):
+    """Account: whether new messages are also emailed (requests and decisions always are)."""
+
+    message_emails: bool = True
+    settings_loaded: bool = False
+
+    @rx.event
+    async def load(self) -> None:
+        user = await self._current_member()
+        if user is not None:
+            self.message_emails, self.settings_loaded = user.message_emails, True
+
+    @rx.event
+    async def save(self, form: dict[str, Any]):
+        user = await self._current_member()
+        if user is None:
+            return self._login_redirect()
+        enabled = form.get("message_emails") == "yes"
+        await call(messaging.set_message_emails, actor=user, enabled=enabled)
+        self.message_emails = enabled
+        return rx.toast.success(
+            "Saved: " + ("new messages are emailed to you." if enabled else "no emails for new messages.")
+        )

@@ -9,7 +9,7 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
-from mentoring_app.services import profiles
+from mentoring_app.services import profiles, relationships
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.services.vocabulary import FieldSpec, load_fields
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
@@ -46,6 +46,7 @@ class ProfileState(CriteriaPicker, SessionState):
     matchable: bool = False
     busy: bool = False
     photo_error: str = ""
+    pending_prompt: int = 0  # requests waiting when the mentor just turned availability off
 
     def _show(self, own: profiles.OwnProfile, specs: list[FieldSpec]) -> None:
         self.user_id = own.user_id
@@ -133,9 +134,25 @@ class ProfileState(CriteriaPicker, SessionState):
         self.errors = {}
         self.name = own.name
         self.member_name = own.name
+        was_available, self.available = self.available, own.available
         self._show_completeness(own.completeness)
         self.busy = False
+        if own.is_mentor and was_available and not own.available:
+            self.pending_prompt = await call(relationships.pending_count, actor=user)
         yield rx.toast.success("Your profile has been saved.")
+
+    @rx.event
+    async def keep_pending(self) -> None:
+        self.pending_prompt = 0
+
+    @rx.event
+    async def decline_pending(self):
+        user = await self._current_member()
+        if user is None:
+            return self._login_redirect()
+        declined = await call(relationships.decline_all_pending, actor=user)
+        self.pending_prompt = 0
+        return rx.toast.success(f"Declined {declined} waiting request(s); the mentees have been told.")
 
     @rx.event
     async def upload_photo(self, files: list[rx.UploadFile]):

@@ -102,6 +102,11 @@ def test_protected_page_redirects_to_log_in_and_back(page: Page, app: RunningApp
     page.get_by_role("form", name="Log in").get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r".*/account/?$"))
     expect(page.get_by_role("heading", name="Change password")).to_be_visible()
+    page.get_by_role("checkbox", name=re.compile("Email me about new messages")).uncheck()
+    page.get_by_role("button", name="Save email settings").click()
+    expect(page.get_by_text("Saved: no emails for new messages.")).to_be_visible()
+    with Session(app.engine) as db:
+        assert db.exec(select(User).where(User.email == address)).one().message_emails is False
 
 
 def test_forgot_password_through_emailed_link(browser: Browser, app: RunningApp, unique_email) -> None:

@@ -179,3 +179,26 @@ def test_question_and_answer_appear_live(browser: Browser, app: RunningApp, uniq
     expect(mentor.get_by_role("list", name="Messages, oldest first")).to_contain_text(
         "Thank you, on its way.", timeout=10_000
     )
+
+
+def test_mentor_turning_unavailable_is_asked_about_waiting_requests(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    mentor_email, mentee_email = unique_email("leaving"), unique_email("waiting")
+    mentor_id = _mentor(app, mentor_email, "Mona Leaving", "+44 161 496 0002")
+    _mentee(app, mentee_email, "Nils Waiting")
+    mentee = browser.new_context().new_page()
+    log_in(mentee, app, email_address=mentee_email, password=PASSWORD)
+    expect(mentee).to_have_url(HOME)
+    _send_request(mentee, app, mentor_id, "Could you help me with translation technology?")
+    expect(mentee).to_have_url(re.compile(r".*/requests/?$"))
+
+    mentor = browser.new_context().new_page()
+    log_in(mentor, app, email_address=mentor_email, password=PASSWORD, path="/login?next=%2Fprofile")
+    expect(mentor.get_by_role("heading", name="Profile completeness")).to_be_visible()
+    mentor.get_by_role("checkbox", name="Available for new mentees").uncheck()
+    mentor.get_by_role("button", name="Save profile").click()
+    expect(mentor.get_by_text("1 request(s) are waiting for your answer")).to_be_visible()
+    mentor.get_by_role("button", name="Decline them all").click()
+    expect(mentor.get_by_text("Declined 1 waiting request(s)")).to_be_visible()
+    app.mailbox.wait_for(mentee_email, "Mona Leaving declined your mentoring request")

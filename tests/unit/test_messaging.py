@@ -65,3 +65,11 @@ def test_at_most_one_email_per_thread_per_hour(db: Session, make_member) -> None
     sent = db.exec(select(OutboxEmail).where(OutboxEmail.kind == "message")).all()
     assert [e.to_address for e in sent] == [mentor.email, mentor.email]
     assert messaging.threads(db, actor=mentor)[0].unread == 4
+
+
+def test_members_can_turn_message_emails_off(db: Session, make_member) -> None:
+    mentee, mentor = make_member(role="mentee"), make_member(role="mentor")
+    messaging.set_message_emails(db, actor=mentor, enabled=False)
+    messaging.send_message(db, actor=mentee, other_id=mentor.id, body="Hello")
+    assert db.exec(select(OutboxEmail).where(OutboxEmail.kind == "message")).all() == []
+    assert messaging.threads(db, actor=mentor)[0].unread == 1  # still told in the app

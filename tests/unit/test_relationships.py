@@ -250,3 +250,15 @@ def test_contact_details_shared_once_accepted(db: Session, make_member) -> None:
     relationships.withdraw(db, actor=mentor, relationship_id=rel.id)
     with pytest.raises(NotAllowed):
         profiles.contact_details(db, viewer=mentee, user_id=mentor.id)
+
+
+def test_mentor_who_stops_taking_mentees_declines_all_waiting(db: Session, make_member) -> None:
+    mentor = make_mentor(db, make_member)
+    waiting = [
+        relationships.send_request(db, actor=make_member(role="mentee"), mentor_id=mentor.id, text=TEXT).id
+        for _ in range(2)
+    ]
+    assert relationships.pending_count(db, actor=mentor) == 2
+    assert relationships.decline_all_pending(db, actor=mentor) == 2
+    assert {db.get(Relationship, i).status for i in waiting} == {"declined"}
+    assert len(emails(db, "declined")) == 2
