@@ -13,6 +13,7 @@ from mentoring_app.models.profiles import (
     Profile,
 )
 from mentoring_app.models.relationships import Notification, Relationship, RelationshipEvent
+from mentoring_app.models.reports import Report
 
 __all__ = [
     "ContactDetails",
@@ -28,6 +29,7 @@ __all__ = [
     "Profile",
     "Relationship",
     "RelationshipEvent",
+    "Report",
     "SQLModel",
     "Thread",
     "User",

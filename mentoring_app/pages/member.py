@@ -7,6 +7,7 @@ import reflex as rx
 from mentoring_app import routes, style
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
+from mentoring_app.components.report import report_dialog
 from mentoring_app.services.relationships import REQUEST_TEMPLATE
 from mentoring_app.state.profile import CriterionGroup, PublicProfileState
 from mentoring_app.state.requests import SendRequestState
@@ -147,6 +148,7 @@ def _profile() -> rx.Component:
             s.is_mentor_profile & SessionState.is_mentee & ~s.is_own,
             _send_request(),
         ),
+        rx.cond(~s.is_own, report_dialog(s.profile_id)),
         rx.cond(
             s.staff_contact.length() > 0,
             rx.card(

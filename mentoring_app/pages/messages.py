@@ -7,6 +7,7 @@ import reflex as rx
 from mentoring_app import routes, style
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
+from mentoring_app.components.report import report_dialog
 from mentoring_app.state.messages import MessageCard, ThreadCard, ThreadsState, ThreadState
 
 
@@ -76,6 +77,15 @@ def _message(message: rx.Var[MessageCard]) -> rx.Component:
                 color=style.MUTED_COLOR,
             ),
             rx.text(message["body"].to(str), white_space="pre-wrap"),
+            rx.cond(
+                ~mine,
+                report_dialog(
+                    ThreadState.other_id,
+                    message_id=message["id"].to(int),
+                    trigger_label="Report",
+                    trigger_name="Report this message",
+                ),
+            ),
             padding="0.6rem 0.8rem",
             border_radius="var(--radius-3)",
             background=rx.cond(mine, "var(--accent-3)", "var(--gray-3)"),

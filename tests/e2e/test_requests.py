@@ -174,6 +174,16 @@ def test_question_and_answer_appear_live(browser: Browser, app: RunningApp, uniq
     mentor.get_by_role("button", name="Send message").click()
     # The answer appears in the mentee's open page without a reload.
     expect(thread).to_contain_text("Yes: send me a mentoring request.", timeout=10_000)
+    # The mentor can report a message sent to them; admins will see it.
+    mentor.get_by_role("button", name="Report this message").first.click()
+    dialog = mentor.get_by_role("dialog")
+    dialog.get_by_label("What is the problem?").fill("Testing the report button.")
+    dialog.get_by_role("button", name="Send report").click()
+    expect(mentor.get_by_text("Thank you. An admin will look at your report.")).to_be_visible()
+    with Session(app.engine) as db:
+        from mentoring_app.models import Report
+
+        assert db.exec(select(Report).where(Report.reason == "Testing the report button.")).one().message_id
     mentee.get_by_label("Your message").fill("Thank you, on its way.")
     mentee.get_by_role("button", name="Send message").click()
     expect(mentor.get_by_role("list", name="Messages, oldest first")).to_contain_text(
