@@ -13,6 +13,33 @@ from mentoring_app.state.requests import RequestCard, RequestsState
 from mentoring_app.state.session import SessionState
 
 
+def _suggestion() -> rx.Component:
+    error = RequestsState.errors["suggested_mentor"].to(str)
+    return rx.el.div(
+        rx.el.label(
+            "Suggest another mentor (optional)",
+            html_for="suggested-mentor",
+            style={"font_weight": "500", "display": "block", "margin_bottom": "0.35rem"},
+        ),
+        rx.el.select(
+            rx.el.option("No suggestion", value=""),
+            rx.foreach(
+                RequestsState.suggestions, lambda o: rx.el.option(o["name"].to(str), value=o["id"].to(str))
+            ),
+            id="suggested-mentor",
+            name="suggested",
+            style={
+                "width": "100%",
+                "padding": "0.5rem",
+                "border": "1px solid var(--gray-a7)",
+                "border_radius": "var(--radius-2)",
+            },
+        ),
+        rx.cond(error, rx.text(error, color=style.ERROR_COLOR, size="2", role="alert")),
+        width="100%",
+    )
+
+
 def _decline_form(card: rx.Var[RequestCard]) -> rx.Component:
     reason_error = RequestsState.errors["reason"].to(str)
     return rx.form(
@@ -37,6 +64,7 @@ def _decline_form(card: rx.Var[RequestCard]) -> rx.Component:
                 multiline=True,
                 required=False,
             ),
+            _suggestion(),
             rx.hstack(
                 rx.button("Decline request", type="submit", color_scheme="red"),
                 rx.button("Keep it", type="button", variant="soft", on_click=RequestsState.stop),

@@ -15,7 +15,8 @@ from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from mentoring_app.models import Profile, Relationship, RelationshipEvent, User
+from mentoring_app.models import MemberCriterion, Profile, Relationship, RelationshipEvent, User
+from mentoring_app.models.profiles import MENTOR_SIDE
 from mentoring_app.models.relationships import (
     ACCEPTED,
     CANCELLED,
@@ -549,3 +550,20 @@ def decline_all_pending(session: Session, *, actor: User | None, now: datetime |
         except ServiceError:  # answered meanwhile in another tab
             continue
     return declined
+
+
+def suggestion_candidates(session: Session, *, actor: User | None, request_id: int) -> list[tuple[int, str]]:
+    """Mentors a declining mentor may suggest instead: offered now, not themselves, not the mentee."""
+    mentor = _active(actor)
+    rel = _own_request(session, mentor, request_id, as_mentor=True)
+    criterion = MemberCriterion.__table__.c  # type: ignore[attr-defined]
+    offered = (
+        select(criterion.user_id).where(criterion.side == MENTOR_SIDE, criterion.offered.is_(True)).distinct()
+    )
+    rows = session.exec(
+        select(User.id, User.name)
+        .where(User.id.in_(offered), User.id.notin_([mentor.id, rel.mentee_id]))  # type: ignore[union-attr]
+        .order_by(User.name)
+        .limit(300)
+    ).all()
+    return [(int(i), n) for i, n in rows]

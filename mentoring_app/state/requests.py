@@ -102,10 +102,16 @@ class SendRequestState(SessionState):
         yield rx.toast.success("Your mentoring request has been sent. The mentor has been emailed.")
 
 
+class SuggestionOption(TypedDict):
+    id: str
+    name: str
+
+
 class RequestsState(SessionState):
     """Requests to me (as a mentor) and my requests (as a mentee), with what I may do on each."""
 
     loaded: bool = False
+    suggestions: list[SuggestionOption] = []
     incoming: list[RequestCard] = []
     outgoing: list[RequestCard] = []
     declining: int = 0
@@ -181,8 +187,19 @@ class RequestsState(SessionState):
         )
 
     @rx.event
-    def start_decline(self, request_id: int | str) -> None:
+    async def start_decline(self, request_id: int | str):
+        user = await self._current_member()
+        if user is None:
+            return self._login_redirect()
+        try:
+            options = await call(
+                relationships.suggestion_candidates, actor=user, request_id=as_id(request_id)
+            )
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        self.suggestions = [SuggestionOption(id=str(i), name=n) for i, n in options]
         self.declining, self.errors = as_id(request_id), {}
+        return None
 
     @rx.event
     def start_edit(self, request_id: int | str) -> None:
@@ -200,6 +217,7 @@ class RequestsState(SessionState):
             request_id=self.declining,
             reason=_text(form, "reason", 30),
             note=_text(form, "note", 2000),
+            suggested_mentor_id=as_id(form.get("suggested", "")) or None,
         )
 
     @rx.event

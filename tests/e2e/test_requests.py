@@ -120,6 +120,7 @@ def test_decline_with_a_reason_points_back_to_find_mentor(
 ) -> None:
     mentor_email, mentee_email = unique_email("busy"), unique_email("seeker")
     mentor_id = _mentor(app, mentor_email, "Ivo Busy", "+44 20 7946 0000")
+    _mentor(app, unique_email("alt"), "Pia Alternative", "+44 20 7946 0001")
     _mentee(app, mentee_email, "Jude Seeker")
     mentee = browser.new_context().new_page()
     log_in(mentee, app, email_address=mentee_email, password=PASSWORD)
@@ -135,6 +136,7 @@ def test_decline_with_a_reason_points_back_to_find_mentor(
     decline = mentor.get_by_role("form", name="Decline Jude Seeker")
     decline.get_by_role("radio", name="Not enough time at the moment").check()
     decline.get_by_label("A note for the mentee (optional)").fill("Full until the summer, sorry!")
+    decline.get_by_label("Suggest another mentor (optional)").select_option(label="Pia Alternative")
     decline.get_by_role("button", name="Decline request").click()
     expect(mentor.get_by_text("Declined. The mentee has been told")).to_be_visible()
 
@@ -143,6 +145,7 @@ def test_decline_with_a_reason_points_back_to_find_mentor(
     mine = mentee.get_by_role("list", name="Your requests").get_by_role("listitem").first
     expect(mine).to_contain_text("Reason: Not enough time at the moment")
     expect(mine).to_contain_text("Full until the summer, sorry!")
+    expect(mine.get_by_role("link", name="Pia Alternative")).to_be_visible()
     mine.get_by_role("link", name="Find mentor").click()
     expect(mentee).to_have_url(re.compile(r".*/find-mentor"))
 
