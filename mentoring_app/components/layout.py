@@ -12,29 +12,27 @@ def _nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, size="3", weight="medium", underline="hover")
 
 
+def _counted_link(label: str, href: str, count: rx.Var[int]) -> rx.Component:
+    """A navigation link with an unread count that screen readers hear too."""
+    return rx.link(
+        label,
+        rx.cond(count > 0, rx.badge(count, color_scheme="red", high_contrast=True, ml="1")),
+        href=href,
+        size="3",
+        weight="medium",
+        underline="hover",
+        aria_label=rx.cond(count > 0, f"{label}, " + count.to_string() + " unread", label),
+    )
+
+
 def navbar() -> rx.Component:
     member_links = rx.hstack(
         _nav_link("Home", routes.HOME),
         rx.cond(SessionState.is_mentee, _nav_link("Find mentor", routes.FIND_MENTOR)),
         rx.cond(SessionState.is_mentor | SessionState.is_mentee, _nav_link("Requests", routes.REQUESTS)),
-        _nav_link("Messages", routes.MESSAGES),
+        _counted_link("Messages", routes.MESSAGES, SessionState.unread_messages),
         _nav_link("My profile", routes.MY_PROFILE),
-        rx.link(
-            "Notifications",
-            rx.cond(
-                SessionState.unread_notifications > 0,
-                rx.badge(SessionState.unread_notifications, color_scheme="red", high_contrast=True, ml="1"),
-            ),
-            href=routes.NOTIFICATIONS,
-            size="3",
-            weight="medium",
-            underline="hover",
-            aria_label=rx.cond(
-                SessionState.unread_notifications > 0,
-                "Notifications, " + SessionState.unread_notifications.to_string() + " unread",
-                "Notifications",
-            ),
-        ),
+        _counted_link("Notifications", routes.NOTIFICATIONS, SessionState.unread_notifications),
         _nav_link("Account", routes.ACCOUNT),
         rx.cond(SessionState.is_admin, _nav_link("Members", routes.ADMIN_MEMBERS)),
         rx.text(SessionState.member_name, size="2", color=style.MUTED_COLOR, aria_label="Logged in as"),

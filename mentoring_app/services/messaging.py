@@ -211,3 +211,21 @@ def set_message_emails(session: Session, *, actor: User | None, enabled: bool) -
     user.message_emails = bool(enabled)
     session.add(user)
     session.commit()
+
+
+def unread_total(session: Session, *, actor: User | None) -> int:
+    """Messages sent to the member that they have not opened yet (for the navigation)."""
+    if actor is None:
+        return 0
+    mine = select(Thread.id).where(or_(Thread.low_id == actor.id, Thread.high_id == actor.id))
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Message)
+            .where(
+                Message.thread_id.in_(mine),  # type: ignore[attr-defined]
+                Message.sender_id != actor.id,
+                Message.read_at.is_(None),  # type: ignore[union-attr]
+            )
+        ).one()
+    )

@@ -12,7 +12,7 @@ import reflex as rx
 
 from mentoring_app import routes
 from mentoring_app.models import User
-from mentoring_app.services import auth, notifications
+from mentoring_app.services import auth, messaging, notifications
 from mentoring_app.settings import get_settings
 from mentoring_app.state.db_calls import call
 
@@ -38,6 +38,7 @@ class SessionState(rx.State):
     is_admin: bool = False
     session_checked: bool = False
     unread_notifications: int = 0
+    unread_messages: int = 0
 
     async def _current_member(self) -> User | None:
         """Resolve the cookie to an active member, refreshing what the navigation shows."""
@@ -68,6 +69,7 @@ class SessionState(rx.State):
 
     async def _count_unread(self, user: User | None) -> None:
         self.unread_notifications = await call(notifications.unread_count, actor=user) if user else 0
+        self.unread_messages = await call(messaging.unread_total, actor=user) if user else 0
 
     @rx.event
     async def check_session(self) -> None:

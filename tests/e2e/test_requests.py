@@ -170,7 +170,7 @@ def test_question_and_answer_appear_live(browser: Browser, app: RunningApp, uniq
     mentor = browser.new_context().new_page()
     log_in(mentor, app, email_address=mentor_email, password=PASSWORD)
     expect(mentor).to_have_url(HOME)
-    mentor.get_by_role("navigation", name="Main").get_by_role("link", name="Messages").click()
+    mentor.get_by_role("navigation", name="Main").get_by_role("link", name="Messages, 1 unread").click()
     mentor.get_by_role("link", name="Lina Asker").click()
     expect(mentor.get_by_role("list", name="Messages, oldest first")).to_contain_text("DPSI")
     mentor.get_by_label("Your message").fill("Yes: send me a mentoring request.")

@@ -65,6 +65,7 @@ def test_at_most_one_email_per_thread_per_hour(db: Session, make_member) -> None
     sent = db.exec(select(OutboxEmail).where(OutboxEmail.kind == "message")).all()
     assert [e.to_address for e in sent] == [mentor.email, mentor.email]
     assert messaging.threads(db, actor=mentor)[0].unread == 4
+    assert messaging.unread_total(db, actor=mentor) == 4 and messaging.unread_total(db, actor=mentee) == 0
 
 
 def test_members_can_turn_message_emails_off(db: Session, make_member) -> None:
