@@ -45,79 +45,34 @@ TITLE = "Mentoring"
 # Toasts at the bottom, clear of the navigation; rich colours for success and errors.
 app = rx.App(style=style.BASE_STYLE, toaster=rx.toast.provider(position="bottom-right", rich_colors=True))
 
-public = [SessionState.check_session]
-member_only = [SessionState.require_member]
-admin = [SessionState.require_admin]
+PUBLIC, MEMBER, ADMIN = SessionState.check_session, SessionState.require_member, SessionState.require_admin
 
-app.add_page(
-    landing.page, route=routes.LANDING, title=f"{TITLE}: mentoring for language professionals", on_load=public
-)
-app.add_page(register.page, route=routes.REGISTER, title=f"Register · {TITLE}", on_load=public)
-app.add_page(login.page, route=routes.LOGIN, title=f"Log in · {TITLE}", on_load=public)
-app.add_page(
-    forgot_password.page, route=routes.FORGOT_PASSWORD, title=f"Forgot password · {TITLE}", on_load=public
-)
-app.add_page(
-    reset_password.page,
-    route=routes.RESET_PASSWORD,
-    title=f"Choose a new password · {TITLE}",
-    on_load=[*public, ResetPasswordState.check_link],
-)
-app.add_page(home.page, route=routes.HOME, title=f"Home · {TITLE}", on_load=[*member_only, HomeState.load])
-app.add_page(
-    my_profile.page,
-    route=routes.MY_PROFILE,
-    title=f"My profile · {TITLE}",
-    on_load=[*member_only, ProfileState.load],
-)
-app.add_page(
-    member.page,
-    route=routes.MEMBERS + "/[member_id]",
-    title=f"Member profile · {TITLE}",
-    on_load=[*member_only, PublicProfileState.load],
-)
-app.add_page(
-    find_mentor.page,
-    route=routes.FIND_MENTOR,
-    title=f"Find mentor · {TITLE}",
-    on_load=[*member_only, FindMentorState.load],
-)
-app.add_page(
-    requests.page,
-    route=routes.REQUESTS,
-    title=f"Requests · {TITLE}",
-    on_load=[*member_only, RequestsState.load],
-)
-app.add_page(
-    notifications.page,
-    route=routes.NOTIFICATIONS,
-    title=f"Notifications · {TITLE}",
-    on_load=[*member_only, NotificationsState.load],
-)
-app.add_page(
-    messages.threads_page,
-    route=routes.MESSAGES,
-    title=f"Messages · {TITLE}",
-    on_load=[*member_only, ThreadsState.load],
-)
-app.add_page(
-    messages.thread_page,
-    route=routes.MESSAGES + "/[other_id]",
-    title=f"Conversation · {TITLE}",
-    on_load=[*member_only, ThreadState.load],
-)
-app.add_page(
-    account.page,
-    route=routes.ACCOUNT,
-    title=f"Account · {TITLE}",
-    on_load=[*member_only, EmailSettingsState.load],
-)
-app.add_page(
-    admin_members.page,
-    route=routes.ADMIN_MEMBERS,
-    title=f"Members · {TITLE}",
-    on_load=[*admin, AdminMembersState.load],
-)
+# (component, route, title, access check, then what the page loads): every route and who may see it.
+PAGES = [
+    (landing.page, routes.LANDING, "Mentoring for language professionals", PUBLIC),
+    (register.page, routes.REGISTER, "Register", PUBLIC),
+    (login.page, routes.LOGIN, "Log in", PUBLIC),
+    (forgot_password.page, routes.FORGOT_PASSWORD, "Forgot password", PUBLIC),
+    (
+        reset_password.page,
+        routes.RESET_PASSWORD,
+        "Choose a new password",
+        PUBLIC,
+        ResetPasswordState.check_link,
+    ),
+    (home.page, routes.HOME, "Home", MEMBER, HomeState.load),
+    (my_profile.page, routes.MY_PROFILE, "My profile", MEMBER, ProfileState.load),
+    (member.page, routes.MEMBERS + "/[member_id]", "Member profile", MEMBER, PublicProfileState.load),
+    (find_mentor.page, routes.FIND_MENTOR, "Find mentor", MEMBER, FindMentorState.load),
+    (requests.page, routes.REQUESTS, "Requests", MEMBER, RequestsState.load),
+    (notifications.page, routes.NOTIFICATIONS, "Notifications", MEMBER, NotificationsState.load),
+    (messages.threads_page, routes.MESSAGES, "Messages", MEMBER, ThreadsState.load),
+    (messages.thread_page, routes.MESSAGES + "/[other_id]", "Conversation", MEMBER, ThreadState.load),
+    (account.page, routes.ACCOUNT, "Account", MEMBER, EmailSettingsState.load),
+    (admin_members.page, routes.ADMIN_MEMBERS, "Members", ADMIN, AdminMembersState.load),
+]
+for component, route, title, *on_load in PAGES:
+    app.add_page(component, route=route, title=f"{title} · {TITLE}", on_load=on_load)
 
 
 @app.register_lifespan_task

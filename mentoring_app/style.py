@@ -11,6 +11,9 @@ MUTED_COLOR = "var(--gray-11)"
 NAV_BACKGROUND = "var(--color-panel-solid)"
 FOCUS_RING = {"outline": "2px solid var(--accent-8)", "outline_offset": "2px"}
 
+# A list of cards (results, requests, messages): no bullets, even gaps.
+CARD_LIST = {"padding": "0", "margin": "0", "display": "grid", "gap": "0.75rem", "width": "100%"}
+
 BASE_STYLE = {
     "a:focus-visible, button:focus-visible, input:focus-visible": FOCUS_RING,
 }

@@ -175,13 +175,7 @@ def _results() -> rx.Component:
             rx.vstack(
                 rx.el.ol(
                     rx.foreach(FindMentorState.results, _result),
-                    style={
-                        "padding": "0",
-                        "margin": "0",
-                        "display": "grid",
-                        "gap": "0.75rem",
-                        "width": "100%",
-                    },
+                    style=style.CARD_LIST,
                     aria_label="Mentors, best matches first",
                 ),
                 rx.cond(FindMentorState.pages > 1, _pager()),

@@ -45,13 +45,7 @@ def threads_page() -> rx.Component:
                 ThreadsState.threads.length() > 0,
                 rx.el.ul(
                     rx.foreach(ThreadsState.threads, _thread_item),
-                    style={
-                        "padding": "0",
-                        "margin": "0",
-                        "display": "grid",
-                        "gap": "0.5rem",
-                        "width": "100%",
-                    },
+                    style=style.CARD_LIST,
                     aria_label="Conversations",
                 ),
                 rx.text(
@@ -105,7 +99,7 @@ def thread_page() -> rx.Component:
             s.messages.length() > 0,
             rx.el.ol(
                 rx.foreach(s.messages, _message),
-                style={"padding": "0", "margin": "0", "display": "grid", "gap": "0.5rem", "width": "100%"},
+                style=style.CARD_LIST,
                 aria_label="Messages, oldest first",
                 aria_live="polite",
             ),

@@ -42,13 +42,7 @@ def page() -> rx.Component:
                     NotificationsState.items.length() > 0,
                     rx.el.ul(
                         rx.foreach(NotificationsState.items, _item),
-                        style={
-                            "padding": "0",
-                            "margin": "0",
-                            "display": "grid",
-                            "gap": "0.5rem",
-                            "width": "100%",
-                        },
+                        style=style.CARD_LIST,
                         aria_label="Notifications, newest first",
                     ),
                     rx.text(

@@ -243,7 +243,7 @@ def _section(title: str, cards: rx.Var[list[RequestCard]], incoming: bool, empty
             cards.length() > 0,
             rx.el.ul(
                 rx.foreach(cards, lambda c: _card(c, incoming)),
-                style={"padding": "0", "margin": "0", "display": "grid", "gap": "0.75rem", "width": "100%"},
+                style=style.CARD_LIST,
                 aria_label=title,
             ),
             rx.text(empty, color=style.MUTED_COLOR),
