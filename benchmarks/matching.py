@@ -102,6 +102,7 @@ def populate(engine: Engine, start: int, stop: int, fields: dict[str, FieldSpec]
                 and profile["available"]
                 and profile["capacity"] > 0
             )
+            profile["offered"] = offered
             criteria += [
                 {"user_id": user_id, "side": MENTOR_SIDE, "option_id": o, "offered": offered} for o in options
             ]

@@ -70,6 +70,10 @@ class Profile(SQLModel, table=True):
     available: bool = Field(default=True)
     # Kept up to date by the profile service, so search can filter on it cheaply.
     mentor_matchable: bool = Field(default=False, index=True)
+    # Set by matching.sync_offer with the criteria rows' flag: may be offered in Find mentor now.
+    offered: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false(), index=True)
+    )
     completeness: int = Field(default=0)  # percent; breaks ties in Find mentor
     # Name, headline and biography, case-folded: what the Find mentor keyword searches.
     search_text: str = Field(default="", max_length=2300)

@@ -92,12 +92,7 @@ def clean_search(search: Search, fields: list[FieldSpec]) -> Search:
 
 def _offered(viewer_id: int | None) -> ColumnElement[bool]:
     """Mentors who may be offered (see :func:`sync_offer`), other than the viewer."""
-    criterion = MemberCriterion.__table__.c  # type: ignore[attr-defined]
-    condition = (
-        select(literal(1))
-        .where(criterion.user_id == User.id, criterion.side == MENTOR_SIDE, criterion.offered.is_(True))
-        .exists()
-    )
+    condition = Profile.offered.is_(True)  # type: ignore[attr-defined]
     return and_(condition, User.id != viewer_id) if viewer_id is not None else condition
 
 
@@ -122,6 +117,9 @@ def sync_offer(session: Session, user_id: int) -> None:
         .where(Relationship.mentor_id == user_id, Relationship.status == ACCEPTED)
     ).scalar_one()
     flag = bool(user and profile and is_offered(user, profile, int(accepted)))
+    if profile is not None:
+        profile.offered = flag
+        session.add(profile)
     session.execute(
         update(MemberCriterion)
         .where(MemberCriterion.user_id == user_id, MemberCriterion.side == MENTOR_SIDE)  # type: ignore[arg-type]

@@ -65,6 +65,8 @@ def add_mentor(
             available=available,
             capacity=capacity,
             completeness=completeness,
+            # A matchable mentor always has criteria (region, language...), so no criteria: not offered.
+            offered=matchable and available and capacity > 0 and active and is_mentor and bool(options),
         )
     )
     offered = matchable and available and capacity > 0 and active and is_mentor
