@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -370,7 +370,3 @@ def purge_stale(session: Session, *, now: datetime | None = None) -> None:
     session.exec(delete(PasswordReset).where(PasswordReset.expires_at <= now - timedelta(days=1)))  # type: ignore[call-overload]
     session.exec(delete(LoginAttempt).where(LoginAttempt.attempted_at <= now - timedelta(days=1)))  # type: ignore[call-overload]
     session.commit()
-
-
-def count_users(session: Session) -> int:
-    return int(session.exec(select(func.count()).select_from(User)).one())

@@ -150,3 +150,22 @@ def test_contact_details_for_owner_and_admin_only(db: Session, make_member) -> N
     assert profiles.contact_details(db, viewer=boss, user_id=mentor.id).email == "maria.contact@example.org"
     with pytest.raises(NotAllowed):
         profiles.contact_details(db, viewer=stranger, user_id=mentor.id)
+
+
+def test_vocabulary_is_cached_until_invalidated(db: Session) -> None:
+    from mentoring_app.models import MatchingOption
+    from mentoring_app.services import vocabulary
+
+    vocabulary.invalidate_cache()
+    region = next(f for f in load_fields(db) if f.key == "region")
+    option = db.get(MatchingOption, region.find("Wales").id)
+    option.label = "Cymru (Wales)"
+    db.add(option)
+    db.commit()
+    assert next(f for f in load_fields(db) if f.key == "region").find("Cymru (Wales)") is None  # cached
+    vocabulary.invalidate_cache()
+    assert next(f for f in load_fields(db) if f.key == "region").find("Cymru (Wales)") is not None
+    option.label = "Wales"
+    db.add(option)
+    db.commit()
+    vocabulary.invalidate_cache()
