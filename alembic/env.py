@@ -6,7 +6,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from mentoring_app.db import make_engine
-from mentoring_app.models import SQLModel
+from mentoring_app.models import SQLModel, keyword_index
 from mentoring_app.settings import get_settings
 
 config = context.config
@@ -21,7 +21,12 @@ def _url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_url(), target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        url=_url(),
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_object=keyword_index.include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -29,7 +34,12 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(_url())
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_object=keyword_index.include_object,
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

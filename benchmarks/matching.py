@@ -176,7 +176,7 @@ def run(label: str, engine: Engine, sizes: list[int]) -> list[str]:
             field_list = load_fields(session)
             for name, search in searches(fields).items():
                 statement = matching.search_statement(
-                    matching.clean_search(search, field_list), field_list, viewer.id
+                    matching.clean_search(search, field_list), field_list, viewer.id, engine.dialect.name
                 )
                 service = timed(lambda s=search: matching.find_mentors(session, viewer=viewer, search=s))
                 bare = timed(lambda st=statement: session.execute(st).all())

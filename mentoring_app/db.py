@@ -46,7 +46,15 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # Our queries are short and index-driven; PostgreSQL's JIT, which a high cost estimate switches
+    # on, spends longer compiling them than running them (Find mentor: 43 ms -> 29 ms without it).
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        connect_args={"options": "-c jit=off"},
+    )
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, case, func, literal, select, true, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
-from mentoring_app.models import MemberCriterion, Profile, Relationship, User
+from mentoring_app.models import MemberCriterion, Profile, Relationship, User, keyword_index
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.services.errors import NotAllowed
@@ -127,12 +127,27 @@ def sync_offer(session: Session, user_id: int) -> None:
     )
 
 
-def _keyword(keyword: str) -> ColumnElement[bool] | None:
-    """Every word of the keyword in the mentor's name, headline or biography (case-folded)."""
+def _keyword(keyword: str, user_id: ColumnElement, dialect: str) -> ColumnElement[bool] | None:
+    """Members whose name, headline or biography (case-folded) holds every word of the keyword.
+
+    A substring match everywhere. PostgreSQL answers ``LIKE '%word%'`` from a trigram index on
+    ``profiles.search_text``; SQLite from an FTS5 trigram table over the same column
+    (:mod:`mentoring_app.models.keyword_index`), which needs words of three characters or more:
+    shorter ones are checked with ``LIKE``.
+    """
     words = keyword.casefold().split()
     if not words:
         return None
-    return and_(*(Profile.search_text.contains(word, autoescape=True) for word in words))  # type: ignore[attr-defined]
+    indexed = [w for w in words if len(w) >= 3] if dialect == "sqlite" else []
+    plain = [w for w in words if w not in indexed]
+    conditions = []
+    if indexed:
+        phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
+        conditions.append(user_id.in_(keyword_index.sqlite_match().bindparams(phrase=phrase)))
+    if plain:
+        contains = (Profile.search_text.contains(w, autoescape=True) for w in plain)  # type: ignore[attr-defined]
+        conditions.append(user_id.in_(select(Profile.user_id).where(*contains)))
+    return and_(*conditions)
 
 
 def _exact_ok(
@@ -145,7 +160,7 @@ def _exact_ok(
     }
 
 
-def _scores(search: Search, fields: dict[str, FieldSpec], viewer_id: int | None) -> Select:
+def _scores(search: Search, fields: dict[str, FieldSpec], viewer_id: int | None, dialect: str) -> Select:
     """Per offered mentor having any selected option: the score, and per exact field how many of
     its selected options they have (``hits_<key>``). A covering-index scan, no joins."""
     criterion = MemberCriterion.__table__.c  # type: ignore[attr-defined]
@@ -166,9 +181,12 @@ def _scores(search: Search, fields: dict[str, FieldSpec], viewer_id: int | None)
     )
     if viewer_id is not None:
         statement = statement.where(criterion.user_id != viewer_id)
-    keyword = _keyword(search.keyword)
+    # On SQLite, ``user_id + 0`` keeps the planner on the covering index (probing the keyword
+    # matches per row) instead of seeking every matching member's criteria: 55 ms -> 20 ms.
+    user_id = criterion.user_id + 0 if dialect == "sqlite" else criterion.user_id
+    keyword = _keyword(search.keyword, user_id, dialect)
     if keyword is not None:
-        statement = statement.where(criterion.user_id.in_(select(Profile.user_id).where(keyword)))
+        statement = statement.where(keyword)
     return statement
 
 
@@ -188,12 +206,12 @@ def _without_each(search: Search, ok: dict[str, ColumnElement]) -> dict[str, Col
     return {key: and_(true(), *(c for k, c in ok.items() if k != key)) for key in sorted(search.exact)}
 
 
-def _text_filter(search: Search) -> ColumnElement[bool]:
-    keyword = _keyword(search.keyword)
+def _text_filter(search: Search, dialect: str) -> ColumnElement[bool]:
+    keyword = _keyword(search.keyword, Profile.user_id, dialect)  # type: ignore[arg-type]
     return keyword if keyword is not None else true()
 
 
-def search_statement(search: Search, fields: list[FieldSpec], viewer_id: int | None) -> Select:
+def search_statement(search: Search, fields: list[FieldSpec], viewer_id: int | None, dialect: str) -> Select:
     """The one query behind a page of results, as the service runs it (the benchmark times it bare).
 
     With criteria: score every offered mentor from the criteria index (materialised once), keep
@@ -204,19 +222,19 @@ def search_statement(search: Search, fields: list[FieldSpec], viewer_id: int | N
     offset = (search.page - 1) * PAGE_SIZE
     if not search.selected:
         total = select(func.count()).select_from(User).join(Profile, Profile.user_id == User.id)
-        total = total.where(_offered(viewer_id), _text_filter(search))
+        total = total.where(_offered(viewer_id), _text_filter(search, dialect))
         return (
             select(
                 User.id.label("user_id"), literal(0).label("score"), total.scalar_subquery().label("total")
             )  # type: ignore[union-attr]
             .join(Profile, Profile.user_id == User.id)
-            .where(_offered(viewer_id), _text_filter(search))
+            .where(_offered(viewer_id), _text_filter(search, dialect))
             .order_by(User.last_active_at.desc(), User.id)  # type: ignore[union-attr, arg-type]
             .limit(PAGE_SIZE)
             .offset(offset)
         )
     known = {spec.key: spec for spec in fields}
-    scores = _scores(search, known, viewer_id).cte("scores").prefix_with("MATERIALIZED")
+    scores = _scores(search, known, viewer_id, dialect).cte("scores").prefix_with("MATERIALIZED")
     ok = _exact_conditions(search, known, scores)
     keep = and_(true(), *ok.values())
     without = _without_each(search, ok)
@@ -261,13 +279,15 @@ def search_statement(search: Search, fields: list[FieldSpec], viewer_id: int | N
 
 
 def _counts(
-    session: Session, search: Search, known: dict[str, FieldSpec], viewer_id: int
+    session: Session, search: Search, known: dict[str, FieldSpec], viewer_id: int, dialect: str
 ) -> tuple[int, dict[str, int]]:
     """Totals when the page itself has no rows (past the end, or nothing passes every filter)."""
     if not search.selected:
         total = select(func.count()).select_from(User).join(Profile, Profile.user_id == User.id)
-        return int(session.execute(total.where(_offered(viewer_id), _text_filter(search))).scalar_one()), {}
-    scores = _scores(search, known, viewer_id).subquery()
+        return int(
+            session.execute(total.where(_offered(viewer_id), _text_filter(search, dialect))).scalar_one()
+        ), {}
+    scores = _scores(search, known, viewer_id, dialect).subquery()
     ok = _exact_conditions(search, known, scores)
     conditions = [and_(true(), *ok.values()), *_without_each(search, ok).values()]
     row = session.execute(
@@ -285,16 +305,17 @@ def find_mentors(session: Session, *, viewer: User | None, search: Search) -> Se
     fields = load_fields(session)
     known = {spec.key: spec for spec in fields}
     search = clean_search(search, fields)
-    rows = session.execute(search_statement(search, fields, viewer.id)).all()
+    dialect = session.get_bind().dialect.name
+    rows = session.execute(search_statement(search, fields, viewer.id, dialect)).all()
     if rows:
         total = int(rows[0].total)
         without = {key: int(getattr(rows[0], f"without_{key}")) for key in search.exact}
     else:
-        total, without = _counts(session, search, known, viewer.id)  # type: ignore[arg-type]
+        total, without = _counts(session, search, known, viewer.id, dialect)  # type: ignore[arg-type]
         last_page = max(1, -(-total // PAGE_SIZE))
         if total and search.page > last_page:
             search = Search(search.selected, search.exact, search.keyword, last_page)
-            rows = session.execute(search_statement(search, fields, viewer.id)).all()
+            rows = session.execute(search_statement(search, fields, viewer.id, dialect)).all()
     results = _describe(session, [(row.user_id, row.score) for row in rows], search, known)
     costs = tuple(
         FilterCost(

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 from alembic import command
 from mentoring_app.db import make_engine
 from mentoring_app.migrations import alembic_config, upgrade_to_head
-from mentoring_app.models import SQLModel
+from mentoring_app.models import SQLModel, keyword_index
 from tests.conftest import (
     create_postgres_database,
     drop_postgres_database,
@@ -26,7 +26,10 @@ def _check_round_trip(url: str) -> None:
     try:
         with engine.connect() as connection:
             assert set(SQLModel.metadata.tables) <= set(inspect(connection).get_table_names())
-            differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+            context = MigrationContext.configure(
+                connection, opts={"include_object": keyword_index.include_object}
+            )
+            differences = compare_metadata(context, SQLModel.metadata)
             assert differences == [], f"models and migrations disagree: {differences}"
         command.downgrade(alembic_config(url), "base")
         with engine.connect() as connection:
