@@ -43,7 +43,17 @@ logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(messag
 TITLE = "Mentoring"
 
 # Toasts at the bottom, clear of the navigation; rich colours for success and errors.
-app = rx.App(style=style.BASE_STYLE, toaster=rx.toast.provider(position="bottom-right", rich_colors=True))
+# The head script tells the server the browser's time zone (a cookie), so times show in it.
+TIME_ZONE_SCRIPT = (
+    "try{document.cookie='mentoring_tz='+encodeURIComponent("
+    "Intl.DateTimeFormat().resolvedOptions().timeZone||'UTC')+';path=/;max-age=31536000;samesite=strict'}"
+    "catch(e){}"
+)
+app = rx.App(
+    style=style.BASE_STYLE,
+    toaster=rx.toast.provider(position="bottom-right", rich_colors=True),
+    head_components=[rx.script(TIME_ZONE_SCRIPT)],
+)
 
 PUBLIC, MEMBER, ADMIN = SessionState.check_session, SessionState.require_member, SessionState.require_admin
 

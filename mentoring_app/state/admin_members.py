@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 
 import reflex as rx
 
+from mentoring_app import timefmt
 from mentoring_app.services import admin
 from mentoring_app.services.errors import ServiceError
 from mentoring_app.state.db_calls import call
@@ -27,7 +28,7 @@ class MemberView(TypedDict):
     last_active: str
 
 
-def _view(row: admin.MemberRow) -> MemberView:
+def _view(row: admin.MemberRow, tz: str) -> MemberView:
     return MemberView(
         id=row.id,
         name=row.name,
@@ -35,8 +36,8 @@ def _view(row: admin.MemberRow) -> MemberView:
         role=row.role,
         is_admin=row.is_admin,
         is_active=row.is_active,
-        joined=row.joined.strftime("%d %b %Y"),
-        last_active=row.last_active.strftime("%d %b %Y") if row.last_active else "Never",
+        joined=timefmt.show(row.joined, tz, timefmt.DAY),
+        last_active=timefmt.show(row.last_active, tz, timefmt.DAY, empty="Never"),
     )
 
 
@@ -55,7 +56,7 @@ class AdminMembersState(SessionState):
             self.members = []
             self.loaded = False
             return
-        self.members = [_view(row) for row in rows]
+        self.members = [_view(row, self.time_zone) for row in rows]
         self.loaded = True
 
     @rx.event

@@ -12,7 +12,7 @@ from typing import TypedDict
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from mentoring_app import routes
+from mentoring_app import routes, timefmt
 from mentoring_app.services import messaging
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
@@ -36,13 +36,13 @@ class ThreadCard(TypedDict):
     unread: int
 
 
-def _card(view: messaging.MessageView) -> MessageCard:
+def _card(view: messaging.MessageView, tz: str) -> MessageCard:
     return MessageCard(
         id=view.id,
         mine=view.mine,
         sender=view.sender_name,
         body=view.body,
-        sent=view.sent_at.strftime("%d %b, %H:%M"),
+        sent=timefmt.show(view.sent_at, tz, timefmt.SHORT),
     )
 
 
@@ -60,7 +60,7 @@ class ThreadsState(SessionState):
             ThreadCard(
                 name=t.other_name,
                 url=f"{routes.MESSAGES}/{t.other_id}",
-                last=t.last_message_at.strftime("%d %b %Y, %H:%M"),
+                last=timefmt.show(t.last_message_at, self.time_zone),
                 unread=t.unread,
             )
             for t in rows
@@ -97,7 +97,9 @@ class ThreadState(SessionState):
             self.loaded = True
             return
         self.other_id = other_id
-        self.messages = [_card(m) for m in await call(messaging.read_thread, actor=user, other_id=other_id)]
+        self.messages = [
+            _card(m, self.time_zone) for m in await call(messaging.read_thread, actor=user, other_id=other_id)
+        ]
         self.found = self.loaded = True
         if not self._watching:
             return ThreadState.watch
@@ -125,7 +127,7 @@ class ThreadState(SessionState):
         self.form_key += 1  # a fresh, empty message box
         last = self.messages[-1]["id"] if self.messages else 0
         self.messages += [
-            _card(m)
+            _card(m, self.time_zone)
             for m in await call(messaging.read_thread, actor=user, other_id=self.other_id, after_id=last)
         ]
         return None
@@ -155,7 +157,7 @@ class ThreadState(SessionState):
                     async with self:
                         if self.other_id == other_id:
                             known = {m["id"] for m in self.messages}
-                            self.messages += [_card(m) for m in fresh if m.id not in known]
+                            self.messages += [_card(m, self.time_zone) for m in fresh if m.id not in known]
         finally:
             async with self:
                 self._watching = False

@@ -6,6 +6,7 @@ from typing import TypedDict
 
 import reflex as rx
 
+from mentoring_app import timefmt
 from mentoring_app.services import notifications
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
@@ -31,7 +32,7 @@ class NotificationsState(SessionState):
         rows = await call(notifications.recent, actor=user)
         self.items = [
             NotificationCard(
-                text=r.text, link=r.link, when=r.created_at.strftime("%d %b %Y, %H:%M UTC"), new=r.unread
+                text=r.text, link=r.link, when=timefmt.show(r.created_at, self.time_zone), new=r.unread
             )
             for r in rows
         ]

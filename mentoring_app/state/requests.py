@@ -11,7 +11,7 @@ from typing import TypedDict
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from mentoring_app import routes
+from mentoring_app import routes, timefmt
 from mentoring_app.services import profiles, relationships
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
@@ -143,7 +143,7 @@ class RequestsState(SessionState):
                 other_url=f"{routes.MEMBERS}/{other_id}",
                 message_url=f"{routes.MESSAGES}/{other_id}",
                 text=view.text,
-                sent=view.created_at.strftime("%d %b %Y"),
+                sent=timefmt.show(view.created_at, self.time_zone, timefmt.DAY),
                 decline_reason=view.decline_reason,
                 decline_note=view.decline_note,
                 suggested_name=view.suggested_mentor_name,

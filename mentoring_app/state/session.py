@@ -31,6 +31,8 @@ class SessionState(rx.State):
         same_site="strict",
         secure=_settings.secure_cookies,
     )
+    # The browser's IANA time zone, set by a script in every page's head: times show in it.
+    time_zone: str = rx.Cookie("", name="mentoring_tz", path="/", max_age=365 * 24 * 3600, same_site="strict")
     member_name: str = ""
     signed_in: bool = False
     is_mentor: bool = False

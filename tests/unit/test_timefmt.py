@@ -1,0 +1,32 @@
+"""Times show in the member's zone; what they type in their zone is stored in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from mentoring_app import timefmt
+
+
+def test_shows_times_in_the_members_zone_with_summer_time() -> None:
+    winter, summer = datetime(2026, 1, 10, 12, 0, tzinfo=UTC), datetime(2026, 7, 10, 12, 0, tzinfo=UTC)
+    assert timefmt.show(winter, "Europe/London") == "10 Jan 2026, 12:00"
+    assert timefmt.show(summer, "Europe/London") == "10 Jul 2026, 13:00"
+    assert timefmt.show(summer, "Asia/Kolkata", timefmt.SHORT) == "10 Jul, 17:30"
+    assert timefmt.show(datetime(2026, 7, 10, 12, 0), "Europe/Paris") == "10 Jul 2026, 14:00"  # naive = UTC
+
+
+def test_unknown_or_missing_zones_fall_back_to_utc() -> None:
+    moment = datetime(2026, 7, 10, 12, 0, tzinfo=UTC)
+    for bad in ("", None, "Mars/Olympus", "../../etc/passwd", "UTC"):
+        assert timefmt.show(moment, bad) == "10 Jul 2026, 12:00"
+        assert timefmt.zone_name(bad) == "UTC"
+    assert timefmt.show(None, "Europe/London", empty="Never") == "Never"
+
+
+def test_typed_wall_clock_times_become_utc() -> None:
+    assert timefmt.to_utc(date(2026, 7, 1), time(9, 30), "Europe/Paris") == datetime(
+        2026, 7, 1, 7, 30, tzinfo=UTC
+    )
+    assert timefmt.to_utc(date(2026, 12, 1), time(9, 30), "Europe/Paris") == datetime(
+        2026, 12, 1, 8, 30, tzinfo=UTC
+    )
