@@ -3,6 +3,8 @@
 from sqlmodel import SQLModel
 
 from mentoring_app.models.accounts import LoginAttempt, LoginSession, PasswordReset, User
+from mentoring_app.models.guides import Guide, Video
+from mentoring_app.models.journeys import AgreementRecord, Goal, Journey, Meeting, Milestone, Reflection
 from mentoring_app.models.messages import Message, Thread
 from mentoring_app.models.outbox import OutboxEmail
 from mentoring_app.models.profiles import (
@@ -16,21 +18,29 @@ from mentoring_app.models.relationships import Notification, Relationship, Relat
 from mentoring_app.models.reports import Report
 
 __all__ = [
+    "AgreementRecord",
     "ContactDetails",
+    "Goal",
+    "Guide",
+    "Journey",
     "LoginAttempt",
     "LoginSession",
     "MatchingField",
     "MatchingOption",
+    "Meeting",
     "MemberCriterion",
     "Message",
+    "Milestone",
     "Notification",
     "OutboxEmail",
     "PasswordReset",
     "Profile",
+    "Reflection",
     "Relationship",
     "RelationshipEvent",
     "Report",
     "SQLModel",
     "Thread",
     "User",
+    "Video",
 ]

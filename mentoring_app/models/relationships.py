@@ -66,6 +66,10 @@ class Relationship(SQLModel, table=True):
     reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end_reason: str | None = Field(default=None, max_length=1000)
+    # Set while the pair continue informally: still accepted, contact kept, no goals.
+    informal_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Bumped by every change on the relationship dashboard, so each side's page can poll it cheaply.
+    revision: int = Field(default=0)
 
 
 class RelationshipEvent(SQLModel, table=True):

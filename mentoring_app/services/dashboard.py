@@ -1,0 +1,274 @@
+"""The relationship dashboard: the member's list of relationships, one relationship's overview,
+progress at a glance, and a cheap version number the page polls to show the other member's
+changes live.
+
+Only the two members see a dashboard (admins too get NotFound: their views live elsewhere). An
+ended or withdrawn relationship keeps its dashboard, read-only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from mentoring_app.models import (
+    Goal,
+    Journey,
+    Meeting,
+    Message,
+    Milestone,
+    Profile,
+    Relationship,
+    RelationshipEvent,
+    Thread,
+    User,
+)
+from mentoring_app.models.journeys import ACHIEVED, DROPPED, HELD, PLANNED
+from mentoring_app.models.relationships import ACCEPTED
+from mentoring_app.models.types import utcnow
+from mentoring_app.services import agreement as agreement_service
+from mentoring_app.services import profiles
+from mentoring_app.services.errors import NotAllowed
+from mentoring_app.services.relationship_access import (
+    DASHBOARD_STATUSES,
+    active,
+    dashboard_path,
+    journeys,
+    member_relationship,
+    partner_id,
+    role_of,
+)
+
+STATUS_LABELS = {"accepted": "Active", "ended": "Ended", "withdrawn": "Withdrawn"}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress at a glance, for the pair (all journeys; dropped goals are left out)."""
+
+    goals_total: int
+    goals_achieved: int
+    milestones_done: int
+    milestones_total: int
+    meetings_held: int
+    minutes: int
+    last_contact: date | None
+    days_since_last_contact: int | None
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+@dataclass(frozen=True)
+class RelationshipSummary:
+    """One line of the member's list of relationships (home page)."""
+
+    relationship_id: int
+    path: str
+    partner_id: int
+    partner_name: str
+    partner_photo: str | None
+    role: str  # the actor's role: "mentor" or "mentee"
+    status: str
+    status_label: str
+    informal: bool
+    since: datetime | None
+    ended_at: datetime | None
+    goals_total: int
+    goals_achieved: int
+    meetings_held: int
+    next_meeting_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The Details section and the dashboard's header."""
+
+    relationship_id: int
+    path: str
+    partner_id: int
+    partner_name: str
+    partner_photo: str | None
+    partner_headline: str
+    role: str
+    status: str
+    status_label: str
+    requested_at: datetime
+    accepted_at: datetime | None
+    ended_at: datetime | None
+    end_reason: str
+    informal_since: datetime | None
+    contact: profiles.ContactView | None  # partner's details, while the relationship is accepted
+    journey_number: int
+    journeys_count: int
+    read_only: bool
+    agreement_state: str  # as agreement.AgreementView.state
+
+
+def _accepted_at(session: Session, rel: Relationship) -> datetime | None:
+    at = session.exec(
+        select(func.min(RelationshipEvent.at)).where(
+            RelationshipEvent.relationship_id == rel.id, RelationshipEvent.to_status == ACCEPTED
+        )
+    ).one()
+    return at or rel.decided_at
+
+
+def overview(session: Session, *, actor: User | None, relationship_id: int) -> Overview:
+    member, rel = member_relationship(session, actor, relationship_id)
+    other_id = partner_id(rel, member.id)  # type: ignore[arg-type]
+    other, profile = session.get(User, other_id), session.get(Profile, other_id)
+    contact = None
+    if rel.status == ACCEPTED:
+        try:
+            contact = profiles.contact_details(session, viewer=member, user_id=other_id)
+        except NotAllowed:
+            contact = None
+    found = journeys(session, rel.id)  # type: ignore[arg-type]
+    return Overview(
+        relationship_id=rel.id,  # type: ignore[arg-type]
+        path=dashboard_path(rel.id),  # type: ignore[arg-type]
+        partner_id=other_id,
+        partner_name=other.name if other else "",
+        partner_photo=profile.photo if profile else None,
+        partner_headline=profile.headline if profile else "",
+        role=role_of(rel, member.id),  # type: ignore[arg-type]
+        status=rel.status,
+        status_label=STATUS_LABELS[rel.status],
+        requested_at=rel.created_at,
+        accepted_at=_accepted_at(session, rel),
+        ended_at=rel.ended_at,
+        end_reason=rel.end_reason or "",
+        informal_since=rel.informal_since,
+        contact=contact,
+        journey_number=found[-1].number if found else 1,
+        journeys_count=max(len(found), 1),
+        read_only=rel.status != ACCEPTED,
+        agreement_state=agreement_service.agreement(session, actor=member, relationship_id=rel.id).state,  # type: ignore[arg-type]
+    )
+
+
+def _thread_of(session: Session, rel: Relationship) -> int | None:
+    low, high = sorted((rel.mentee_id, rel.mentor_id))
+    return session.exec(select(Thread.id).where(Thread.low_id == low, Thread.high_id == high)).first()
+
+
+def _progress(session: Session, rel: Relationship, today: date) -> Progress:
+    goal_rows = session.exec(
+        select(Goal.id, Goal.status, Goal.updated_at)
+        .join(Journey, Goal.journey_id == Journey.id)  # type: ignore[arg-type]
+        .where(Journey.relationship_id == rel.id, Goal.status != DROPPED)
+    ).all()
+    goal_ids = [g for g, _, _ in goal_rows]
+    milestones = (
+        session.exec(
+            select(Milestone.done_at, Milestone.updated_at).where(Milestone.goal_id.in_(goal_ids))
+        ).all()  # type: ignore[attr-defined]
+        if goal_ids
+        else []
+    )
+    held = session.exec(
+        select(
+            func.count(), func.coalesce(func.sum(Meeting.duration_minutes), 0), func.max(Meeting.held_on)
+        ).where(Meeting.relationship_id == rel.id, Meeting.status == HELD)
+    ).one()
+    thread_id = _thread_of(session, rel)
+    last_message = (
+        session.exec(select(func.max(Message.created_at)).where(Message.thread_id == thread_id)).one()
+        if thread_id
+        else None
+    )
+    last_goal_change = session.exec(
+        select(func.max(Goal.updated_at))
+        .join(Journey, Goal.journey_id == Journey.id)  # type: ignore[arg-type]
+        .where(Journey.relationship_id == rel.id)
+    ).one()
+    moments: list[date] = [d for d in (held[2],) if d]
+    moments += [t.date() for t in (last_message, last_goal_change) if t]
+    moments += [u.date() for _, u in milestones if u]
+    last = max(moments) if moments else None
+    return Progress(
+        goals_total=len(goal_rows),
+        goals_achieved=sum(1 for _, status, _ in goal_rows if status == ACHIEVED),
+        milestones_done=sum(1 for done, _ in milestones if done is not None),
+        milestones_total=len(milestones),
+        meetings_held=int(held[0]),
+        minutes=int(held[1]),
+        last_contact=last,
+        days_since_last_contact=max((today - last).days, 0) if last else None,
+    )
+
+
+def progress(
+    session: Session, *, actor: User | None, relationship_id: int, today: date | None = None
+) -> Progress:
+    """Goals, milestones, meetings and hours, and days since the pair were last in contact (their
+    latest message, meeting held, or change to a goal or milestone; None if never)."""
+    _, rel = member_relationship(session, actor, relationship_id)
+    return _progress(session, rel, today or utcnow().date())
+
+
+def my_relationships(
+    session: Session, *, actor: User | None, today: date | None = None
+) -> list[RelationshipSummary]:
+    """The member's relationships for the home page: active first (newest first), then the rest."""
+    member = active(actor)
+    rows = session.exec(
+        select(Relationship).where(
+            or_(Relationship.mentee_id == member.id, Relationship.mentor_id == member.id),
+            Relationship.status.in_(DASHBOARD_STATUSES),  # type: ignore[attr-defined]
+        )
+    ).all()
+    today = today or utcnow().date()
+    summaries = []
+    for rel in rows:
+        other_id = partner_id(rel, member.id)  # type: ignore[arg-type]
+        other, profile = session.get(User, other_id), session.get(Profile, other_id)
+        glance = _progress(session, rel, today)
+        next_meeting = session.exec(
+            select(func.min(Meeting.starts_at)).where(
+                Meeting.relationship_id == rel.id, Meeting.status == PLANNED
+            )
+        ).one()
+        summaries.append(
+            RelationshipSummary(
+                relationship_id=rel.id,  # type: ignore[arg-type]
+                path=dashboard_path(rel.id),  # type: ignore[arg-type]
+                partner_id=other_id,
+                partner_name=other.name if other else "",
+                partner_photo=profile.photo if profile else None,
+                role=role_of(rel, member.id),  # type: ignore[arg-type]
+                status=rel.status,
+                status_label=STATUS_LABELS[rel.status],
+                informal=rel.informal_since is not None,
+                since=rel.decided_at,
+                ended_at=rel.ended_at,
+                goals_total=glance.goals_total,
+                goals_achieved=glance.goals_achieved,
+                meetings_held=glance.meetings_held,
+                next_meeting_at=next_meeting,
+            )
+        )
+    newest = datetime.min.replace(tzinfo=utcnow().tzinfo)
+    summaries.sort(key=lambda s: (s.status != ACCEPTED, -(s.since or newest).timestamp(), -s.relationship_id))
+    return summaries
+
+
+def version(session: Session, *, actor: User | None, relationship_id: int) -> tuple[int, int, str]:
+    """What the page polls: (dashboard revision, latest message id of the pair, status). It changes
+    whenever goals, milestones, meetings, the agreement, reflections, messages or status change."""
+    _, rel = member_relationship(session, actor, relationship_id)
+    row = session.exec(
+        select(Relationship.revision, Relationship.status).where(Relationship.id == rel.id)
+    ).one()
+    thread_id = _thread_of(session, rel)
+    last_message = (
+        session.exec(select(func.max(Message.id)).where(Message.thread_id == thread_id)).one()
+        if thread_id
+        else None
+    )
+    return int(row[0]), int(last_message or 0), str(row[1])

@@ -1,0 +1,276 @@
+"""Bringing a journey or the relationship to a good close.
+
+Each side writes a short reflection on the latest journey (editable while the relationship is
+accepted). Then either side chooses one of three closes, and the other side is told:
+
+- **End the relationship**: accepted -> ended, recorded like every transition; the open journey
+  closes, planned meetings are cancelled, the mentor's capacity is freed; email and in-app.
+- **Continue informally**: the relationship stays accepted (contact details, messages and
+  meetings go on) but the journey closes; its goals stay as they stood, read-only. No new goals
+  until the pair start a new journey.
+- **Set new goals and start a new journey**: the current journey closes (its goals keep their
+  status, read-only, on record) and journey n+1 opens with a fresh agreement.
+
+Reflections are not required before closing: a partner who has gone quiet must not block the
+other. The page shows whether each side has written one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from mentoring_app.models import Journey, Meeting, Reflection, Relationship, User
+from mentoring_app.models.journeys import CANCELLED as MEETING_CANCELLED
+from mentoring_app.models.journeys import CLOSED_ENDED, CLOSED_INFORMAL, CLOSED_NEW_JOURNEY, PLANNED
+from mentoring_app.models.relationships import ACCEPTED, ENDED
+from mentoring_app.models.types import utcnow
+from mentoring_app.services import notifications
+from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
+from mentoring_app.services.matching import sync_offer
+from mentoring_app.services.relationship_access import (
+    bump,
+    dashboard_path,
+    latest_journey,
+    member_relationship,
+    open_journey,
+    partner_id,
+    writable_relationship,
+)
+from mentoring_app.services.relationships import _record, _tell, _transition
+
+MAX_REFLECTION = 3000
+
+ENDING_TIPS: tuple[str, ...] = (
+    "Look back together at the goals you set: what was achieved, what changed, what you learnt.",
+    "Name one thing each of you will keep doing after the mentoring ends.",
+    "Say thank you, specifically: what made a difference, and when.",
+    "Agree what happens next: a clean end, informal contact now and then, or a new set of goals.",
+    "Write your reflection while it is fresh: it helps your CPD record as well as your partner.",
+    "End on a planned last meeting rather than letting the relationship fade away.",
+)
+
+
+@dataclass(frozen=True)
+class ReflectionView:
+    author_id: int
+    author_name: str
+    mine: bool
+    text: str
+    written_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class EndingView:
+    relationship_id: int
+    journey_number: int
+    my_reflection: ReflectionView | None
+    partner_reflection: ReflectionView | None
+    informal_since: datetime | None
+    can_write: bool
+    can_end: bool
+    can_continue_informally: bool
+    can_start_new_journey: bool
+    tips: tuple[str, ...] = ENDING_TIPS
+
+
+def _reflections(session: Session, journey: Journey | None, member: User) -> dict[bool, ReflectionView]:
+    if journey is None:
+        return {}
+    rows = session.exec(
+        select(Reflection, User.name)
+        .join(User, Reflection.author_id == User.id)  # type: ignore[arg-type]
+        .where(Reflection.journey_id == journey.id)
+    ).all()
+    return {
+        r.author_id == member.id: ReflectionView(
+            r.author_id, name, r.author_id == member.id, r.text, r.written_at, r.updated_at
+        )
+        for r, name in rows
+    }
+
+
+def ending(session: Session, *, actor: User | None, relationship_id: int) -> EndingView:
+    """The Ending section: tips, both reflections on the latest journey, and the choices open now."""
+    member, rel = member_relationship(session, actor, relationship_id)
+    journey = latest_journey(session, rel.id)  # type: ignore[arg-type]
+    found = _reflections(session, journey, member)
+    live = rel.status == ACCEPTED
+    return EndingView(
+        relationship_id=rel.id,  # type: ignore[arg-type]
+        journey_number=journey.number if journey else 1,
+        my_reflection=found.get(True),
+        partner_reflection=found.get(False),
+        informal_since=rel.informal_since,
+        can_write=live,
+        can_end=live,
+        can_continue_informally=live and rel.informal_since is None,
+        can_start_new_journey=live,
+    )
+
+
+def write_reflection(
+    session: Session, *, actor: User | None, relationship_id: int, text: str, now: datetime | None = None
+) -> ReflectionView:
+    """Write or rewrite the actor's reflection on the latest journey."""
+    member, rel = writable_relationship(session, actor, relationship_id)
+    now = now or utcnow()
+    text = text.strip()
+    if not text:
+        raise ValidationFailed({"text": "Write a few sentences: what went well, what you learnt, what next."})
+    if len(text) > MAX_REFLECTION:
+        raise ValidationFailed(
+            {"text": f"Use at most {MAX_REFLECTION:,} characters (this has {len(text):,})."}
+        )
+    bump(session, rel)
+    journey = latest_journey(session, rel.id) if rel.informal_since else None  # type: ignore[arg-type]
+    journey = journey or open_journey(session, rel, now)
+    row = session.exec(
+        select(Reflection).where(Reflection.journey_id == journey.id, Reflection.author_id == member.id)
+    ).first()
+    if row is None:
+        row = Reflection(
+            journey_id=journey.id, author_id=member.id, text=text, written_at=now, updated_at=now
+        )  # type: ignore[arg-type]
+    else:
+        row.text, row.updated_at = text, now
+    session.add(row)
+    session.commit()
+    return ReflectionView(member.id, member.name, True, row.text, row.written_at, row.updated_at)  # type: ignore[arg-type]
+
+
+def _close_open_journey(session: Session, rel: Relationship, reason: str, now: datetime) -> Journey | None:
+    journey = latest_journey(session, rel.id)  # type: ignore[arg-type]
+    if journey is None or journey.closed_at is not None:
+        return journey
+    journey.closed_at, journey.closed_reason = now, reason
+    session.add(journey)
+    session.flush()  # before any new journey: the database allows one open journey only
+    return journey
+
+
+def _notify_partner(session: Session, rel: Relationship, member: User, kind: str, text: str) -> None:
+    notifications.notify(
+        session,
+        user_id=partner_id(rel, member.id),  # type: ignore[arg-type]
+        kind=kind,
+        text=text,
+        link=dashboard_path(rel.id),  # type: ignore[arg-type]
+    )
+
+
+def end_relationship(
+    session: Session,
+    *,
+    actor: User | None,
+    relationship_id: int,
+    reason: str = "",
+    now: datetime | None = None,
+) -> None:
+    """End the relationship well: it becomes read-only, on record; the partner is emailed and told."""
+    member, rel = writable_relationship(session, actor, relationship_id)
+    now = now or utcnow()
+    reason = reason.strip()
+    if len(reason) > 1000:
+        raise ValidationFailed({"reason": "Use at most 1,000 characters."})
+    bump(session, rel)
+    _close_open_journey(session, rel, CLOSED_ENDED, now)
+    session.exec(
+        update(Meeting)  # type: ignore[call-overload]
+        .where(Meeting.relationship_id == rel.id, Meeting.status == PLANNED)
+        .values(status=MEETING_CANCELLED, updated_at=now)
+    )
+    _transition(
+        session,
+        rel,
+        before=ACCEPTED,
+        after=ENDED,
+        actor_id=member.id,
+        now=now,
+        ended_at=now,
+        end_reason=reason or None,
+    )
+    sync_offer(session, rel.mentor_id)
+    other = session.get(User, partner_id(rel, member.id))  # type: ignore[arg-type]
+    if other is not None:
+        paragraphs = [
+            f"{member.name} has ended your mentoring relationship. Thank you for the time you gave it.",
+            "Your goals, meetings and reflections stay on your relationship page and in your CPD record.",
+        ]
+        if reason:
+            paragraphs.insert(1, f"They wrote: {reason}")
+        _tell(
+            session,
+            other,
+            kind="relationship_ended",
+            subject=f"{member.name} ended your mentoring relationship",
+            paragraphs=paragraphs,
+            link_text="Open your relationship page",
+            path=dashboard_path(rel.id),  # type: ignore[arg-type]
+        )
+    session.commit()
+
+
+def continue_informally(
+    session: Session, *, actor: User | None, relationship_id: int, now: datetime | None = None
+) -> None:
+    """Close the journey (goals stay as they stood, read-only) and keep in touch without goals."""
+    member, rel = writable_relationship(session, actor, relationship_id)
+    now = now or utcnow()
+    if rel.informal_since is not None:
+        raise ServiceError("You are already continuing informally.")
+    bump(session, rel)
+    open_journey(session, rel, now)  # journey 1 exists even if the pair never wrote anything
+    _close_open_journey(session, rel, CLOSED_INFORMAL, now)
+    result = session.exec(
+        update(Relationship)  # type: ignore[call-overload]
+        .where(Relationship.id == rel.id, Relationship.informal_since.is_(None))  # type: ignore[union-attr]
+        .values(informal_since=now, updated_at=now)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise ServiceError("You are already continuing informally.")
+    _record(session, rel, ACCEPTED, ACCEPTED, member.id, "Continue informally")  # type: ignore[arg-type]
+    _notify_partner(
+        session,
+        rel,
+        member,
+        "continue_informally",
+        f"{member.name} chose to continue your mentoring informally",
+    )
+    session.commit()
+    session.refresh(rel)
+
+
+def start_new_journey(
+    session: Session, *, actor: User | None, relationship_id: int, now: datetime | None = None
+) -> int:
+    """Close the current journey (read-only, on record) and open the next one; returns its number."""
+    member, rel = writable_relationship(session, actor, relationship_id)
+    now = now or utcnow()
+    bump(session, rel)
+    if rel.informal_since is None:
+        open_journey(session, rel, now)
+    closed = _close_open_journey(session, rel, CLOSED_NEW_JOURNEY, now)
+    if closed is None:  # informal without any journey cannot happen, but never leave the pair stuck
+        raise NotAllowed("Start your first journey by writing your agreement or a goal.")
+    journey = Journey(relationship_id=rel.id, number=closed.number + 1, started_at=now)  # type: ignore[arg-type]
+    session.add(journey)
+    session.exec(
+        update(Relationship).where(Relationship.id == rel.id).values(informal_since=None, updated_at=now)  # type: ignore[call-overload]
+    )
+    _record(session, rel, ACCEPTED, ACCEPTED, member.id, f"New journey {journey.number}")  # type: ignore[arg-type]
+    _notify_partner(
+        session,
+        rel,
+        member,
+        "new_journey",
+        f"{member.name} started journey {journey.number} of your mentoring: time to set new goals",
+    )
+    session.commit()
+    session.refresh(rel)
+    return journey.number

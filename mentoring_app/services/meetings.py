@@ -1,0 +1,306 @@
+"""Meetings: log the ones held (they count towards the CPD record), schedule the next one and
+download it as a calendar invite (.ics, built with the icalendar library).
+
+A meeting row is either planned (a UTC start time, for the invite), held (the day it took place,
+with notes and next steps) or cancelled. Logging a planned meeting turns it into a held one, so a
+meeting is never counted twice. Meetings may be logged while the pair continue informally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event
+from sqlmodel import Session, select
+
+from mentoring_app.models import Journey, Meeting, Relationship, User
+from mentoring_app.models.journeys import CANCELLED, HELD, PLANNED
+from mentoring_app.models.relationships import ACCEPTED
+from mentoring_app.models.types import utcnow
+from mentoring_app.services import notifications
+from mentoring_app.services.errors import NotFound, ServiceError, ValidationFailed
+from mentoring_app.services.mail import SITE_NAME, link
+from mentoring_app.services.relationship_access import (
+    active,
+    bump,
+    dashboard_path,
+    latest_journey,
+    member_relationship,
+    partner_id,
+    writable_relationship,
+)
+from mentoring_app.settings import get_settings
+
+MIN_MINUTES, MAX_MINUTES = 5, 8 * 60
+MAX_PLACE, MAX_AGENDA, MAX_NOTES, MAX_NEXT_STEPS = 300, 2000, 5000, 2000
+MEETING_NOT_FOUND = "That meeting could not be found."
+PRODID = f"-//{SITE_NAME}//Relationship dashboard//EN"
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    id: int
+    status: str  # "planned", "held" or "cancelled"
+    starts_at: datetime | None  # planned meetings (UTC; show it in the member's time zone)
+    held_on: date | None  # held meetings
+    duration_minutes: int
+    place: str
+    place_is_link: bool  # an http(s) address the page may show as a link
+    agenda: str
+    notes: str
+    next_steps: str
+    logged_by_me: bool
+    journey_number: int | None
+    can_edit: bool
+
+
+@dataclass(frozen=True)
+class MeetingsView:
+    planned: tuple[MeetingView, ...]  # soonest first
+    held: tuple[MeetingView, ...]  # latest first
+    held_count: int
+    minutes: int
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+def _is_web_link(text: str) -> bool:
+    parts = urlsplit(text.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text.strip()
+
+
+def _view(meeting: Meeting, member: User, rel: Relationship, numbers: dict[int, int]) -> MeetingView:
+    return MeetingView(
+        id=meeting.id,  # type: ignore[arg-type]
+        status=meeting.status,
+        starts_at=meeting.starts_at,
+        held_on=meeting.held_on,
+        duration_minutes=meeting.duration_minutes,
+        place=meeting.place,
+        place_is_link=_is_web_link(meeting.place),
+        agenda=meeting.agenda,
+        notes=meeting.notes,
+        next_steps=meeting.next_steps,
+        logged_by_me=meeting.created_by == member.id,
+        journey_number=numbers.get(meeting.journey_id or 0),
+        can_edit=rel.status == ACCEPTED and meeting.status != CANCELLED,
+    )
+
+
+def _numbers(session: Session, rel: Relationship) -> dict[int, int]:
+    return dict(
+        session.exec(select(Journey.id, Journey.number).where(Journey.relationship_id == rel.id)).all()
+    )  # type: ignore[arg-type]
+
+
+def meetings(session: Session, *, actor: User | None, relationship_id: int) -> MeetingsView:
+    """Planned and held meetings of the pair (cancelled ones are left out)."""
+    member, rel = member_relationship(session, actor, relationship_id)
+    rows = session.exec(
+        select(Meeting).where(Meeting.relationship_id == rel.id, Meeting.status != CANCELLED)
+    ).all()
+    numbers = _numbers(session, rel)
+    planned = sorted((m for m in rows if m.status == PLANNED), key=lambda m: (m.starts_at, m.id))
+    held = sorted((m for m in rows if m.status == HELD), key=lambda m: (m.held_on, m.id), reverse=True)
+    return MeetingsView(
+        planned=tuple(_view(m, member, rel, numbers) for m in planned),
+        held=tuple(_view(m, member, rel, numbers) for m in held),
+        held_count=len(held),
+        minutes=sum(m.duration_minutes for m in held),
+    )
+
+
+def _find(session: Session, rel: Relationship, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.relationship_id != rel.id or meeting.status == CANCELLED:
+        raise NotFound(MEETING_NOT_FOUND)
+    return meeting
+
+
+def _check_minutes(errors: dict[str, str], minutes: int) -> None:
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        errors["duration_minutes"] = f"Choose between {MIN_MINUTES} minutes and {MAX_MINUTES // 60} hours."
+
+
+def _check_length(errors: dict[str, str], key: str, value: str, limit: int) -> str:
+    value = value.strip()
+    if len(value) > limit:
+        errors[key] = f"Use at most {limit:,} characters (this has {len(value):,})."
+    return value
+
+
+def _journey_id(session: Session, rel: Relationship) -> int | None:
+    """Meetings belong to the open journey, if any (none while continuing informally)."""
+    journey = latest_journey(session, rel.id)  # type: ignore[arg-type]
+    return journey.id if journey is not None and journey.closed_at is None else None
+
+
+def schedule_meeting(
+    session: Session,
+    *,
+    actor: User | None,
+    relationship_id: int,
+    starts_at: datetime,
+    duration_minutes: int = 60,
+    place: str = "",
+    agenda: str = "",
+    meeting_id: int | None = None,
+    now: datetime | None = None,
+) -> MeetingView:
+    """Plan the next meeting (or move a planned one: ``meeting_id``); the partner is told."""
+    member, rel = writable_relationship(session, actor, relationship_id)
+    now = now or utcnow()
+    existing = _find(session, rel, meeting_id) if meeting_id is not None else None
+    if existing is not None and existing.status != PLANNED:
+        raise ServiceError("This meeting has been held already: edit its log instead.")
+    errors: dict[str, str] = {}
+    if starts_at.tzinfo is None:
+        errors["starts_at"] = "Choose a date and time (with a time zone)."
+    elif starts_at <= now:
+        errors["starts_at"] = "Choose a time in the future."
+    _check_minutes(errors, duration_minutes)
+    place = _check_length(errors, "place", place, MAX_PLACE)
+    agenda = _check_length(errors, "agenda", agenda, MAX_AGENDA)
+    if errors:
+        raise ValidationFailed(errors)
+    bump(session, rel)
+    meeting = existing or Meeting(
+        relationship_id=rel.id,  # type: ignore[arg-type]
+        journey_id=_journey_id(session, rel),
+        status=PLANNED,
+        created_by=member.id,
+        created_at=now,
+    )
+    meeting.starts_at, meeting.duration_minutes = starts_at, duration_minutes
+    meeting.place, meeting.agenda, meeting.updated_at = place, agenda, now
+    session.add(meeting)
+    session.flush()
+    notifications.notify(
+        session,
+        user_id=partner_id(rel, member.id),  # type: ignore[arg-type]
+        kind="meeting_scheduled",
+        text=f"{member.name} {'moved' if existing else 'scheduled'} your next mentoring meeting",
+        link=dashboard_path(rel.id),  # type: ignore[arg-type]
+    )
+    session.commit()
+    return _view(meeting, member, rel, _numbers(session, rel))
+
+
+def cancel_meeting(
+    session: Session,
+    *,
+    actor: User | None,
+    relationship_id: int,
+    meeting_id: int,
+    now: datetime | None = None,
+) -> None:
+    """Call off a planned meeting (held meetings stay on record)."""
+    member, rel = writable_relationship(session, actor, relationship_id)
+    meeting = _find(session, rel, meeting_id)
+    if meeting.status != PLANNED:
+        raise ServiceError("Only a planned meeting can be cancelled.")
+    bump(session, rel)
+    meeting.status, meeting.updated_at = CANCELLED, now or utcnow()
+    session.add(meeting)
+    notifications.notify(
+        session,
+        user_id=partner_id(rel, member.id),  # type: ignore[arg-type]
+        kind="meeting_cancelled",
+        text=f"{member.name} cancelled a planned mentoring meeting",
+        link=dashboard_path(rel.id),  # type: ignore[arg-type]
+    )
+    session.commit()
+
+
+def log_meeting(
+    session: Session,
+    *,
+    actor: User | None,
+    relationship_id: int,
+    held_on: date,
+    duration_minutes: int,
+    notes: str = "",
+    next_steps: str = "",
+    meeting_id: int | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> MeetingView:
+    """Record a meeting that took place. ``meeting_id``: a planned meeting that took place, or a
+    held meeting whose log is corrected; without it, a new meeting is logged."""
+    member, rel = writable_relationship(session, actor, relationship_id)
+    now = now or utcnow()
+    today = today or now.date()
+    existing = _find(session, rel, meeting_id) if meeting_id is not None else None
+    errors: dict[str, str] = {}
+    if held_on > today:
+        errors["held_on"] = "Log a meeting once it has taken place: choose today or an earlier day."
+    elif held_on < today - timedelta(days=3 * 365):
+        errors["held_on"] = "Choose a day within the last three years."
+    _check_minutes(errors, duration_minutes)
+    notes = _check_length(errors, "notes", notes, MAX_NOTES)
+    next_steps = _check_length(errors, "next_steps", next_steps, MAX_NEXT_STEPS)
+    if errors:
+        raise ValidationFailed(errors)
+    bump(session, rel)
+    meeting = existing or Meeting(
+        relationship_id=rel.id,  # type: ignore[arg-type]
+        journey_id=_journey_id(session, rel),
+        created_by=member.id,
+        created_at=now,
+    )
+    meeting.status, meeting.held_on, meeting.duration_minutes = HELD, held_on, duration_minutes
+    meeting.notes, meeting.next_steps, meeting.updated_at = notes, next_steps, now
+    session.add(meeting)
+    session.commit()
+    return _view(meeting, member, rel, _numbers(session, rel))
+
+
+def invite_ics(
+    session: Session, *, actor: User | None, meeting_id: int, now: datetime | None = None
+) -> tuple[str, bytes]:
+    """A planned meeting as a calendar file: (file name, bytes of text/calendar).
+
+    Only the pair may have it. It names the two members and links to the dashboard; it carries no
+    email addresses. The UID is stable, so importing a moved meeting again updates the event.
+    """
+    meeting = session.get(Meeting, meeting_id) if active(actor) else None
+    if meeting is None:
+        raise NotFound(MEETING_NOT_FOUND)
+    try:
+        _, rel = member_relationship(session, actor, meeting.relationship_id)
+    except NotFound as error:
+        raise NotFound(MEETING_NOT_FOUND) from error
+    if meeting.status != PLANNED or meeting.starts_at is None:
+        raise ServiceError("Only a planned meeting has a calendar invite.")
+    mentee, mentor = session.get(User, rel.mentee_id), session.get(User, rel.mentor_id)
+    host = urlsplit(get_settings().app_url).hostname or "localhost"
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"meeting-{meeting.id}@{host}")
+    event.add("dtstamp", now or utcnow())
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.duration_minutes))
+    event.add("summary", f"Mentoring: {mentee.name if mentee else ''} and {mentor.name if mentor else ''}")
+    url = link(dashboard_path(rel.id))  # type: ignore[arg-type]
+    description = [meeting.agenda or "Mentoring meeting."]
+    last = session.exec(
+        select(Meeting.next_steps)
+        .where(Meeting.relationship_id == rel.id, Meeting.status == HELD, Meeting.next_steps != "")
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())  # type: ignore[union-attr]
+    ).first()
+    if last:
+        description.append(f"Next steps agreed last time: {last}")
+    description.append(f"Relationship dashboard: {url}")
+    event.add("description", "\n\n".join(description))
+    if meeting.place:
+        event.add("location", meeting.place)
+    event.add("url", url)
+    calendar.add_component(event)
+    return f"mentoring-meeting-{meeting.starts_at:%Y-%m-%d}.ics", calendar.to_ical()

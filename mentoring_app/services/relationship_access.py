@@ -1,0 +1,112 @@
+"""Who may read and write a relationship's dashboard, shared by the dashboard services.
+
+Only the two members of a relationship see its dashboard: anyone else, admins included, gets the
+same NotFound whether the id exists or not, so guessing ids reveals nothing. Only accepted
+relationships take writes; an ended or withdrawn one is kept read-only, as a record. Every write
+bumps ``relationships.revision`` with a conditional UPDATE (status still accepted), which both
+tells the other member's page that something changed and serialises writes per relationship.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from mentoring_app.models import Journey, Relationship, User
+from mentoring_app.models.relationships import ACCEPTED, ENDED, WITHDRAWN
+from mentoring_app.services.errors import NotAllowed, NotFound
+
+DASHBOARD_STATUSES = (ACCEPTED, ENDED, WITHDRAWN)
+NOT_FOUND = "That relationship could not be found."
+READ_ONLY = "This relationship has ended, so it is read-only."
+INFORMAL = "You are continuing informally. Start a new journey to set goals and an agreement again."
+MENTOR, MENTEE = "mentor", "mentee"
+
+
+def dashboard_path(relationship_id: int) -> str:
+    """The dashboard's route, used in notifications, emails and calendar invites."""
+    return f"/relationships/{relationship_id}"
+
+
+def active(actor: User | None) -> User:
+    if actor is None or not actor.is_active:
+        raise NotAllowed("Please log in again.")
+    return actor
+
+
+def member_relationship(
+    session: Session, actor: User | None, relationship_id: int
+) -> tuple[User, Relationship]:
+    """The actor and the relationship, if the actor is one of its pair and it has a dashboard."""
+    member = active(actor)
+    rel = session.get(Relationship, relationship_id)
+    if rel is None or member.id not in (rel.mentee_id, rel.mentor_id) or rel.status not in DASHBOARD_STATUSES:
+        raise NotFound(NOT_FOUND)
+    return member, rel
+
+
+def writable_relationship(
+    session: Session, actor: User | None, relationship_id: int
+) -> tuple[User, Relationship]:
+    """As ``member_relationship``, and refuse if the relationship is no longer accepted."""
+    member, rel = member_relationship(session, actor, relationship_id)
+    if rel.status != ACCEPTED:
+        raise NotAllowed(READ_ONLY)
+    return member, rel
+
+
+def bump(session: Session, rel: Relationship) -> None:
+    """Claim the write: bump the revision while the relationship is still accepted (else refuse).
+
+    Call it after validating input and before changing rows, in the transaction that changes them.
+    """
+    result = session.exec(
+        update(Relationship)  # type: ignore[call-overload]
+        .where(Relationship.id == rel.id, Relationship.status == ACCEPTED)
+        .values(revision=Relationship.revision + 1)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise NotAllowed(READ_ONLY)
+
+
+def partner_id(rel: Relationship, member_id: int) -> int:
+    return rel.mentor_id if member_id == rel.mentee_id else rel.mentee_id
+
+
+def role_of(rel: Relationship, member_id: int) -> str:
+    """The member's role in this relationship: "mentor" or "mentee"."""
+    return MENTOR if member_id == rel.mentor_id else MENTEE
+
+
+def journeys(session: Session, relationship_id: int) -> list[Journey]:
+    """The relationship's journeys, first to latest."""
+    return list(
+        session.exec(
+            select(Journey)
+            .where(Journey.relationship_id == relationship_id)
+            .order_by(Journey.number)  # type: ignore[arg-type]
+            .execution_options(populate_existing=True)
+        ).all()
+    )
+
+
+def latest_journey(session: Session, relationship_id: int) -> Journey | None:
+    found = journeys(session, relationship_id)
+    return found[-1] if found else None
+
+
+def open_journey(session: Session, rel: Relationship, now: datetime) -> Journey:
+    """The open journey, creating journey 1 on first use. Call after ``bump`` (which serialises
+    concurrent first writes, so two tabs cannot both create journey 1)."""
+    latest = latest_journey(session, rel.id)  # type: ignore[arg-type]
+    if latest is not None and latest.closed_at is None:
+        return latest
+    if rel.informal_since is not None or latest is not None:
+        raise NotAllowed(INFORMAL)
+    journey = Journey(relationship_id=rel.id, number=1, started_at=rel.decided_at or now)  # type: ignore[arg-type]
+    session.add(journey)
+    session.flush()
+    return journey
