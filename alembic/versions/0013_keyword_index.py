@@ -1,7 +1,7 @@
 """keyword index for Find mentor: FTS5 trigram table on SQLite, pg_trgm GIN index on PostgreSQL
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-28 15:50:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from mentoring_app.models import keyword_index
 
 revision: str = "0013"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
