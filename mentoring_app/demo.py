@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 
 from faker import Faker
 from sqlmodel import Session, select
 
-from mentoring_app.models import MemberCriterion, User
+from mentoring_app.models import MemberCriterion, Profile, Relationship, User
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
-from mentoring_app.services import admin, auth
+from mentoring_app.models.types import utcnow
+from mentoring_app.services import admin, agreement, auth, goals, meetings, messaging, relationships
 from mentoring_app.services.passwords import hash_password
 from mentoring_app.services.profiles import ensure_profile, refresh_matchable
 from mentoring_app.services.vocabulary import FieldSpec, load_fields
@@ -194,4 +196,109 @@ def load_demo_data(session: Session) -> list[tuple[str, str]]:
             vocab=vocab,
         )
     session.commit()
+    _demo_relationship(session)
     return [(email, role) for email, _, role in NAMED_ACCOUNTS]
+
+
+def _demo_relationship(session: Session) -> None:
+    """Sam Mentee and Maria Mentor, a few weeks in: an agreement, a goal with milestones, meetings.
+
+    Made through the services, as members would, so the dashboard shows real data. Only once.
+    """
+    by_email = {u.email: u for u in session.exec(select(User).where(User.email.like("%@example.org"))).all()}
+    mentor, mentee = by_email.get("mentor@example.org"), by_email.get("mentee@example.org")
+    if mentor is None or mentee is None:
+        return
+    known = select(Relationship).where(
+        Relationship.mentor_id == mentor.id, Relationship.mentee_id == mentee.id
+    )
+    if session.exec(known).first() is not None:
+        return
+    profile = session.get(Profile, mentor.id)
+    if profile is not None:  # room and time for a demo mentee, whatever the random profile said
+        profile.capacity, profile.available = 3, True
+        session.add(profile)
+        refresh_matchable(session, mentor)
+        session.commit()
+    now = utcnow()
+    started = now - timedelta(days=24)
+    rel = relationships.send_request(
+        session,
+        actor=mentee,
+        mentor_id=mentor.id,  # type: ignore[arg-type]
+        text="I am starting as a freelance legal translator (French into English) and would like help "
+        "finding direct clients and setting my rates.",
+        now=started - timedelta(days=2),
+    )
+    relationships.accept_request(session, actor=mentor, request_id=rel.id, now=started)  # type: ignore[arg-type]
+    rid: int = rel.id  # type: ignore[assignment]
+    messaging.send_message(
+        session, actor=mentee, other_id=mentor.id, body="Thank you for accepting! Could we talk next week?"
+    )
+    messaging.send_message(
+        session, actor=mentor, other_id=mentee.id, body="Of course. Tuesday at 6 pm on video suits me."
+    )
+    view = agreement.update_agreement(
+        session,
+        actor=mentee,
+        relationship_id=rid,
+        changes={
+            "topics": "Our backgrounds; finding direct clients; rates; how we will work together.",
+            "ground_rules": "We come prepared and give a day's notice if we must move a meeting.",
+            "confidentiality": "What we discuss stays between us.",
+            "meeting_frequency": "One hour online every three weeks, for six months, then we review.",
+            "feedback": "Honest and specific; we check at every third meeting how it is going.",
+            "practical": "Video calls; Sam sends the invitation.",
+        },
+        now=started + timedelta(days=2),
+    )
+    for member in (mentee, mentor):
+        agreement.confirm_agreement(
+            session, actor=member, relationship_id=rid, version=view.version, now=started + timedelta(days=3)
+        )
+    goal = goals.propose_goal(
+        session,
+        actor=mentee,
+        relationship_id=rid,
+        specific="Win two direct clients for legal translation from French into English.",
+        measurable="Two signed contracts, each worth at least £1,000 a year.",
+        achievable="I translate contracts for two agencies already and can give it four hours a week.",
+        relevant="Direct clients pay better and let me specialise in commercial law.",
+        target_date=(now + timedelta(days=150)).date(),
+        today=(started + timedelta(days=3)).date(),
+    )
+    goals.set_goal_status(session, actor=mentor, relationship_id=rid, goal_id=goal.id, status="agreed")
+    goals.set_goal_status(session, actor=mentee, relationship_id=rid, goal_id=goal.id, status="in_progress")
+    for title, days in (
+        ("Update my CV and website for law firms", 7),
+        ("Write to ten commercial law firms", 30),
+        ("Meet two firms", 75),
+    ):
+        goals.add_milestone(
+            session,
+            actor=mentee,
+            relationship_id=rid,
+            goal_id=goal.id,
+            title=title,
+            due_date=(started + timedelta(days=days)).date(),
+        )
+    first = goals.goals(session, actor=mentee, relationship_id=rid)[0].milestones[0]
+    goals.set_milestone_done(session, actor=mentee, relationship_id=rid, milestone_id=first.id, done=True)
+    meetings.log_meeting(
+        session,
+        actor=mentee,
+        relationship_id=rid,
+        held_on=(started + timedelta(days=7)).date(),
+        duration_minutes=60,
+        notes="Talked through Sam's experience and the kinds of firms to approach.",
+        next_steps="Sam updates the CV; Maria shares her rate sheet.",
+    )
+    meetings.schedule_meeting(
+        session,
+        actor=mentor,
+        relationship_id=rid,
+        starts_at=(now + timedelta(days=5)).replace(hour=17, minute=0, second=0, microsecond=0),
+        duration_minutes=60,
+        place="https://meet.example.org/sam-maria",
+        agenda="Review the letters to law firms; rates.",
+    )

@@ -13,8 +13,10 @@ from mentoring_app.db import get_engine
 from mentoring_app.pages import (
     account,
     admin_members,
+    cpd_record,
     find_mentor,
     forgot_password,
+    guides,
     home,
     landing,
     login,
@@ -23,15 +25,19 @@ from mentoring_app.pages import (
     my_profile,
     notifications,
     register,
+    relationship,
     requests,
     reset_password,
 )
 from mentoring_app.services import auth, relationships, relay
 from mentoring_app.state.account_forms import EmailSettingsState, ResetPasswordState
 from mentoring_app.state.admin_members import AdminMembersState
+from mentoring_app.state.cpd import CpdState
+from mentoring_app.state.dashboard import DashboardState
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.find_mentor import FindMentorState
 from mentoring_app.state.home import HomeState
+from mentoring_app.state.library import GuideState, LibraryState
 from mentoring_app.state.messages import ThreadsState, ThreadState
 from mentoring_app.state.notifications import NotificationsState
 from mentoring_app.state.profile import ProfileState, PublicProfileState
@@ -53,6 +59,7 @@ app = rx.App(
     style=style.BASE_STYLE,
     toaster=rx.toast.provider(position="bottom-right", rich_colors=True),
     head_components=[rx.script(TIME_ZONE_SCRIPT)],
+    stylesheets=["/print.css"],
 )
 
 PUBLIC, MEMBER, ADMIN = SessionState.check_session, SessionState.require_member, SessionState.require_admin
@@ -78,6 +85,16 @@ PAGES = [
     (notifications.page, routes.NOTIFICATIONS, "Notifications", MEMBER, NotificationsState.load),
     (messages.threads_page, routes.MESSAGES, "Messages", MEMBER, ThreadsState.load),
     (messages.thread_page, routes.MESSAGES + "/[other_id]", "Conversation", MEMBER, ThreadState.load),
+    (
+        relationship.page,
+        routes.RELATIONSHIPS + "/[relationship_id]",
+        "Relationship dashboard",
+        MEMBER,
+        DashboardState.load,
+    ),
+    (guides.library_page, routes.GUIDES, "Guides and videos", MEMBER, LibraryState.load),
+    (guides.guide_page, routes.GUIDES + "/[slug]", "Guide", MEMBER, GuideState.load),
+    (cpd_record.page, routes.CPD_RECORD, "CPD record", MEMBER, CpdState.load),
     (account.page, routes.ACCOUNT, "Account", MEMBER, EmailSettingsState.load),
     (admin_members.page, routes.ADMIN_MEMBERS, "Members", ADMIN, AdminMembersState.load),
 ]

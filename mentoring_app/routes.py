@@ -14,6 +14,9 @@ REQUESTS = "/requests"
 NOTIFICATIONS = "/notifications"
 MESSAGES = "/messages"
 ADMIN_MEMBERS = "/admin/members"
+RELATIONSHIPS = "/relationships"
+GUIDES = "/guides"
+CPD_RECORD = "/cpd-record"
 
 
 def safe_next(path: str | None, default: str = HOME) -> str:

@@ -19,10 +19,13 @@ def field(
     max_length: int | None = None,
     default_value: rx.Var | str | None = None,
     multiline: bool = False,
+    error_key: str = "",
+    rows: str = "6",
 ) -> rx.Component:
-    """A labelled input (or text area) whose error (from ``errors[name]``) appears right under it."""
+    """A labelled input (or text area) whose error (from ``errors[error_key or name]``) appears
+    right under it."""
     field_id = f"field-{name}"
-    error = errors[name].to(str)
+    error = errors[error_key or name].to(str)
     described_by = f"{field_id}-hint" if hint else ""
     return rx.el.div(
         rx.el.label(label, html_for=field_id, style={"font_weight": "500", "display": "block"}),
@@ -39,7 +42,7 @@ def field(
             size="3",
             width="100%",
             **(
-                {"rows": "6", "resize": "vertical"}
+                {"rows": rows, "resize": "vertical"}
                 if multiline
                 else {"type": input_type, "auto_complete": autocomplete}
             ),

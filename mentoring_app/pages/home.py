@@ -6,7 +6,7 @@ import reflex as rx
 
 from mentoring_app import routes, style
 from mentoring_app.components.layout import page_shell
-from mentoring_app.state.home import HomeState
+from mentoring_app.state.home import HomeState, RelationshipLine
 from mentoring_app.state.session import SessionState
 
 
@@ -43,6 +43,52 @@ def _profile_step() -> rx.Component:
     )
 
 
+def _relationship(line: rx.Var[RelationshipLine]) -> rx.Component:
+    return rx.el.li(
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.link(
+                        line["partner"].to(str), href=line["url"].to(str), weight="bold", underline="always"
+                    ),
+                    rx.badge(line["status"].to(str), high_contrast=True),
+                    rx.text(line["role"].to(str), size="2", color=style.MUTED_COLOR),
+                    wrap="wrap",
+                    align="center",
+                ),
+                rx.text(line["summary"].to(str), size="2"),
+                rx.cond(
+                    line["next_meeting"].to(str) != "",
+                    rx.text("Next meeting: ", line["next_meeting"].to(str), size="2"),
+                ),
+                spacing="1",
+            ),
+            width="100%",
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def _relationships() -> rx.Component:
+    return rx.cond(
+        HomeState.relationships.length() > 0,
+        rx.vstack(
+            rx.heading("Your mentoring relationships", as_="h2", size="5", padding_top="0.5rem"),
+            rx.el.ul(
+                rx.foreach(HomeState.relationships, _relationship),
+                style=style.CARD_LIST,
+                aria_label="Your mentoring relationships",
+            ),
+            rx.hstack(
+                rx.link("Guides and videos", href=routes.GUIDES, underline="always"),
+                rx.link("Your CPD record", href=routes.CPD_RECORD, underline="always"),
+                spacing="4",
+            ),
+            width="100%",
+        ),
+    )
+
+
 def page() -> rx.Component:
     return page_shell(
         rx.cond(
@@ -60,6 +106,7 @@ def page() -> rx.Component:
                         rx.badge("Admin", size="2", color_scheme="orange", high_contrast=True),
                     ),
                 ),
+                _relationships(),
                 rx.heading("What to do next", as_="h2", size="5", padding_top="0.5rem"),
                 rx.cond(SessionState.is_mentor | SessionState.is_mentee, _profile_step()),
                 rx.cond(

@@ -59,7 +59,8 @@ def threads_page() -> rx.Component:
     )
 
 
-def _message(message: rx.Var[MessageCard]) -> rx.Component:
+def message_item(message: rx.Var[MessageCard], other_id: rx.Var[int]) -> rx.Component:
+    """One message; the other member's messages can be reported."""
     mine = message["mine"].to(bool)
     return rx.el.li(
         rx.box(
@@ -74,7 +75,7 @@ def _message(message: rx.Var[MessageCard]) -> rx.Component:
             rx.cond(
                 ~mine,
                 report_dialog(
-                    ThreadState.other_id,
+                    other_id,
                     message_id=message["id"].to(int),
                     trigger_label="Report",
                     trigger_name="Report this message",
@@ -98,7 +99,7 @@ def thread_page() -> rx.Component:
         rx.cond(
             s.messages.length() > 0,
             rx.el.ol(
-                rx.foreach(s.messages, _message),
+                rx.foreach(s.messages, lambda m: message_item(m, s.other_id)),
                 style=style.CARD_LIST,
                 aria_label="Messages, oldest first",
                 aria_live="polite",

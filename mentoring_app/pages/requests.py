@@ -211,6 +211,17 @@ def _card(card: rx.Var[RequestCard], incoming: bool) -> rx.Component:
                     ),
                 ),
                 rx.cond(
+                    (status == "accepted") | (status == "ended") | (status == "withdrawn"),
+                    rx.button(
+                        rx.link(
+                            "Open the relationship dashboard",
+                            href=routes.RELATIONSHIPS + "/" + request_id.to_string(),
+                        ),
+                        as_child=True,
+                        variant="soft",
+                    ),
+                ),
+                rx.cond(
                     status == "accepted",
                     rx.vstack(
                         rx.heading("Contact details", as_="h4", size="3"),

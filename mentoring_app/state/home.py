@@ -1,22 +1,51 @@
-"""The home page's figures for the current member."""
+"""The home page's figures for the current member, and their mentoring relationships."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
-from mentoring_app.services import profiles
+from mentoring_app import timefmt
+from mentoring_app.services import dashboard, profiles
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
 
 
+class RelationshipLine(TypedDict):
+    url: str
+    partner: str
+    role: str
+    status: str
+    since: str
+    summary: str
+    next_meeting: str
+
+
 class HomeState(SessionState):
     profile_percent: int = 0
+    relationships: list[RelationshipLine] = []
 
     @rx.event
     async def load(self) -> None:
         user = await self._current_member()
         if user is None or not (user.is_mentor or user.is_mentee):
-            self.profile_percent = 0
+            self.profile_percent, self.relationships = 0, []
             return
         own = await call(profiles.own_profile, actor=user)
         self.profile_percent = own.completeness.percent
+        tz = self.time_zone
+        self.relationships = [
+            RelationshipLine(
+                url=r.path,
+                partner=r.partner_name,
+                role="You mentor them" if r.role == "mentor" else "Your mentor",
+                status="Continuing informally" if r.informal and r.status == "accepted" else r.status_label,
+                since=timefmt.show(r.since, tz, timefmt.DAY),
+                summary=(
+                    f"{r.goals_achieved} of {r.goals_total} goals achieved · {r.meetings_held} meetings held"
+                ),
+                next_meeting=timefmt.show(r.next_meeting_at, tz, "%a %d %b, %H:%M"),
+            )
+            for r in await call(dashboard.my_relationships, actor=user)
+        ]

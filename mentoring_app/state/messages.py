@@ -36,7 +36,7 @@ class ThreadCard(TypedDict):
     unread: int
 
 
-def _card(view: messaging.MessageView, tz: str) -> MessageCard:
+def message_card(view: messaging.MessageView, tz: str) -> MessageCard:
     return MessageCard(
         id=view.id,
         mine=view.mine,
@@ -98,7 +98,8 @@ class ThreadState(SessionState):
             return
         self.other_id = other_id
         self.messages = [
-            _card(m, self.time_zone) for m in await call(messaging.read_thread, actor=user, other_id=other_id)
+            message_card(m, self.time_zone)
+            for m in await call(messaging.read_thread, actor=user, other_id=other_id)
         ]
         self.found = self.loaded = True
         if not self._watching:
@@ -127,7 +128,7 @@ class ThreadState(SessionState):
         self.form_key += 1  # a fresh, empty message box
         last = self.messages[-1]["id"] if self.messages else 0
         self.messages += [
-            _card(m, self.time_zone)
+            message_card(m, self.time_zone)
             for m in await call(messaging.read_thread, actor=user, other_id=self.other_id, after_id=last)
         ]
         return None
@@ -157,7 +158,9 @@ class ThreadState(SessionState):
                     async with self:
                         if self.other_id == other_id:
                             known = {m["id"] for m in self.messages}
-                            self.messages += [_card(m, self.time_zone) for m in fresh if m.id not in known]
+                            self.messages += [
+                                message_card(m, self.time_zone) for m in fresh if m.id not in known
+                            ]
         finally:
             async with self:
                 self._watching = False

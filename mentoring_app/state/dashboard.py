@@ -1,0 +1,270 @@
+"""One relationship's dashboard: Details, Messages, Tools, Goals, Meetings, Guides and videos,
+Ending, and Progress at a glance, kept live for both members.
+
+A background task polls a cheap version of the relationship (every 1.5 s while the page is
+open): new messages are appended, and any other change (a goal agreed, a milestone done, a
+meeting planned, the relationship ended) reloads the sections, so each member sees the other's
+work without reloading. The services decide who may see and change what.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TypedDict
+
+import reflex as rx
+from reflex_base.utils.form import FormData
+
+from mentoring_app import routes, timefmt
+from mentoring_app.models import User
+from mentoring_app.services import dashboard, guides, messaging, profiles, relationships
+from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.state.dashboard_ending import EndingPart
+from mentoring_app.state.dashboard_goals import GoalsPart
+from mentoring_app.state.dashboard_meetings import MeetingsPart
+from mentoring_app.state.dashboard_tools import ToolsPart
+from mentoring_app.state.db_calls import call
+from mentoring_app.state.messages import MessageCard, message_card
+from mentoring_app.state.session import SessionState
+from mentoring_app.storage import photo_url
+
+POLL_SECONDS = 1.5
+SECTIONS = ("details", "messages", "tools", "goals", "meetings", "guides", "ending")
+
+
+class GuideLink(TypedDict):
+    title: str
+    url: str
+    summary: str
+    minutes: int
+
+
+class VideoCard(TypedDict):
+    title: str
+    url: str
+    transcript: str
+
+
+class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionState):
+    """The dashboard of the relationship in the URL, for one of its two members."""
+
+    loaded: bool = False
+    found: bool = False
+    section: str = "details"
+    partner_id: int = 0
+    partner_name: str = ""
+    partner_headline: str = ""
+    partner_photo: str = ""
+    my_role: str = ""
+    status: str = ""
+    status_label: str = ""
+    read_only: bool = True
+    requested_on: str = ""
+    accepted_on: str = ""
+    ended_on: str = ""
+    end_reason: str = ""
+    journey_number: int = 1
+    contact_email: str = ""
+    contact_phone: str = ""
+    contact_preferred: str = ""
+    # Progress at a glance
+    goals_total: int = 0
+    goals_achieved: int = 0
+    milestones_done: int = 0
+    milestones_total: int = 0
+    days_since_contact: str = ""
+    # Messages
+    messages: list[MessageCard] = []
+    message_errors: dict[str, str] = {}
+    message_form_key: int = 0
+    no_errors: dict[str, str] = {}  # for optional fields that cannot be wrong
+    # Guides for the open section's stage
+    shelf_label: str = ""
+    shelf_guides: list[GuideLink] = []
+    shelf_videos: list[VideoCard] = []
+    _is_mentor_here: bool = False
+    _seen: tuple[int, int, str] = (0, 0, "")
+    _watching: bool = False
+
+    def _id_from_url(self) -> int:
+        raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        return int(raw) if raw.isdigit() else 0
+
+    async def _load_overview(self, user: User) -> None:
+        view = await call(dashboard.overview, actor=user, relationship_id=self.relationship_id)
+        tz = self.time_zone
+        self.partner_id, self.partner_name = view.partner_id, view.partner_name
+        self.partner_headline = view.partner_headline
+        self.partner_photo = photo_url(view.partner_photo) if view.partner_photo else ""
+        self.my_role, self._is_mentor_here = view.role, view.role == "mentor"
+        self.status, self.status_label, self.read_only = view.status, view.status_label, view.read_only
+        if view.informal_since and view.status == "accepted":
+            self.status_label = "Continuing informally"
+        self.requested_on = timefmt.show(view.requested_at, tz, timefmt.DAY)
+        self.accepted_on = timefmt.show(view.accepted_at, tz, timefmt.DAY)
+        self.ended_on = timefmt.show(view.ended_at, tz, timefmt.DAY)
+        self.end_reason = view.end_reason
+        self.journey_number = view.journey_number
+        contact = view.contact
+        self.contact_email = contact.email if contact else ""
+        self.contact_phone = contact.phone if contact else ""
+        self.contact_preferred = (
+            profiles.CONTACT_METHODS.get(contact.preferred, contact.preferred) if contact else ""
+        )
+
+    async def _load_progress(self, user: User) -> None:
+        glance = await call(
+            dashboard.progress, actor=user, relationship_id=self.relationship_id, today=self._today()
+        )
+        self.goals_total, self.goals_achieved = glance.goals_total, glance.goals_achieved
+        self.milestones_done, self.milestones_total = glance.milestones_done, glance.milestones_total
+        days = glance.days_since_last_contact
+        self.days_since_contact = (
+            "No contact yet" if days is None else ("Today" if days == 0 else f"{days} day{'s' * (days != 1)}")
+        )
+
+    async def _load_shelf(self, user: User) -> None:
+        shelf = await call(guides.for_section, actor=user, section=self.section)
+        self.shelf_label = shelf.label
+        self.shelf_guides = [
+            GuideLink(
+                title=g.title, url=f"{routes.GUIDES}/{g.slug}", summary=g.summary, minutes=g.reading_minutes
+            )
+            for g in shelf.guides
+        ]
+        self.shelf_videos = [
+            VideoCard(title=v.title, url=v.url or "", transcript=v.transcript) for v in shelf.videos
+        ]
+
+    async def _load_messages(self, user: User) -> None:
+        last = self.messages[-1]["id"] if self.messages else 0
+        fresh = await call(messaging.read_thread, actor=user, other_id=self.partner_id, after_id=last)
+        known = {m["id"] for m in self.messages}
+        self.messages += [message_card(m, self.time_zone) for m in fresh if m.id not in known]
+
+    async def _load_everything(self, user: User) -> None:
+        await self._load_overview(user)
+        await self._load_progress(user)
+        await self._load_agreement(user, self.partner_name)
+        await self._load_goals(user, self.partner_name)
+        await self._load_meetings(user)
+        await self._load_ending(user)
+        await self._load_shelf(user)
+        self._seen = await call(dashboard.version, actor=user, relationship_id=self.relationship_id)
+
+    async def _refresh_dashboard(self) -> None:
+        """After this member's own change: show every section as it now stands."""
+        user = await self._current_member()
+        if user is not None and self.found:
+            await self._load_everything(user)
+
+    @rx.event
+    async def load(self):
+        self.loaded, self.found, self.messages = False, False, []
+        self.relationship_id = self._id_from_url()
+        wanted = self.router.url.query_parameters.get("section", "")
+        self.section = wanted if wanted in SECTIONS else "details"
+        user = await self._current_member()
+        if user is None or not self.relationship_id:
+            self.loaded = True
+            return None
+        try:
+            await self._load_everything(user)
+            await self._load_messages(user)
+        except ServiceError:
+            self.loaded = True
+            return None
+        self.found = self.loaded = True
+        if not self._watching:
+            return DashboardState.watch
+        return None
+
+    @rx.event
+    async def open_section(self, section: object):
+        if not isinstance(section, str) or section not in SECTIONS:
+            return
+        self.section = section
+        user = await self._current_member()
+        if user is not None and self.found:
+            await self._load_shelf(user)
+
+    @rx.event
+    async def send_message(self, form: FormData):
+        user = await self._current_member()
+        if user is None:
+            return self._login_redirect()
+        body = form.get("body", "")
+        try:
+            await call(
+                messaging.send_message,
+                actor=user,
+                other_id=self.partner_id,
+                body=body[:6000] if isinstance(body, str) else "",
+            )
+        except ValidationFailed as failure:
+            self.message_errors = failure.errors
+            return None
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        self.message_errors = {}
+        self.message_form_key += 1
+        await self._load_messages(user)
+        return None
+
+    @rx.event
+    async def withdraw(self, form: FormData):
+        user = await self._current_member()
+        if user is None:
+            return self._login_redirect()
+        reason = form.get("reason", "")
+        try:
+            await call(
+                relationships.withdraw,
+                actor=user,
+                relationship_id=self.relationship_id,
+                reason=reason[:1000] if isinstance(reason, str) else "",
+            )
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        await self._refresh_dashboard()
+        return rx.toast.success(
+            f"You have withdrawn from the relationship. {self.partner_name} has been told."
+        )
+
+    @rx.event(background=True)
+    async def watch(self):
+        """While this dashboard is open, bring in the partner's changes without a reload."""
+        async with self:
+            if self._watching:
+                return
+            self._watching = True
+        try:
+            while True:
+                await asyncio.sleep(POLL_SECONDS)
+                async with self:
+                    here = self.router.url.path.rstrip("/")
+                    if not here.startswith(routes.RELATIONSHIPS + "/") or not self.found:
+                        return
+                    user = await self._current_member()
+                    rid, seen = self.relationship_id, self._seen
+                if user is None:
+                    return
+                try:
+                    now = await call(dashboard.version, actor=user, relationship_id=rid)
+                except ServiceError:
+                    return
+                if now == seen:
+                    continue
+                async with self:
+                    if self.relationship_id != rid:
+                        continue
+                    if now[1] != seen[1]:
+                        await self._load_messages(user)
+                    if now[0] != seen[0] or now[2] != seen[2]:
+                        await self._load_everything(user)
+                    else:
+                        await self._load_progress(user)
+                    self._seen = now
+        finally:
+            async with self:
+                self._watching = False

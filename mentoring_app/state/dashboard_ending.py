@@ -1,0 +1,80 @@
+"""The Ending section: tips, a reflection from each side, and the three ways to go on."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_base.utils.form import FormData
+
+from mentoring_app import timefmt
+from mentoring_app.models import User
+from mentoring_app.services import ending
+from mentoring_app.state.dashboard_base import DashboardBase, text_of
+from mentoring_app.state.db_calls import call
+
+
+class EndingPart(DashboardBase, mixin=True):
+    ending_tips: list[str] = list(ending.ENDING_TIPS)
+    my_reflection: str = ""
+    partner_reflection: str = ""
+    partner_reflection_date: str = ""
+    reflection_errors: dict[str, str] = {}
+    reflection_form_key: int = 0
+    can_write_reflection: bool = False
+    can_end: bool = False
+    can_continue_informally: bool = False
+    can_start_new_journey: bool = False
+    informal_since: str = ""
+
+    async def _load_ending(self, user: User) -> None:
+        view = await call(ending.ending, actor=user, relationship_id=self.relationship_id)
+        tz = self.time_zone  # type: ignore[attr-defined]
+        mine = view.my_reflection.text if view.my_reflection else ""
+        if mine != self.my_reflection:
+            self.my_reflection = mine
+            self.reflection_form_key += 1
+        self.partner_reflection = view.partner_reflection.text if view.partner_reflection else ""
+        self.partner_reflection_date = (
+            timefmt.show(view.partner_reflection.updated_at, tz, timefmt.DAY)
+            if view.partner_reflection
+            else ""
+        )
+        self.can_write_reflection = view.can_write
+        self.can_end = view.can_end
+        self.can_continue_informally = view.can_continue_informally
+        self.can_start_new_journey = view.can_start_new_journey
+        self.informal_since = timefmt.show(view.informal_since, tz, timefmt.DAY)
+
+    @rx.event
+    async def save_reflection(self, form: FormData):
+        done, _, _ = await self._attempt(
+            ending.write_reflection, "reflection_errors", text=text_of(form, "reflection")
+        )
+        if not done:
+            return rx.toast.error(self._refusal) if self._refusal else None
+        await self._refresh_dashboard()  # type: ignore[attr-defined]
+        return rx.toast.success("Reflection saved.")
+
+    @rx.event
+    async def end_relationship(self, form: FormData):
+        done, _, _ = await self._attempt(ending.end_relationship, reason=text_of(form, "end_reason", 2000))
+        if not done:
+            return rx.toast.error(self._refusal)
+        await self._refresh_dashboard()  # type: ignore[attr-defined]
+        return rx.toast.success("The relationship has ended. It stays on record, read-only.")
+
+    @rx.event
+    async def continue_informally(self):
+        done, _, _ = await self._attempt(ending.continue_informally)
+        if not done:
+            return rx.toast.error(self._refusal)
+        await self._refresh_dashboard()  # type: ignore[attr-defined]
+        return rx.toast.success("You are continuing informally: goals are closed, contact is kept.")
+
+    @rx.event
+    async def start_new_journey(self):
+        done, _, _ = await self._attempt(ending.start_new_journey)
+        if not done:
+            return rx.toast.error(self._refusal)
+        self.section = "goals"  # type: ignore[attr-defined]
+        await self._refresh_dashboard()  # type: ignore[attr-defined]
+        return rx.toast.success("A new journey has started. The earlier goals stay on record.")
