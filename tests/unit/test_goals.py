@@ -123,7 +123,7 @@ def test_dropping_and_illegal_moves(db: Session, make_member) -> None:
 
 def test_ids_guessed_from_another_relationship_are_not_found(db: Session, make_member) -> None:
     mentor, mentee, rel = accepted_pair(db, make_member)
-    other_mentor, other_mentee, other_rel = accepted_pair(db, make_member)
+    _other_mentor, other_mentee, other_rel = accepted_pair(db, make_member)
     theirs = goals.propose_goal(db, actor=other_mentee, relationship_id=other_rel.id, **GOAL, today=TODAY)
     step = goals.add_milestone(
         db, actor=other_mentee, relationship_id=other_rel.id, goal_id=theirs.id, title="Their step"
