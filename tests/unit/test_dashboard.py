@@ -298,3 +298,19 @@ def test_deactivated_member_cannot_write(db: Session, make_member) -> None:
     with pytest.raises(NotAllowed, match="log in"):
         goals.propose_goal(db, actor=mentee, relationship_id=rel.id, **GOAL, today=date(2030, 1, 1))
     assert db.exec(select(Goal)).all() == []
+
+
+def test_withdrawing_winds_the_dashboard_down(db: Session, make_member) -> None:
+    mentor, mentee, rel = accepted_pair(db, make_member)
+    goals.propose_goal(db, actor=mentee, relationship_id=rel.id, **GOAL, now=NOW)
+    planned = meetings.schedule_meeting(
+        db, actor=mentee, relationship_id=rel.id, starts_at=NOW + timedelta(days=7), now=NOW
+    )
+    before = dashboard.version(db, actor=mentor, relationship_id=rel.id)
+    relationships.withdraw(db, actor=mentor, relationship_id=rel.id, reason="No time", now=NOW)
+    assert dashboard.version(db, actor=mentee, relationship_id=rel.id) != before
+    assert db.get(Meeting, planned.id).status == "cancelled"
+    assert db.exec(select(Journey)).one().closed_reason == "withdrawn"
+    view = dashboard.overview(db, actor=mentee, relationship_id=rel.id)
+    assert (view.status_label, view.read_only, view.contact) == ("Withdrawn", True, None)
+    assert dashboard.my_relationships(db, actor=mentee)[0].next_meeting_at is None
