@@ -16,7 +16,7 @@ import sys
 from mentoring_app.db import get_engine, session_scope
 from mentoring_app.demo import DEMO_PASSWORD, MENTEES, MENTORS, load_demo_data
 from mentoring_app.migrations import upgrade_to_head
-from mentoring_app.services import admin, relationships, relay
+from mentoring_app.services import admin, guides, relationships, relay
 from mentoring_app.services.errors import ValidationFailed
 from mentoring_app.services.member_import import import_members
 from mentoring_app.settings import get_settings
@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     importer = commands.add_parser("import-members", help="create or update members from a CSV file")
     importer.add_argument("file", type=argparse.FileType("r", encoding="utf-8-sig"))
     commands.add_parser("relay-mail", help="deliver due emails once")
+    commands.add_parser("sync-guides", help="add missing built-in guides (safe to run again)")
     commands.add_parser("run-due-jobs", help="request reminders (7 days) and expiry (14 days), once")
     args = parser.parse_args(argv)
 
@@ -69,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         with session_scope() as session:
             reminded, expired = relationships.run_due_jobs(session)
         print(f"{reminded} reminder(s) sent, {expired} request(s) expired.")
+    elif args.command == "sync-guides":
+        with session_scope() as session:
+            added = guides.sync_built_in_guides(session)
+        print(f"{added} built-in guide(s) added.")
     elif args.command == "relay-mail":
         print(f"Sent {relay.deliver_due(get_engine())} email(s).")
     return 0

@@ -23,9 +23,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from mentoring_app.models import Journey, Meeting, Reflection, Relationship, User
-from mentoring_app.models.journeys import CANCELLED as MEETING_CANCELLED
-from mentoring_app.models.journeys import CLOSED_ENDED, CLOSED_INFORMAL, CLOSED_NEW_JOURNEY, PLANNED
+from mentoring_app.models import Journey, Reflection, Relationship, User
+from mentoring_app.models.journeys import CLOSED_ENDED, CLOSED_INFORMAL, CLOSED_NEW_JOURNEY
 from mentoring_app.models.relationships import ACCEPTED, ENDED
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import notifications
@@ -38,6 +37,7 @@ from mentoring_app.services.relationship_access import (
     member_relationship,
     open_journey,
     partner_id,
+    wind_down,
     writable_relationship,
 )
 from mentoring_app.services.relationships import _record, _tell, _transition
@@ -178,12 +178,7 @@ def end_relationship(
     if len(reason) > 1000:
         raise ValidationFailed({"reason": "Use at most 1,000 characters."})
     bump(session, rel)
-    _close_open_journey(session, rel, CLOSED_ENDED, now)
-    session.exec(
-        update(Meeting)  # type: ignore[call-overload]
-        .where(Meeting.relationship_id == rel.id, Meeting.status == PLANNED)
-        .values(status=MEETING_CANCELLED, updated_at=now)
-    )
+    wind_down(session, rel, reason=CLOSED_ENDED, now=now)
     _transition(
         session,
         rel,

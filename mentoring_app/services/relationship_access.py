@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from mentoring_app.models import Journey, Relationship, User
+from mentoring_app.models import Journey, Meeting, Relationship, User
+from mentoring_app.models.journeys import CANCELLED, PLANNED
 from mentoring_app.models.relationships import ACCEPTED, ENDED, WITHDRAWN
 from mentoring_app.services.errors import NotAllowed, NotFound
 
@@ -110,3 +111,17 @@ def open_journey(session: Session, rel: Relationship, now: datetime) -> Journey:
     session.add(journey)
     session.flush()
     return journey
+
+
+def wind_down(session: Session, rel: Relationship, *, reason: str, now: datetime) -> None:
+    """When a relationship ends or is withdrawn: close its open journey and call off planned
+    meetings, so nothing on the read-only record looks as if it were still going on."""
+    latest = latest_journey(session, rel.id)  # type: ignore[arg-type]
+    if latest is not None and latest.closed_at is None:
+        latest.closed_at, latest.closed_reason = now, reason
+        session.add(latest)
+    session.exec(
+        update(Meeting)  # type: ignore[call-overload]
+        .where(Meeting.relationship_id == rel.id, Meeting.status == PLANNED)
+        .values(status=CANCELLED, updated_at=now)
+    )

@@ -29,6 +29,7 @@ from mentoring_app.models.types import utcnow
 from mentoring_app.services import mail, notifications
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
 from mentoring_app.services.matching import sync_offer
+from mentoring_app.services.relationship_access import wind_down
 
 MAX_PENDING = 3
 MAX_TEXT = 3000
@@ -405,6 +406,7 @@ def withdraw(
         ended_at=now,
         end_reason=reason.strip()[:1000] or None,
     )
+    wind_down(session, rel, reason=WITHDRAWN, now=now)
     sync_offer(session, rel.mentor_id)
     other = session.get(User, rel.mentor_id if member.id == rel.mentee_id else rel.mentee_id)
     if other:
