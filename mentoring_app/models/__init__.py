@@ -3,6 +3,8 @@
 from sqlmodel import SQLModel
 
 from mentoring_app.models.accounts import LoginAttempt, LoginSession, PasswordReset, User
+from mentoring_app.models.analytics import PageView, Visit
+from mentoring_app.models.audit import AuditEntry
 from mentoring_app.models.messages import Message, Thread
 from mentoring_app.models.outbox import OutboxEmail
 from mentoring_app.models.profiles import (
@@ -16,6 +18,7 @@ from mentoring_app.models.relationships import Notification, Relationship, Relat
 from mentoring_app.models.reports import Report
 
 __all__ = [
+    "AuditEntry",
     "ContactDetails",
     "LoginAttempt",
     "LoginSession",
@@ -25,6 +28,7 @@ __all__ = [
     "Message",
     "Notification",
     "OutboxEmail",
+    "PageView",
     "PasswordReset",
     "Profile",
     "Relationship",
@@ -33,4 +37,5 @@ __all__ = [
     "SQLModel",
     "Thread",
     "User",
+    "Visit",
 ]

@@ -72,6 +72,8 @@ class RelationshipEvent(SQLModel, table=True):
     """One transition: who moved the relationship from which state to which, and when."""
 
     __tablename__ = "relationship_events"
+    # The admin dashboard counts transitions per month (accepted, declined, expired...).
+    __table_args__ = (Index("ix_relationship_events_to_status_at", "to_status", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     relationship_id: int = Field(
