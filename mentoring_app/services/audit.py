@@ -17,6 +17,7 @@ from mentoring_app.services.admin_access import require_admin
 
 MAX_SUMMARY = 500
 PAGE_SIZE = 100
+OPERATOR = "Operator (command line)"  # the actor of changes made with mentoring_app.cli
 
 
 @dataclass(frozen=True)
@@ -36,17 +37,20 @@ class AuditView:
 def record(
     session: Session,
     *,
-    actor: User,
+    actor: User | None,
     action: str,
     target_type: str,
     target_id: int | None,
     summary: str,
     now: datetime | None = None,
 ) -> AuditEntry:
-    """Add an entry to the session without committing: it lands in the caller's transaction."""
+    """Add an entry to the session without committing: it lands in the caller's transaction.
+
+    ``actor`` None means the trusted operator's command line (no account behind it).
+    """
     entry = AuditEntry(
-        actor_id=actor.id,
-        actor_name=actor.name[:100],
+        actor_id=actor.id if actor else None,
+        actor_name=(actor.name if actor else OPERATOR)[:100],
         action=action[:40],
         target_type=target_type[:30],
         target_id=target_id,
