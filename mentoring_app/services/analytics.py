@@ -525,10 +525,12 @@ def _per_mentee_flags(session: Session) -> tuple[list[Subquery], dict[str, Colum
 def funnel(session: Session, *, actor: User | None, start: date, end: date) -> Funnel:
     """The mentoring funnel of the mentees who registered in the range (months inclusive).
 
-    Each stage counts how many of them reached it, at any time up to now: profile complete (the
-    completeness indicator at 100%), sent a request, had one accepted, confirmed an agreement or
-    logged a meeting, set a goal, achieved one, and ended a relationship normally (ended, not
-    withdrawn). Conversion is from the previous stage the platform records, and from the first.
+    The stages: profile complete (the completeness indicator at 100%), sent a request, had one
+    accepted, confirmed an agreement or logged a meeting, set a goal, achieved one, and ended a
+    relationship normally (ended, not withdrawn). Each stage counts the mentees who reached it and
+    every earlier stage the platform records (at any time up to now), so the counts only go down
+    and each conversion is at most 100%. Stages not recorded yet (their table is absent) count 0,
+    are marked unavailable, and are skipped: the next stage converts from the one before them.
     """
     require_admin(actor)
     months = months_between(start, end)
@@ -537,9 +539,18 @@ def funnel(session: Session, *, actor: User | None, start: date, end: date) -> F
     source = User.__table__.outerjoin(Profile, Profile.user_id == User.id)  # type: ignore[attr-defined]
     for sub in subqueries:
         source = source.outerjoin(sub, sub.c.mentee_id == User.id)
-    columns = [func.count(User.id), _count_if(Profile.completeness >= 100)]  # type: ignore[arg-type, operator]
-    for key, _label in FUNNEL_STAGES[2:]:
-        columns.append(func.coalesce(func.sum(flags[key]), 0) if key in flags else literal(0))
+    reached: dict[str, ColumnElement[bool]] = {
+        "profile_complete": func.coalesce(Profile.completeness, 0) >= 100
+    }
+    reached.update({key: func.coalesce(flag, 0) == 1 for key, flag in flags.items()})
+    columns: list[ColumnElement] = [func.count(User.id)]
+    so_far: list[ColumnElement[bool]] = []
+    for key, _label in FUNNEL_STAGES[1:]:
+        if key in missing:
+            columns.append(literal(0))
+            continue
+        so_far.append(reached[key])
+        columns.append(_count_if(and_(*so_far)))
     counts = session.execute(
         select(*columns)
         .select_from(source)
@@ -548,9 +559,9 @@ def funnel(session: Session, *, actor: User | None, start: date, end: date) -> F
     stages: list[FunnelStage] = []
     first = int(counts[0] or 0)
     previous: int | None = None
-    for (key, label), count in zip(FUNNEL_STAGES, counts, strict=True):
+    for (key, label), raw in zip(FUNNEL_STAGES, counts, strict=True):
         available = key not in missing
-        count = int(count or 0)
+        count = int(raw or 0)
         stages.append(
             FunnelStage(
                 key=key,
