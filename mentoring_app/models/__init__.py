@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 from mentoring_app.models.accounts import LoginAttempt, LoginSession, PasswordReset, User
-from mentoring_app.models.analytics import PageView, Visit
+from mentoring_app.models.analytics import PageView, Visit, VisitMonth
 from mentoring_app.models.audit import AuditEntry
 from mentoring_app.models.messages import Message, Thread
 from mentoring_app.models.outbox import OutboxEmail
@@ -38,4 +38,5 @@ __all__ = [
     "Thread",
     "User",
     "Visit",
+    "VisitMonth",
 ]

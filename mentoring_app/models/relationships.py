@@ -48,6 +48,9 @@ class Relationship(SQLModel, table=True):
         ),
         Index("ix_relationships_mentor_status", "mentor_id", "status"),
         Index("ix_relationships_status_created", "status", "created_at"),
+        # The admin dashboard counts relationships starting and ending per month.
+        Index("ix_relationships_status_decided", "status", "decided_at"),
+        Index("ix_relationships_status_ended", "status", "ended_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -5,7 +5,9 @@ Every figure is aggregated by the database: the services return a few dozen numb
 Months are calendar months in UTC, and each month is a half-open range ``[first day, next first
 day)`` compared directly with the indexed timestamp, so the indexes are used on SQLite and
 PostgreSQL alike (no per-row date formatting). Each chart query joins a small derived table of the
-months asked for with the rows, and groups by month; missing months come back as zeros.
+months asked for with the rows, and groups by month; missing months come back as zeros. Visits,
+the one table that grows into millions of rows, are counted per month as they happen
+(``visit_months``, see services/visits), so their chart reads one row per month.
 
 Goals, agreements and meetings belong to the relationship dashboard, built on another branch.
 Their tables are read through light ``table()`` constructs and only when they exist: until then
@@ -38,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement, Subquery
 from sqlmodel import Session
 
-from mentoring_app.models import Profile, Relationship, RelationshipEvent, Report, Thread, User, Visit
+from mentoring_app.models import Profile, Relationship, RelationshipEvent, Report, Thread, User, VisitMonth
 from mentoring_app.models.relationships import (
     ACCEPTED,
     CANCELLED,
@@ -191,6 +193,10 @@ class Month:
     end: datetime  # first instant of the next month
 
 
+def _key(moment: datetime) -> str:
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
 def _first_of_month(day: date) -> datetime:
     return datetime(day.year, day.month, 1, tzinfo=UTC)
 
@@ -207,7 +213,7 @@ def months_between(start: date, end: date) -> list[Month]:
     current, last = _first_of_month(start), _first_of_month(end)
     while current <= last:
         following = _next_month(current)
-        months.append(Month(key=f"{current.year:04d}-{current.month:02d}", start=current, end=following))
+        months.append(Month(key=_key(current), start=current, end=following))
         current = following
         if len(months) > MAX_MONTHS:
             raise ValidationFailed({"range": f"Choose at most {MAX_MONTHS} months."})
@@ -317,17 +323,20 @@ def _relationship_of(session: Session, name: str):  # type: ignore[no-untyped-de
 
 
 def visits_per_month(session: Session, *, actor: User | None, start: date, end: date) -> MonthlyChart:
-    """Visits per month, logged in (the member was known at some page view) and anonymous."""
+    """Visits per month, logged in (the member was known at some page view) and anonymous.
+
+    Read from ``visit_months``, which services/visits keeps counting as visits happen: a few rows
+    per chart however many visits there are.
+    """
     require_admin(actor)
     months = months_between(start, end)
-    m = _months_table(months)
-    total = func.count(Visit.id)
-    logged_in = func.count(Visit.user_id)
     rows = session.execute(
-        select(m.c.month, total, logged_in, total - logged_in)
-        .select_from(m)
-        .join(Visit, _in_month(Visit.started_at, m))  # type: ignore[arg-type]
-        .group_by(m.c.month)
+        select(
+            VisitMonth.month,
+            VisitMonth.visits,
+            VisitMonth.logged_in,
+            VisitMonth.visits - VisitMonth.logged_in,
+        ).where(VisitMonth.month >= months[0].key, VisitMonth.month <= months[-1].key)  # type: ignore[arg-type]
     ).all()
     return _chart(
         months, [("total", "All visits"), ("logged_in", "Logged in"), ("anonymous", "Anonymous")], rows
@@ -392,23 +401,50 @@ def active_relationships_per_month(
     session: Session, *, actor: User | None, start: date, end: date
 ) -> MonthlyChart:
     """Relationships active at some point in each month: accepted before the month ended, and not
-    withdrawn or ended before it began."""
+    withdrawn or ended before it began.
+
+    Counted as (accepted before the month's end) - (ended before the month's start): the database
+    counts relationships starting and ending per month once, and the running totals over those
+    few dozen figures are added up here, rather than checking every relationship for every month.
+    """
     require_admin(actor)
     months = months_between(start, end)
     m = _months_table(months)
-    rows = session.execute(
-        select(m.c.month, func.count(Relationship.id))
-        .select_from(m)
-        .join(
-            Relationship,
-            and_(
-                Relationship.status.in_(STARTED),  # type: ignore[attr-defined]
-                Relationship.decided_at < m.c.hi,  # type: ignore[operator]
-                or_(Relationship.ended_at.is_(None), Relationship.ended_at >= m.c.lo),  # type: ignore[union-attr, operator]
-            ),
+    first = months[0].start
+    finished = (WITHDRAWN, ENDED)
+    started_before, ended_before = session.execute(
+        select(
+            _count_if(and_(Relationship.status.in_(STARTED), Relationship.decided_at < first)),  # type: ignore[attr-defined, operator]
+            _count_if(and_(Relationship.status.in_(finished), Relationship.ended_at < first)),  # type: ignore[attr-defined, operator]
+        ).where(
+            or_(
+                and_(Relationship.status.in_(STARTED), Relationship.decided_at < first),  # type: ignore[attr-defined, operator]
+                and_(Relationship.status.in_(finished), Relationship.ended_at < first),  # type: ignore[attr-defined, operator]
+            )
         )
-        .group_by(m.c.month)
-    ).all()
+    ).one()
+    started = dict(
+        session.execute(
+            select(m.c.month, func.count(Relationship.id))
+            .select_from(m)
+            .join(Relationship, and_(Relationship.status.in_(STARTED), _in_month(Relationship.decided_at, m)))  # type: ignore[attr-defined, arg-type]
+            .group_by(m.c.month)
+        ).all()
+    )
+    ended = dict(
+        session.execute(
+            select(m.c.month, func.count(Relationship.id))
+            .select_from(m)
+            .join(Relationship, and_(Relationship.status.in_(finished), _in_month(Relationship.ended_at, m)))  # type: ignore[attr-defined, arg-type]
+            .group_by(m.c.month)
+        ).all()
+    )
+    rows = []
+    started_total, ended_total = int(started_before), int(ended_before)
+    for month in months:
+        started_total += int(started.get(month.key, 0))
+        rows.append((month.key, started_total - ended_total))
+        ended_total += int(ended.get(month.key, 0))  # ending this month still counts in this month
     return _chart(months, [("active", "Active relationships")], rows)
 
 
@@ -642,12 +678,14 @@ def summary(session: Session, *, actor: User | None, today: date | None = None) 
     ).one()
     this_month = _first_of_month(today)
     last_month = _first_of_month(this_month.date() - timedelta(days=1))
-    visits = session.execute(
-        select(
-            _count_if(Visit.started_at >= this_month),  # type: ignore[arg-type, operator]
-            _count_if(Visit.started_at < this_month),  # type: ignore[arg-type, operator]
-        ).where(Visit.started_at >= last_month, Visit.started_at < _next_month(this_month))  # type: ignore[arg-type, operator]
-    ).one()
+    counted = dict(
+        session.execute(
+            select(VisitMonth.month, VisitMonth.visits).where(
+                VisitMonth.month.in_((_key(this_month), _key(last_month)))  # type: ignore[attr-defined]
+            )
+        ).all()
+    )
+    visits = (counted.get(_key(this_month), 0), counted.get(_key(last_month), 0))
     now_visits, before = int(visits[0]), int(visits[1])
     return Summary(
         mentors=int(members[0]),

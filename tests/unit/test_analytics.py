@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from mentoring_app.models import Profile, Relationship, RelationshipEvent, Report, Thread, User, Visit
-from mentoring_app.services import analytics
+from mentoring_app.services import analytics, visits
 from mentoring_app.services.errors import ValidationFailed
 
 
@@ -115,6 +115,7 @@ def world(db: Session) -> dict[str, User]:
             )
         )
     db.commit()
+    visits.rebuild_visit_months(db)
     return people
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from mentoring_app.models import User, Visit
-from mentoring_app.services import admin, audit, exports, profiles, relationships
+from mentoring_app.services import admin, audit, exports, profiles, relationships, visits
 from tests.unit.conftest import STRONG_PASSWORD
 
 
@@ -94,6 +94,7 @@ def test_visits_by_month_csv(db: Session) -> None:
             Visit(browser_digest="a" * 64, user_id=user, started_at=day, last_seen_at=day, landing_path="/")
         )
     db.commit()
+    visits.rebuild_visit_months(db)
     data = exports.visits_by_month_csv(db, actor=boss, start=date(2025, 1, 1), end=date(2025, 3, 1))
     assert data.decode("utf-8-sig").splitlines() == [
         "month,visits,logged_in,anonymous",

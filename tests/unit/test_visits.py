@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from mentoring_app.models import PageView, Visit
+from mentoring_app.models import PageView, Visit, VisitMonth
 from mentoring_app.services import visits
 from mentoring_app.services.errors import ValidationFailed
 
@@ -127,3 +127,24 @@ def test_old_page_views_are_purged_but_visits_stay(db: Session) -> None:
     assert visits.purge_page_views(db, now=T0 + timedelta(days=100)) == 1
     assert len(db.exec(select(Visit)).all()) == 2
     assert len(db.exec(select(PageView)).all()) == 1
+
+
+def test_monthly_counts_follow_visits_and_match_a_recount(db: Session, make_member) -> None:
+    member = make_member()
+    january = datetime(2025, 1, 31, 23, 50, tzinfo=UTC)
+    visits.record_page_view(db, browser_id=BROWSER, user_id=None, path="/", now=january)
+    # Logs in 15 minutes later, in February: the visit started in January, and is now logged in.
+    visits.record_page_view(
+        db, browser_id=BROWSER, user_id=member.id, path="/", now=january + timedelta(minutes=15)
+    )
+    visits.record_page_view(
+        db, browser_id=BROWSER, user_id=member.id, path="/", now=january + timedelta(minutes=20)
+    )
+    visits.record_page_view(db, browser_id=OTHER, user_id=None, path="/", now=january + timedelta(minutes=20))
+    visits.record_page_view(
+        db, browser_id=OTHER, user_id=member.id, path="/", now=january + timedelta(hours=2)
+    )
+    counted = {(m.month, m.visits, m.logged_in) for m in db.exec(select(VisitMonth)).all()}
+    assert counted == {("2025-01", 1, 1), ("2025-02", 2, 1)}
+    assert visits.rebuild_visit_months(db) == 2
+    assert {(m.month, m.visits, m.logged_in) for m in db.exec(select(VisitMonth)).all()} == counted
