@@ -141,7 +141,7 @@ def test_non_admins_and_deactivated_admins_are_refused(db: Session, make_member,
 
 
 @pytest.mark.parametrize("name", sorted(ADMIN_CALLS))
-def test_an_admin_may_call_every_service(db: Session, targets, name: str) -> None:
+def test_an_admin_may_call_every_service(db: Session, targets, restore_vocabulary, name: str) -> None:
     boss = _admin(db)
     if name == "admin.resend_invitation":  # only for a member who never chose a password
         db.get(User, targets["member"]).password_hash = auth.UNUSABLE_PASSWORD

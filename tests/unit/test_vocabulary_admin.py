@@ -12,6 +12,11 @@ from mentoring_app.services.errors import ServiceError, ValidationFailed
 from tests.unit.conftest import STRONG_PASSWORD
 
 
+@pytest.fixture(autouse=True)
+def _vocabulary_restored(restore_vocabulary: None) -> None:
+    """Every test here edits the vocabulary, which PostgreSQL tests share."""
+
+
 @pytest.fixture
 def boss(db: Session) -> User:
     return admin.create_admin(db, email="boss@example.org", password=STRONG_PASSWORD, name="Boss")[0]
