@@ -18,12 +18,13 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run test test-setup chromium migrate demo-data lint bench
+.PHONY: help setup run test test-setup chromium migrate demo-data lint bench bench-admin
 
 help:
 	@echo "make run    set everything up, migrate SQLite, load demo data, serve http://localhost:$(PORT)"
 	@echo "make test   set up test needs too (Chromium included) and run every test"
 	@echo "make bench  the Find mentor benchmark (10,000 and 100,000 mentors; SQLite and PostgreSQL)"
+	@echo "make bench-admin  the admin dashboard benchmark (100,000 members, 1,000,000 visits)"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,9 @@ test: test-setup
 
 bench: setup
 	$(PY) -m benchmarks.matching --sizes 10000 100000
+
+bench-admin: setup
+	$(PY) -m benchmarks.admin_dashboard
 
 lint: setup
 	$(VENV)/bin/ruff check mentoring_app tests alembic benchmarks rxconfig.py

@@ -3,6 +3,8 @@
 from sqlmodel import SQLModel
 
 from mentoring_app.models.accounts import LoginAttempt, LoginSession, PasswordReset, User
+from mentoring_app.models.analytics import PageView, Visit, VisitMonth
+from mentoring_app.models.audit import AuditEntry
 from mentoring_app.models.guides import Guide, Video
 from mentoring_app.models.journeys import AgreementRecord, Goal, Journey, Meeting, Milestone, Reflection
 from mentoring_app.models.messages import Message, Thread
@@ -19,6 +21,7 @@ from mentoring_app.models.reports import Report
 
 __all__ = [
     "AgreementRecord",
+    "AuditEntry",
     "ContactDetails",
     "Goal",
     "Guide",
@@ -33,6 +36,7 @@ __all__ = [
     "Milestone",
     "Notification",
     "OutboxEmail",
+    "PageView",
     "PasswordReset",
     "Profile",
     "Reflection",
@@ -43,4 +47,6 @@ __all__ = [
     "Thread",
     "User",
     "Video",
+    "Visit",
+    "VisitMonth",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy import Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from mentoring_app.models.types import UTCDateTime, utcnow
@@ -18,6 +18,8 @@ class User(SQLModel, table=True):
     """A member (mentor, mentee or both) or a member of staff (admin)."""
 
     __tablename__ = "users"
+    # Registrations per month by role are counted from this index alone (admin dashboard).
+    __table_args__ = (Index("ix_users_created_roles", "created_at", "is_mentor", "is_mentee"),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100)

@@ -48,6 +48,9 @@ class Relationship(SQLModel, table=True):
         ),
         Index("ix_relationships_mentor_status", "mentor_id", "status"),
         Index("ix_relationships_status_created", "status", "created_at"),
+        # The admin dashboard counts relationships starting and ending per month.
+        Index("ix_relationships_status_decided", "status", "decided_at"),
+        Index("ix_relationships_status_ended", "status", "ended_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -76,6 +79,8 @@ class RelationshipEvent(SQLModel, table=True):
     """One transition: who moved the relationship from which state to which, and when."""
 
     __tablename__ = "relationship_events"
+    # The admin dashboard counts transitions per month (accepted, declined, expired...).
+    __table_args__ = (Index("ix_relationship_events_to_status_at", "to_status", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     relationship_id: int = Field(

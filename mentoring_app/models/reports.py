@@ -11,6 +11,8 @@ from mentoring_app.models.types import UTCDateTime, utcnow
 
 
 class Report(SQLModel, table=True):
+    """A member's report. Open until an admin resolves it with a note saying what was done."""
+
     __tablename__ = "reports"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -26,3 +28,7 @@ class Report(SQLModel, table=True):
     reason: str = Field(max_length=2000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    resolved_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    resolution_note: str | None = Field(default=None, max_length=1000)

@@ -229,7 +229,7 @@ def continue_informally(
     if result.rowcount != 1:
         session.rollback()
         raise ServiceError("You are already continuing informally.")
-    _record(session, rel, ACCEPTED, ACCEPTED, member.id, "Continue informally")  # type: ignore[arg-type]
+    _record(session, rel, ACCEPTED, ACCEPTED, member.id, "Continue informally", at=now)  # type: ignore[arg-type]
     _notify_partner(
         session,
         rel,
@@ -258,7 +258,7 @@ def start_new_journey(
     session.exec(
         update(Relationship).where(Relationship.id == rel.id).values(informal_since=None, updated_at=now)  # type: ignore[call-overload]
     )
-    _record(session, rel, ACCEPTED, ACCEPTED, member.id, f"New journey {journey.number}")  # type: ignore[arg-type]
+    _record(session, rel, ACCEPTED, ACCEPTED, member.id, f"New journey {journey.number}", at=now)  # type: ignore[arg-type]
     _notify_partner(
         session,
         rel,

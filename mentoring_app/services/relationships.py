@@ -78,14 +78,23 @@ def _active(actor: User | None) -> User:
 
 
 def _record(
-    session: Session, rel: Relationship, before: str | None, after: str, actor_id: int | None, note: str = ""
+    session: Session,
+    rel: Relationship,
+    before: str | None,
+    after: str,
+    actor_id: int | None,
+    note: str = "",
+    *,
+    at: datetime,
 ) -> None:
+    """Record a transition at the same instant as the change itself (the admin charts count these)."""
     session.add(
         RelationshipEvent(
             relationship_id=rel.id,  # type: ignore[arg-type]
             from_status=before,
             to_status=after,
             actor_id=actor_id,
+            at=at,
             note=note[:1000] or None,
         )
     )
@@ -144,6 +153,7 @@ def _transition(
         after,
         actor_id,
         str(values.get("end_reason") or values.get("decline_note") or ""),
+        at=now,
     )
 
 
@@ -225,7 +235,7 @@ def send_request(
     except IntegrityError as error:  # a concurrent identical request won
         session.rollback()
         raise ServiceError(f"You already have a request waiting for {mentor.name}.") from error
-    _record(session, rel, None, REQUESTED, mentee.id)
+    _record(session, rel, None, REQUESTED, mentee.id, at=now)
     _tell(
         session,
         mentor,

@@ -1,0 +1,315 @@
+"""The admin dashboard at scale: 100,000 members and 1,000,000 visits, on SQLite and PostgreSQL.
+
+Generates members over three years (mentors, mentees and both), 1,000,000 visits over the last 24
+months (about 30% logged in; page view counts on each visit, but no ``page_views`` rows: no chart
+reads them), 30,000 requests and relationships with every transition recorded, message threads
+for most accepted pairs, and reports. Then times each chart's service call (the SQL aggregate plus
+its zero-filling) and prints the median and p95 of RUNS runs against the budget: each chart in at
+most 200 ms at the median. Run with `make bench-admin` (or `python -m benchmarks.admin_dashboard`).
+
+Visits are generated inside the database (a recursive CTE on SQLite, ``generate_series`` on
+PostgreSQL), so loading them takes seconds, not minutes; then ``visit_months``, which the app
+keeps counting as visits happen, is recounted from them once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from mentoring_app.db import make_engine
+from mentoring_app.migrations import upgrade_to_head
+from mentoring_app.models import Profile, Relationship, RelationshipEvent, Report, Thread, User
+from mentoring_app.services import analytics
+from mentoring_app.services.visits import rebuild_visit_months
+
+RUNS = 15
+BATCH = 10_000
+BUDGET_MS = 200.0
+NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
+TODAY = NOW.date()
+VISITS_FROM = datetime(2024, 7, 1, tzinfo=UTC)  # 24 months up to June 2026
+MEMBERS_FROM = NOW - timedelta(days=3 * 365)
+
+SQLITE_VISITS = text(
+    """
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)
+    INSERT INTO visits (browser_digest, user_id, started_at, last_seen_at, landing_path, page_views)
+    SELECT printf('%064x', i), user_id, started, started, '/', views
+    FROM (
+        SELECT i,
+               CASE WHEN abs(random()) % 100 < 30 THEN 2 + abs(random()) % :members END AS user_id,
+               strftime('%Y-%m-%d %H:%M:%S.000000', :start + abs(random()) % :span, 'unixepoch') AS started,
+               1 + abs(random()) % 8 AS views
+        FROM n
+    )
+    """
+)
+POSTGRES_VISITS = text(
+    """
+    INSERT INTO visits (browser_digest, user_id, started_at, last_seen_at, landing_path, page_views)
+    SELECT lpad(to_hex(i), 64, '0'), user_id, started, started, '/', views
+    FROM (
+        SELECT i,
+               CASE WHEN random() < 0.3 THEN 2 + floor(random() * :members)::int END AS user_id,
+               to_timestamp(:start + floor(random() * :span)) AS started,
+               1 + floor(random() * 8)::int AS views
+        FROM generate_series(1, :count) AS i
+    ) AS generated
+    """
+)
+
+
+def _members(engine: Engine, count: int, rng: random.Random) -> None:
+    """An admin (id 1) and ``count`` members: 45% mentees, 35% mentors, 20% both; 3% deactivated."""
+    span = int((NOW - MEMBERS_FROM).total_seconds())
+    admin_row = {"id": 1, "name": "Bench Admin", "email": "admin@bench.example.org", "is_admin": True}
+    for first in range(0, count + 1, BATCH):
+        users, profiles = [], []
+        for n in range(first, min(first + BATCH, count + 1)):
+            created = MEMBERS_FROM + timedelta(seconds=rng.randrange(span))
+            role = rng.random()
+            row = (
+                admin_row
+                if n == 0
+                else {"id": n + 1, "name": f"Member {n}", "email": f"m{n}@bench.example.org"}
+            )
+            users.append(
+                {
+                    "is_mentor": n > 0 and role >= 0.45,
+                    "is_mentee": n > 0 and (role < 0.45 or role >= 0.8),
+                    "is_admin": False,
+                    "is_active": rng.random() > 0.03,
+                    "password_hash": "!",
+                    "created_at": created,
+                    "password_changed_at": created,
+                    "last_active_at": created + timedelta(days=rng.randrange(30)),
+                    **row,
+                    "email_key": row["email"],
+                }
+            )
+            profiles.append(
+                {
+                    "user_id": row["id"],
+                    "completeness": rng.choice([25, 50, 75, 100, 100]),
+                    "updated_at": created,
+                }
+            )
+        with engine.begin() as connection:
+            connection.execute(insert(User), users)
+            connection.execute(insert(Profile), profiles)
+
+
+def _relationships(engine: Engine, members: int, count: int, rng: random.Random) -> None:
+    """``count`` requests between distinct pairs, with a realistic mix of outcomes and their events."""
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < count:
+        pairs.add((2 + rng.randrange(members), 2 + rng.randrange(members)))
+    rels, events, threads = [], [], []
+    for rel_id, (mentee, mentor) in enumerate(sorted(pairs), start=1):
+        if mentee == mentor:
+            mentor = mentee + 1
+        sent = VISITS_FROM + timedelta(seconds=rng.randrange(int((NOW - VISITS_FROM).total_seconds())))
+        outcome = rng.random()
+        row = {
+            "id": rel_id,
+            "mentee_id": mentee,
+            "mentor_id": mentor,
+            "request_text": "Hello",
+            "created_at": sent,
+            "updated_at": sent,
+            "decided_at": None,
+            "ended_at": None,
+            "status": "requested",
+        }
+        steps: list[tuple[str, datetime]] = []
+        answer = sent + timedelta(hours=rng.expovariate(1 / 40))
+        if NOW - sent < timedelta(days=14) and outcome < 0.3:
+            pass  # still pending
+        elif outcome < 0.55:
+            steps.append(("accepted", answer))
+            end = answer + timedelta(days=rng.randrange(30, 300))
+            if end < NOW:
+                steps.append(("ended" if rng.random() < 0.7 else "withdrawn", end))
+        elif outcome < 0.8:
+            steps.append(("declined", answer))
+        elif outcome < 0.9:
+            steps.append(("expired", sent + timedelta(days=14)))
+        else:
+            steps.append(("cancelled", sent + timedelta(days=rng.randrange(1, 10))))
+        events.append({"relationship_id": rel_id, "from_status": None, "to_status": "requested", "at": sent})
+        for status, when in steps:
+            events.append(
+                {"relationship_id": rel_id, "from_status": row["status"], "to_status": status, "at": when}
+            )
+            row["status"], row["updated_at"] = status, when
+            if status in ("accepted", "declined"):
+                row["decided_at"] = when
+            if status in ("ended", "withdrawn"):
+                row["ended_at"] = when
+        rels.append(row)
+        if row["decided_at"] and rng.random() < 0.8:
+            low, high = sorted((mentee, mentor))
+            last = min(NOW, row["decided_at"] + timedelta(days=rng.randrange(0, 200)))
+            threads.append({"low_id": low, "high_id": high, "created_at": sent, "last_message_at": last})
+    reports = [
+        {
+            "reporter_id": 2 + rng.randrange(members),
+            "subject_user_id": 2 + rng.randrange(members),
+            "reason": "Bench report",
+            "created_at": NOW - timedelta(days=rng.randrange(300)),
+            "resolved_at": None if rng.random() < 0.2 else NOW,
+        }
+        for _ in range(500)
+    ]
+    with engine.begin() as connection:
+        for table, rows in (
+            (Relationship, rels),
+            (RelationshipEvent, events),
+            (Thread, threads),
+            (Report, reports),
+        ):
+            for first in range(0, len(rows), BATCH):
+                connection.execute(insert(table), rows[first : first + BATCH])
+
+
+def populate(engine: Engine, members: int, visits: int, relationships: int) -> None:
+    rng = random.Random(7)
+    _members(engine, members, rng)
+    statement = POSTGRES_VISITS if engine.dialect.name == "postgresql" else SQLITE_VISITS
+    with engine.begin() as connection:
+        connection.execute(
+            statement,
+            {
+                "count": visits,
+                "members": members,
+                "start": int(VISITS_FROM.timestamp()),
+                "span": int((NOW - VISITS_FROM).total_seconds()),
+            },
+        )
+    with Session(engine) as session:
+        rebuild_visit_months(session)  # what record_page_view counts as visits happen
+    _relationships(engine, members, relationships, rng)
+    vacuum = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(vacuum))
+
+
+def timed(fn: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
+    fn()  # warm caches
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+
+
+def charts(session: Session, admin: User) -> dict[str, Callable[[], object]]:
+    last_12, last_24 = date(2025, 7, 1), date(2024, 7, 1)
+    a = {"actor": admin}
+    return {
+        "visits per month, 12 months": lambda: analytics.visits_per_month(
+            session, **a, start=last_12, end=TODAY
+        ),
+        "visits per month, 24 months": lambda: analytics.visits_per_month(
+            session, **a, start=last_24, end=TODAY
+        ),
+        "registrations per month, 24": lambda: analytics.registrations_per_month(
+            session, **a, start=last_24, end=TODAY
+        ),
+        "requests per month, 24": lambda: analytics.requests_per_month(
+            session, **a, start=last_24, end=TODAY
+        ),
+        "active relationships, 24": lambda: analytics.active_relationships_per_month(
+            session, **a, start=last_24, end=TODAY
+        ),
+        "goals per month, 24": lambda: analytics.goals_per_month(session, **a, start=last_24, end=TODAY),
+        "funnel, 24 months": lambda: analytics.funnel(session, **a, start=last_24, end=TODAY),
+        "median answer time, 24": lambda: analytics.median_answer_time(
+            session, **a, start=last_24, end=TODAY
+        ),
+        "summary": lambda: analytics.summary(session, **a, today=TODAY),
+        "needs attention": lambda: analytics.needs_attention(session, **a, now=NOW),
+    }
+
+
+def run(label: str, engine: Engine, members: int, visits: int, relationships: int) -> bool:
+    upgrade_to_head(str(engine.url.render_as_string(hide_password=False)))
+    started = time.perf_counter()
+    populate(engine, members, visits, relationships)
+    print(
+        f"\n{label}: {members:,} members, {visits:,} visits, {relationships:,} requests "
+        f"(loaded in {time.perf_counter() - started:.1f} s)"
+    )
+    print(f"  {'chart':<30} {'median':>9} {'p95':>9}  budget {BUDGET_MS:.0f} ms")
+    ok = True
+    with Session(engine) as session:
+        admin = session.get(User, 1)
+        assert admin is not None and admin.is_admin
+        for name, call in charts(session, admin).items():
+            median, p95 = timed(call)
+            within = median <= BUDGET_MS
+            ok &= within
+            print(f"  {name:<30} {median:>6.1f} ms {p95:>6.1f} ms  {'ok' if within else 'OVER'}", flush=True)
+        figures = analytics.visits_per_month(session, actor=admin, start=date(2024, 7, 1), end=TODAY)
+        print(f"  (check: {sum(figures.values('total')):,} visits counted over 24 months)")
+        recount = timed(lambda: rebuild_visit_months(session), runs=3)
+        print(
+            f"  {'recount visit_months (repair)':<30} {recount[0]:>6.1f} ms  (not a chart: a one-off repair)"
+        )
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--visits", type=int, default=1_000_000)
+    parser.add_argument("--relationships", type=int, default=30_000)
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+    )
+    args = parser.parse_args(argv)
+    sizes = (args.members, args.visits, args.relationships)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
+        ok = run("SQLite", engine, *sizes)
+        engine.dispose()
+    try:
+        from tests.conftest import (
+            create_postgres_database,
+            drop_postgres_database,
+            postgres_unavailable_reason,
+        )
+    except ImportError:  # pragma: no cover - the tests package ships with the repository
+        return 0 if ok else 1
+    reason = postgres_unavailable_reason()
+    if reason:
+        print(f"\nPostgreSQL skipped: {reason}")
+        return 0 if ok else 1
+    url = create_postgres_database()
+    try:
+        engine = make_engine(url)
+        ok &= run("PostgreSQL", engine, *sizes)
+        engine.dispose()
+    finally:
+        drop_postgres_database(url)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""The audit log of admin actions: who did what, to what, and when.
+
+``record`` is called by every admin service inside its own transaction, so an action and its
+audit entry are committed together (or not at all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from mentoring_app.models import AuditEntry, User
+from mentoring_app.models.types import utcnow
+from mentoring_app.services.admin_access import require_admin
+
+MAX_SUMMARY = 500
+PAGE_SIZE = 100
+OPERATOR = "Operator (command line)"  # the actor of changes made with mentoring_app.cli
+
+
+@dataclass(frozen=True)
+class AuditView:
+    """One line of the audit log as admins read it."""
+
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str
+    action: str
+    target_type: str
+    target_id: int | None
+    summary: str
+
+
+def record(
+    session: Session,
+    *,
+    actor: User | None,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    summary: str,
+    now: datetime | None = None,
+) -> AuditEntry:
+    """Add an entry to the session without committing: it lands in the caller's transaction.
+
+    ``actor`` None means the trusted operator's command line (no account behind it).
+    """
+    entry = AuditEntry(
+        actor_id=actor.id if actor else None,
+        actor_name=(actor.name if actor else OPERATOR)[:100],
+        action=action[:40],
+        target_type=target_type[:30],
+        target_id=target_id,
+        summary=" ".join(summary.split())[:MAX_SUMMARY],
+        at=now or utcnow(),
+    )
+    session.add(entry)
+    return entry
+
+
+def recent(
+    session: Session,
+    *,
+    actor: User | None,
+    limit: int = PAGE_SIZE,
+    offset: int = 0,
+    action: str | None = None,
+) -> list[AuditView]:
+    """The newest entries first (optionally one kind of action), a page at a time."""
+    require_admin(actor)
+    statement = select(AuditEntry)
+    if action:
+        statement = statement.where(AuditEntry.action == action)
+    rows = session.exec(
+        statement.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())  # type: ignore[attr-defined, union-attr]
+        .offset(max(0, offset))
+        .limit(max(1, min(limit, 500)))
+    ).all()
+    return [
+        AuditView(
+            id=row.id,  # type: ignore[arg-type]
+            at=row.at,
+            actor_id=row.actor_id,
+            actor_name=row.actor_name,
+            action=row.action,
+            target_type=row.target_type,
+            target_id=row.target_id,
+            summary=row.summary,
+        )
+        for row in rows
+    ]
+
+
+def actions(session: Session, *, actor: User | None) -> list[str]:
+    """The kinds of action in the log, for the log's filter."""
+    require_admin(actor)
+    return list(session.exec(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all())

@@ -1,0 +1,260 @@
+"""Every admin service refuses non-admins and deactivated admins; members management works and is audited."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from mentoring_app.models import AuditEntry, LoginSession, MatchingField, OutboxEmail, PasswordReset, User
+from mentoring_app.models.types import utcnow
+from mentoring_app.services import (
+    admin,
+    analytics,
+    audit,
+    auth,
+    exports,
+    messaging,
+    reports,
+    vocabulary_admin,
+)
+from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
+from tests.unit.conftest import STRONG_PASSWORD
+from tests.unit.test_member_import import GOOD, HEADER
+
+JAN, MAR = date(2025, 1, 1), date(2025, 3, 31)
+
+# name -> call(session, actor, ids); ids hold a member, a field, an option and a report to act on.
+ADMIN_CALLS: dict[str, Callable[[Session, User | None, dict[str, int]], object]] = {
+    "admin.find_members": lambda s, a, i: admin.find_members(s, actor=a, query="member"),
+    "admin.member_detail": lambda s, a, i: admin.member_detail(s, actor=a, user_id=i["member"]),
+    "admin.set_active": lambda s, a, i: admin.set_active(s, actor=a, user_id=i["member"], active=False),
+    "admin.set_admin": lambda s, a, i: admin.set_admin(s, actor=a, user_id=i["member"], is_admin=True),
+    "admin.resend_invitation": lambda s, a, i: admin.resend_invitation(s, actor=a, user_id=i["member"]),
+    "admin.import_members_csv": lambda s, a, i: admin.import_members_csv(
+        s, actor=a, data=(HEADER + GOOD).encode()
+    ),
+    "audit.recent": lambda s, a, i: audit.recent(s, actor=a),
+    "audit.actions": lambda s, a, i: audit.actions(s, actor=a),
+    "analytics.visits_per_month": lambda s, a, i: analytics.visits_per_month(s, actor=a, start=JAN, end=MAR),
+    "analytics.registrations_per_month": lambda s, a, i: analytics.registrations_per_month(
+        s, actor=a, start=JAN, end=MAR
+    ),
+    "analytics.requests_per_month": lambda s, a, i: analytics.requests_per_month(
+        s, actor=a, start=JAN, end=MAR
+    ),
+    "analytics.active_relationships_per_month": lambda s, a, i: analytics.active_relationships_per_month(
+        s, actor=a, start=JAN, end=MAR
+    ),
+    "analytics.goals_per_month": lambda s, a, i: analytics.goals_per_month(s, actor=a, start=JAN, end=MAR),
+    "analytics.funnel": lambda s, a, i: analytics.funnel(s, actor=a, start=JAN, end=MAR),
+    "analytics.median_answer_time": lambda s, a, i: analytics.median_answer_time(
+        s, actor=a, start=JAN, end=MAR
+    ),
+    "analytics.summary": lambda s, a, i: analytics.summary(s, actor=a),
+    "analytics.needs_attention": lambda s, a, i: analytics.needs_attention(s, actor=a),
+    "vocabulary_admin.list_fields": lambda s, a, i: vocabulary_admin.list_fields(s, actor=a),
+    "vocabulary_admin.add_field": lambda s, a, i: vocabulary_admin.add_field(
+        s, actor=a, key="dialects", label="Dialects", multiple=True
+    ),
+    "vocabulary_admin.rename_field": lambda s, a, i: vocabulary_admin.rename_field(
+        s, actor=a, field_id=i["field"], label="Renamed"
+    ),
+    "vocabulary_admin.move_field": lambda s, a, i: vocabulary_admin.move_field(
+        s, actor=a, field_id=i["field"], offset=1
+    ),
+    "vocabulary_admin.set_field_retired": lambda s, a, i: vocabulary_admin.set_field_retired(
+        s, actor=a, field_id=i["field"], retired=True
+    ),
+    "vocabulary_admin.add_option": lambda s, a, i: vocabulary_admin.add_option(
+        s, actor=a, field_id=i["field"], label="New option"
+    ),
+    "vocabulary_admin.rename_option": lambda s, a, i: vocabulary_admin.rename_option(
+        s, actor=a, option_id=i["option"], label="Renamed"
+    ),
+    "vocabulary_admin.move_option": lambda s, a, i: vocabulary_admin.move_option(
+        s, actor=a, option_id=i["option"], offset=1
+    ),
+    "vocabulary_admin.set_option_retired": lambda s, a, i: vocabulary_admin.set_option_retired(
+        s, actor=a, option_id=i["option"], retired=True
+    ),
+    "reports.list_reports": lambda s, a, i: reports.list_reports(s, actor=a),
+    "reports.report_detail": lambda s, a, i: reports.report_detail(s, actor=a, report_id=i["report"]),
+    "reports.resolve_report": lambda s, a, i: reports.resolve_report(
+        s, actor=a, report_id=i["report"], note="Done"
+    ),
+    "exports.members_csv": lambda s, a, i: exports.members_csv(s, actor=a),
+    "exports.relationships_csv": lambda s, a, i: exports.relationships_csv(s, actor=a),
+    "exports.visits_by_month_csv": lambda s, a, i: exports.visits_by_month_csv(
+        s, actor=a, start=JAN, end=MAR
+    ),
+}
+
+
+def test_every_admin_service_is_in_the_authorization_list() -> None:
+    """A new admin function must be added to ADMIN_CALLS (so its refusal is tested)."""
+    found = set()
+    for module in (admin, analytics, audit, exports, vocabulary_admin):
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            public = function.__module__ == module.__name__ and not name.startswith("_")
+            if public and "actor" in inspect.signature(function).parameters and name != "record":
+                found.add(f"{module.__name__.rsplit('.', 1)[1]}.{name}")
+    found |= {f"reports.{n}" for n in ("list_reports", "report_detail", "resolve_report")}
+    assert found == set(ADMIN_CALLS)
+
+
+@pytest.fixture
+def targets(db: Session, make_member) -> dict[str, int]:
+    member, other = make_member(role="mentee"), make_member(role="mentor")
+    message = messaging.send_message(db, actor=member, other_id=other.id, body="Hello")
+    report = reports.report(db, actor=other, subject_user_id=member.id, reason="Rude", message_id=message.id)
+    field = db.exec(select(MatchingField).where(MatchingField.key == "languages")).one()
+    option_id = vocabulary_admin.list_fields(db, actor=_admin(db))[1].options[0].id
+    return {"member": member.id, "field": field.id, "option": option_id, "report": report.id}
+
+
+def _admin(db: Session, email: str = "boss@example.org") -> User:
+    return admin.create_admin(db, email=email, password=STRONG_PASSWORD, name="Boss")[0]
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN_CALLS))
+def test_non_admins_and_deactivated_admins_are_refused(db: Session, make_member, targets, name: str) -> None:
+    member = make_member(role="both")
+    former = _admin(db, "former@example.org")
+    admin.set_active(db, actor=_admin(db), user_id=former.id, active=False)
+    entries_before = len(db.exec(select(AuditEntry)).all())
+    outbox_before = len(db.exec(select(OutboxEmail)).all())
+    for actor in (None, member, former):
+        with pytest.raises(NotAllowed):
+            ADMIN_CALLS[name](db, actor, targets)
+        db.rollback()
+    # Nothing changed: no audit entry, no email, the member untouched, the field as it was.
+    assert len(db.exec(select(AuditEntry)).all()) == entries_before
+    assert len(db.exec(select(OutboxEmail)).all()) == outbox_before
+    target = db.get(User, targets["member"])
+    db.refresh(target)
+    assert target.is_active and not target.is_admin
+    assert db.get(MatchingField, targets["field"]).label == "Languages"
+
+
+@pytest.mark.parametrize("name", sorted(ADMIN_CALLS))
+def test_an_admin_may_call_every_service(db: Session, targets, restore_vocabulary, name: str) -> None:
+    boss = _admin(db)
+    if name == "admin.resend_invitation":  # only for a member who never chose a password
+        db.get(User, targets["member"]).password_hash = auth.UNUSABLE_PASSWORD
+        db.commit()
+    if name == "vocabulary_admin.set_field_retired":  # Languages is needed by completeness
+        with pytest.raises(ServiceError):
+            ADMIN_CALLS[name](db, boss, targets)
+        return
+    ADMIN_CALLS[name](db, boss, targets)
+
+
+def test_deactivating_ends_sessions_at_once_and_is_audited(db: Session, make_member) -> None:
+    boss, member = _admin(db), make_member(role="mentor")
+    keys = [auth.open_session(db, user_id=member.id) for _ in range(2)]
+    admin.set_active(db, actor=boss, user_id=member.id, active=False)
+    assert all(auth.resolve_session(db, key) is None for key in keys)
+    assert db.exec(select(LoginSession).where(LoginSession.user_id == member.id)).all() == []
+    with pytest.raises(auth.LoginRefused):
+        auth.authenticate(db, email=member.email, password=STRONG_PASSWORD, address="a")
+    admin.set_active(db, actor=boss, user_id=member.id, active=True)
+    assert auth.authenticate(db, email=member.email, password=STRONG_PASSWORD, address="a").id == member.id
+    log = audit.recent(db, actor=boss)
+    assert [(e.action, e.target_id, e.actor_name) for e in log[:2]] == [
+        ("member.reactivate", member.id, "Boss"),
+        ("member.deactivate", member.id, "Boss"),
+    ]
+    assert "ended 2 session(s)" in log[1].summary
+    with pytest.raises(ServiceError):
+        admin.set_active(db, actor=boss, user_id=boss.id, active=False)
+
+
+def test_make_and_remove_admin_is_audited(db: Session, make_member) -> None:
+    boss, member = _admin(db), make_member()
+    admin.set_admin(db, actor=boss, user_id=member.id, is_admin=True)
+    assert db.get(User, member.id).is_admin
+    admin.set_admin(db, actor=boss, user_id=member.id, is_admin=True)  # no change: no second entry
+    admin.set_admin(db, actor=boss, user_id=member.id, is_admin=False)
+    actions = [e.action for e in audit.recent(db, actor=boss, action=None) if e.target_id == member.id]
+    assert actions == ["member.remove_admin", "member.make_admin"]
+    assert audit.recent(db, actor=boss, action="member.create_admin")[0].actor_name == audit.OPERATOR
+
+
+def test_member_detail(db: Session, make_member) -> None:
+    boss, mentee, mentor = _admin(db), make_member(role="mentee"), make_member(role="mentor")
+    detail = admin.member_detail(db, actor=boss, user_id=mentee.id)
+    assert (detail.name, detail.email, detail.role, detail.is_active, detail.has_password) == (
+        mentee.name,
+        mentee.email,
+        "Mentee",
+        True,
+        True,
+    )
+    assert (detail.relationships_total, detail.pending_sent, detail.invitation_pending) == (0, 0, False)
+    messaging.send_message(db, actor=mentee, other_id=mentor.id, body="Rude")
+    reports.report(db, actor=mentee, subject_user_id=mentor.id, reason="x")
+    assert admin.member_detail(db, actor=boss, user_id=mentor.id).open_reports_about == 1
+    with pytest.raises(NotFound):
+        admin.member_detail(db, actor=boss, user_id=999_999)
+
+
+def test_resend_invitation_replaces_the_old_link(db: Session) -> None:
+    boss = _admin(db)
+    result = admin.import_members_csv(db, actor=boss, data=(HEADER + GOOD).encode("utf-8"))
+    assert (result.created, result.updated, result.errors) == (2, 0, ())
+    ana = db.exec(select(User).where(User.email == "ana@example.org")).one()
+    detail = admin.member_detail(db, actor=boss, user_id=ana.id)
+    assert not detail.has_password and detail.invitation_pending
+    first_key = _invite_keys(db, ana.email)[0]
+    later = utcnow() + timedelta(minutes=5)
+    admin.resend_invitation(db, actor=boss, user_id=ana.id, now=later)
+    keys = _invite_keys(db, ana.email)
+    assert len(keys) == 2
+    assert not auth.reset_link_is_usable(db, first_key)
+    assert auth.reset_link_purpose(db, keys[1]) == "invite"
+    new = db.exec(select(PasswordReset).where(PasswordReset.key_digest == auth.digest(keys[1]))).one()
+    assert new.expires_at - later == timedelta(days=7)
+    assert admin.member_detail(db, actor=boss, user_id=ana.id).invitation_sent_at == later
+    assert audit.recent(db, actor=boss, action="member.resend_invitation")[0].target_id == ana.id
+    auth.reset_password(db, key=keys[1], new_password="amber-lighthouse-fjord-4")
+    with pytest.raises(ServiceError):  # they have a password now: Forgot password is their way
+        admin.resend_invitation(db, actor=boss, user_id=ana.id)
+
+
+def _invite_keys(db: Session, email: str) -> list[str]:
+    rows = db.exec(
+        select(OutboxEmail)
+        .where(OutboxEmail.to_address == email, OutboxEmail.kind == "invitation")
+        .order_by(OutboxEmail.id)
+    ).all()
+    return [row.body_text.split("/reset-password?key=", 1)[1].split()[0] for row in rows]
+
+
+def test_import_reports_errors_with_line_numbers_and_is_audited(db: Session) -> None:
+    boss = _admin(db)
+    data = (
+        HEADER + GOOD + "not-an-email,Bad,mentor,,,,,,,,,,,\nzoe@example.org,Zoe,teacher,,,,,,,,,,,\n"
+    ).encode()
+    result = admin.import_members_csv(db, actor=boss, data=b"\xef\xbb\xbf" + data)
+    assert (result.created, result.updated) == (2, 0)
+    assert [line for line, _ in result.errors] == [4, 5]
+    assert "role" in result.errors[1][1]
+    assert result.summary == "2 created, 0 updated, 2 rejected"
+    again = admin.import_members_csv(db, actor=boss, data=(HEADER + GOOD).encode())
+    assert (again.created, again.updated) == (0, 2)
+    entries = audit.recent(db, actor=boss, action="member.import")
+    assert [e.summary for e in entries] == [
+        "Imported members from CSV: 0 created, 2 updated, 0 rejected",
+        "Imported members from CSV: 2 created, 0 updated, 2 rejected",
+    ]
+    with pytest.raises(ValidationFailed):
+        admin.import_members_csv(db, actor=boss, data="email,name,role\n\xe9".encode("latin-1"))
+
+
+def test_analytics_ranges_are_checked(db: Session) -> None:
+    with pytest.raises(ValidationFailed):
+        analytics.visits_per_month(db, actor=_admin(db), start=MAR, end=JAN)
