@@ -29,7 +29,8 @@ from mentoring_app.pages import (
     requests,
     reset_password,
 )
-from mentoring_app.services import auth, relationships, relay
+from mentoring_app.services import auth, relationships, relay, visits
+from mentoring_app.services import guides as guide_library
 from mentoring_app.state.account_forms import EmailSettingsState, ResetPasswordState
 from mentoring_app.state.admin_members import AdminMembersState
 from mentoring_app.state.cpd import CpdState
@@ -123,11 +124,17 @@ async def due_jobs() -> None:
 
 @app.register_lifespan_task
 async def housekeeping() -> None:
-    """Drop expired sessions, spent reset links and old log-in attempts, hourly."""
+    """At start, add any built-in guide that is missing; then hourly, drop expired sessions, spent
+    reset links, old log-in attempts and page views older than 90 days (visits stay)."""
     with contextlib.suppress(asyncio.CancelledError):
+        try:
+            await call(guide_library.sync_built_in_guides)
+        except Exception:
+            logging.getLogger(__name__).exception("Could not add the built-in guides")
         while True:
             try:
                 await call(auth.purge_stale)
+                await call(visits.purge_page_views)
             except Exception:
                 logging.getLogger(__name__).exception("Housekeeping failed")
             await asyncio.sleep(3600)

@@ -55,6 +55,10 @@ def page() -> rx.Component:
             rx.cond(
                 s.rows.length() > 0,
                 rx.table.root(
+                    rx.el.caption(
+                        "Mentoring relationships",
+                        style={"text_align": "left", "font_weight": "600", "padding_bottom": "0.5rem"},
+                    ),
                     rx.table.header(
                         rx.table.row(
                             *(
@@ -73,7 +77,6 @@ def page() -> rx.Component:
                     ),
                     rx.table.body(rx.foreach(s.rows, _row)),
                     width="100%",
-                    aria_label="Mentoring relationships",
                 ),
                 rx.text("No mentoring relationships yet.", color=style.MUTED_COLOR),
             ),

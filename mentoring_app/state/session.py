@@ -6,13 +6,15 @@ a member through the database, so a logged-out, expired or deactivated session s
 
 from __future__ import annotations
 
+import logging
+import secrets
 from urllib.parse import quote
 
 import reflex as rx
 
 from mentoring_app import routes
 from mentoring_app.models import User
-from mentoring_app.services import auth, messaging, notifications
+from mentoring_app.services import auth, messaging, notifications, visits
 from mentoring_app.settings import get_settings
 from mentoring_app.state.db_calls import call
 
@@ -33,6 +35,15 @@ class SessionState(rx.State):
     )
     # The browser's IANA time zone, set by a script in every page's head: times show in it.
     time_zone: str = rx.Cookie("", name="mentoring_tz", path="/", max_age=365 * 24 * 3600, same_site="strict")
+    # A random id for this browser, so the admin dashboard can count visits (never an IP address).
+    browser_id: str = rx.Cookie(
+        "",
+        name="mentoring_browser",
+        path="/",
+        max_age=400 * 24 * 3600,
+        same_site="strict",
+        secure=_settings.secure_cookies,
+    )
     member_name: str = ""
     signed_in: bool = False
     is_mentor: bool = False
@@ -69,6 +80,20 @@ class SessionState(rx.State):
         target = f"{here}?{query}" if query else here
         return rx.redirect(f"{routes.LOGIN}?next={quote(target, safe='')}")
 
+    async def _count_visit(self, user: User | None) -> None:
+        """Record this page view (a visit starts after 30 minutes of quiet); never fails a page."""
+        if not visits.BROWSER_ID.fullmatch(self.browser_id or ""):
+            self.browser_id = secrets.token_urlsafe(24)
+        try:
+            await call(
+                visits.record_page_view,
+                browser_id=self.browser_id,
+                user_id=user.id if user else None,
+                path=self.router.url.path or "/",
+            )
+        except Exception:  # counting visits must never stop a page from showing
+            logging.getLogger(__name__).exception("Could not record a page view")
+
     async def _count_unread(self, user: User | None) -> None:
         self.unread_notifications = await call(notifications.unread_count, actor=user) if user else 0
         self.unread_messages = await call(messaging.unread_total, actor=user) if user else 0
@@ -76,12 +101,15 @@ class SessionState(rx.State):
     @rx.event
     async def check_session(self) -> None:
         """On public pages: show the navigation that fits who is here."""
-        await self._count_unread(await self._current_member())
+        user = await self._current_member()
+        await self._count_visit(user)
+        await self._count_unread(user)
 
     @rx.event
     async def require_member(self):
         """On member pages: anonymous visitors go to Log in, and come back after it."""
         user = await self._current_member()
+        await self._count_visit(user)
         if user is None:
             return self._login_redirect()
         await self._count_unread(user)
@@ -91,6 +119,7 @@ class SessionState(rx.State):
     async def require_admin(self):
         """On admin pages: anonymous visitors log in first; members who are not admins go home."""
         user = await self._current_member()
+        await self._count_visit(user)
         if user is None:
             return self._login_redirect()
         if not user.is_admin:
