@@ -1,6 +1,7 @@
 """From request to relationship in two real browsers, with the real SMTP server: send (the template
 needs confirming), one request despite fast clicks, the mentor's alert email, accept, contact
-details on both sides, withdraw and the other side told; decline with a reason."""
+details on both sides, withdraw and the other side told; decline with a reason, then the suggested
+mentor accepts and the mentee withdraws from the dashboard's Details."""
 
 from __future__ import annotations
 
@@ -115,12 +116,13 @@ def test_request_accept_contact_details_and_withdraw(browser: Browser, app: Runn
     expect(incoming).not_to_contain_text(mentee_email)
 
 
-def test_decline_with_a_reason_points_back_to_find_mentor(
+def test_decline_then_another_mentor_accepts_and_one_withdraws_from_details(
     browser: Browser, app: RunningApp, unique_email
 ) -> None:
     mentor_email, mentee_email = unique_email("busy"), unique_email("seeker")
     mentor_id = _mentor(app, mentor_email, "Ivo Busy", "+44 20 7946 0000")
-    _mentor(app, unique_email("alt"), "Pia Alternative", "+44 20 7946 0001")
+    pia_email = unique_email("alt")
+    _mentor(app, pia_email, "Pia Alternative", "+44 20 7946 0001")
     _mentee(app, mentee_email, "Jude Seeker")
     mentee = browser.new_context().new_page()
     log_in(mentee, app, email_address=mentee_email, password=PASSWORD)
@@ -145,9 +147,48 @@ def test_decline_with_a_reason_points_back_to_find_mentor(
     mine = mentee.get_by_role("list", name="Your requests").get_by_role("listitem").first
     expect(mine).to_contain_text("Reason: Not enough time at the moment")
     expect(mine).to_contain_text("Full until the summer, sorry!")
-    expect(mine.get_by_role("link", name="Pia Alternative")).to_be_visible()
-    mine.get_by_role("link", name="Find mentor").click()
-    expect(mentee).to_have_url(re.compile(r".*/find-mentor"))
+    expect(mine.get_by_role("link", name="Find mentor")).to_be_visible()
+
+    # The suggested mentor accepts; both see each other's contact details on the dashboard.
+    mine.get_by_role("link", name="Pia Alternative").click()
+    expect(mentee.get_by_role("heading", name="Pia Alternative")).to_be_visible()
+    form_page = mentee.url
+    _send_request(mentee, app, int(form_page.rstrip("/").rsplit("/", 1)[-1]), "Ivo suggested you: DipTrans?")
+    expect(mentee).to_have_url(re.compile(r".*/requests/?$"))
+    pia = browser.new_context().new_page()
+    log_in(pia, app, email_address=pia_email, password=PASSWORD, path="/login?next=%2Frequests")
+    expect(pia).to_have_url(re.compile(r".*/requests/?$"))
+    pia_card = pia.get_by_role("list", name="Requests to you").get_by_role("listitem").first
+    expect(pia_card).to_contain_text("Ivo suggested you")
+    pia_card.get_by_role("button", name="Accept").click()
+    expect(pia.get_by_text("Accepted. Your new mentee has been told")).to_be_visible()
+    app.mailbox.wait_for(mentee_email, "Pia Alternative accepted your mentoring request")
+
+    mentee.reload()
+    accepted = (
+        mentee.get_by_role("list", name="Your requests")
+        .get_by_role("listitem")
+        .filter(has_text="Pia Alternative")
+    )
+    accepted.get_by_role("link", name="Open the relationship dashboard").click()
+    expect(mentee.get_by_role("heading", name="Mentoring with Pia Alternative")).to_be_visible()
+    expect(mentee.get_by_text("+44 20 7946 0001")).to_be_visible()
+    expect(mentee.get_by_text("Contact your mentor to arrange your first conversation.")).to_be_visible()
+    pia.get_by_role("link", name="Open the relationship dashboard").click()
+    expect(pia.get_by_role("link", name=mentee_email)).to_be_visible()
+    expect(pia.get_by_text("Accepted", exact=True)).to_be_visible()
+
+    # Withdraw from Details, with a reason: Pia is told and the contact details go.
+    mentee.get_by_role("button", name="Withdraw").click()
+    dialog = mentee.get_by_role("alertdialog")
+    dialog.get_by_label("Reason (optional)").fill("My exam is postponed.")
+    dialog.get_by_role("button", name="Withdraw").click()
+    expect(mentee.get_by_text("You have withdrawn from the relationship.")).to_be_visible()
+    expect(mentee.get_by_text("This relationship has ended, so its dashboard is read-only.")).to_be_visible()
+    told = app.mailbox.wait_for(pia_email, "Jude Seeker withdrew from your mentoring relationship")
+    assert "My exam is postponed." in text_body(told)
+    expect(pia.get_by_text("Withdrawn", exact=True).first).to_be_visible()  # live, without a reload
+    expect(pia.get_by_role("link", name=mentee_email)).to_have_count(0)
 
 
 def test_question_and_answer_appear_live(browser: Browser, app: RunningApp, unique_email) -> None:

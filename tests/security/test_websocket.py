@@ -221,3 +221,98 @@ def test_forged_var_updates_do_not_make_an_admin(browser: Browser, app: RunningA
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Members")).to_have_count(0)
     assert other.email not in "\n".join(frames)
     context.close()
+
+
+def test_stranger_forging_dashboard_events_changes_and_sees_nothing(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    """Even with the relationship id forced into its state, a stranger's browser can neither read
+    nor change another pair's dashboard: every handler goes through the services' pair check."""
+    from datetime import date, timedelta
+
+    from mentoring_app.models import Goal, Meeting, Milestone, Relationship
+    from mentoring_app.services import goals, meetings, profiles, relationships
+    from mentoring_app.services.vocabulary import load_fields
+    from mentoring_app.state.dashboard import DashboardState
+
+    mentor = seed_member(app, unique_email("vm"), "Vera Victim", role="mentor")
+    mentee = seed_member(app, unique_email("ve"), "Victor Victim")
+    with Session(app.engine, expire_on_commit=False) as db:
+        fields = {f.key: f for f in load_fields(db)}
+        profiles.update_profile(
+            db,
+            actor=mentor,
+            user_id=mentor.id,
+            changes=profiles.ProfileChanges(
+                name=mentor.name,
+                headline="Patent translator",
+                contact_email=mentor.email,
+                phone="+44 113 496 0999",
+                mentor_criteria={
+                    "region": [fields["region"].find("Wales").id],
+                    "languages": [fields["languages"].find("Welsh").id],
+                    "specialisms": [fields["specialisms"].find("Legal translation").id],
+                },
+            ),
+        )
+        rel = relationships.send_request(
+            db, actor=mentee, mentor_id=mentor.id, text="Please mentor me in patents."
+        )
+        relationships.accept_request(db, actor=mentor, request_id=rel.id)
+        goal = goals.propose_goal(
+            db,
+            actor=mentee,
+            relationship_id=rel.id,
+            specific="A private goal about patent work.",
+            measurable="Three patent jobs by the target date.",
+            achievable="I already proofread patents for an agency.",
+            relevant="Patents are where I want to specialise.",
+            target_date=date.today() + timedelta(days=90),
+        )
+        view = goals.add_milestone(
+            db, actor=mentee, relationship_id=rel.id, goal_id=goal.id, title="Secret step"
+        )
+        meeting = meetings.schedule_meeting(
+            db,
+            actor=mentor,
+            relationship_id=rel.id,
+            starts_at=__import__("mentoring_app.models.types", fromlist=["utcnow"]).utcnow()
+            + timedelta(days=3),
+            place="Secret place",
+        )
+        milestone_id, revision = view.milestones[0].id, db.get(Relationship, rel.id).revision
+
+    address = unique_email("stranger")
+    seed_member(app, address, "Stan Stranger")
+    context = browser.new_context()
+    context.add_init_script(FORGE_SCRIPT)
+    page, frames = recording_page(context)
+    log_in(page, app, email_address=address, password=PASSWORD)
+    expect(page).to_have_url(HOME)
+    # Opening the pair's dashboard puts its id in this browser's state (and shows "not found")...
+    page.goto(app.url(f"/relationships/{rel.id}"))
+    expect(page.get_by_role("heading", name="Relationship not found")).to_be_visible()
+    page.goto(app.url("/home"))
+    # ...and a forged update puts the partner there too.
+    update_vars = "reflex___state____state.reflex___state____update_vars_internal_state.update_vars_internal"
+    state = DashboardState.get_full_name()
+    forge(page, update_vars, {"vars": {f"{state}.partner_id": mentor.id}})
+    forge(page, handler(DashboardState, "mark_milestone"), {"milestone_id": milestone_id, "done_flag": True})
+    forge(page, handler(DashboardState, "move_goal"), {"goal_id": goal.id, "status": "dropped"})
+    forge(page, handler(DashboardState, "cancel_meeting"), {"meeting_id": meeting.id})
+    forge(page, handler(DashboardState, "download_invite"), {"meeting_id": meeting.id})
+    forge(page, handler(DashboardState, "continue_informally"), {})
+    forge(page, handler(DashboardState, "withdraw"), {"form": {"reason": "forged"}})
+    forge(page, handler(DashboardState, "open_section"), {"section": "goals"})
+
+    with Session(app.engine) as db:
+        assert db.get(Relationship, rel.id).status == "accepted"
+        assert db.get(Relationship, rel.id).revision == revision
+        assert db.get(Relationship, rel.id).informal_since is None
+        assert db.get(Goal, goal.id).status == "proposed"
+        assert db.get(Milestone, milestone_id).done_at is None
+        assert db.get(Meeting, meeting.id).status == "planned"
+    received = "\n".join(frames)
+    for secret in ("A private goal", "Secret step", "Secret place", "+44 113 496 0999", "BEGIN:VCALENDAR"):
+        assert secret not in received, secret
+    context.close()
