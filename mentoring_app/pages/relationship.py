@@ -40,6 +40,7 @@ def _read_only_note() -> rx.Component:
         rx.callout(
             "This relationship has ended, so its dashboard is read-only. Everything stays on record.",
             icon="lock",
+            high_contrast=True,
             width="100%",
         ),
     )
@@ -103,7 +104,9 @@ def _guides_for_stage() -> rx.Component:
 
 def _withdraw_dialog() -> rx.Component:
     return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button("Withdraw", variant="soft", color_scheme="red")),
+        rx.alert_dialog.trigger(
+            rx.button("Withdraw", variant="soft", color_scheme="red", high_contrast=True)
+        ),
         rx.alert_dialog.content(
             rx.alert_dialog.title("Withdraw from this relationship?"),
             rx.alert_dialog.description(
@@ -120,8 +123,12 @@ def _withdraw_dialog() -> rx.Component:
                         rows="3",
                     ),
                     rx.hstack(
-                        rx.alert_dialog.cancel(rx.button("Stay", type="button", variant="soft")),
-                        rx.alert_dialog.action(rx.button("Withdraw", type="submit", color_scheme="red")),
+                        rx.alert_dialog.cancel(
+                            rx.button("Stay", type="button", variant="soft", high_contrast=True)
+                        ),
+                        rx.alert_dialog.action(
+                            rx.button("Withdraw", type="submit", color_scheme="red", high_contrast=True)
+                        ),
                         justify="end",
                     ),
                 ),
@@ -181,6 +188,7 @@ def _details() -> rx.Component:
                         "Contact your mentor to arrange your first conversation. Tools has what to "
                         "cover and a mentoring agreement to fill in together.",
                         icon="info",
+                        high_contrast=True,
                     ),
                 ),
                 _withdraw_dialog(),
@@ -289,6 +297,7 @@ def _tools() -> rx.Component:
         rx.callout(
             rx.text(S.my_confirmation, " ", S.partner_confirmation),
             icon=rx.cond(S.agreement_state == "confirmed", "circle_check", "info"),
+            high_contrast=True,
             color_scheme=rx.cond(S.agreement_state == "confirmed", "green", "blue"),
             width="100%",
         ),
@@ -313,13 +322,19 @@ def _tools() -> rx.Component:
                 "Confirm the agreement",
                 on_click=S.confirm_agreement,
                 color_scheme="green",
+                high_contrast=True,
                 disabled=~rx.State.is_hydrated,
             ),
         ),
         _muted("Editing the agreement after a confirmation asks both of you to confirm it again."),
         rx.hstack(
             rx.text("Ready to set a goal?"),
-            rx.button("Open the SMART goal tool", variant="soft", on_click=S.open_section("goals")),
+            rx.button(
+                "Open the SMART goal tool",
+                variant="soft",
+                high_contrast=True,
+                on_click=S.open_section("goals"),
+            ),
             align="center",
             wrap="wrap",
         ),
@@ -386,7 +401,9 @@ def _goal_form() -> rx.Component:
                 field("Time-bound: target date", "target_date", errors=errors, input_type="date"),
                 rx.hstack(
                     rx.button("Propose goal", type="submit", disabled=~rx.State.is_hydrated),
-                    rx.button("Close", type="button", variant="soft", on_click=S.close_goal_form),
+                    rx.button(
+                        "Close", type="button", variant="soft", high_contrast=True, on_click=S.close_goal_form
+                    ),
                 ),
                 spacing="3",
                 width="100%",
@@ -422,6 +439,7 @@ def _milestone(goal: rx.Var[GoalCard], milestone: rx.Var[MilestoneCard]) -> rx.C
                     "Remove",
                     size="1",
                     variant="ghost",
+                    high_contrast=True,
                     color_scheme="red",
                     on_click=S.delete_milestone(milestone["id"].to(int)),
                     aria_label="Remove milestone: " + milestone["title"].to(str),
@@ -460,7 +478,13 @@ def _milestone_form() -> rx.Component:
             ),
             rx.hstack(
                 rx.button("Add milestone", type="submit", disabled=~rx.State.is_hydrated),
-                rx.button("Close", type="button", variant="soft", on_click=S.close_milestone_form),
+                rx.button(
+                    "Close",
+                    type="button",
+                    variant="soft",
+                    high_contrast=True,
+                    on_click=S.close_milestone_form,
+                ),
             ),
             width="100%",
         ),
@@ -476,7 +500,7 @@ def _goal(goal: rx.Var[GoalCard]) -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    rx.heading(goal["specific"].to(str), as_="h4", size="3"),
+                    rx.heading(goal["specific"].to(str), as_="h3", size="3"),
                     rx.badge(goal["status_label"].to(str), high_contrast=True),
                     rx.cond(goal["overdue"].to(bool), rx.badge("Past its target date", color_scheme="red")),
                     wrap="wrap",
@@ -521,6 +545,7 @@ def _goal(goal: rx.Var[GoalCard]) -> rx.Component:
                                 "Add a milestone",
                                 size="2",
                                 variant="soft",
+                                high_contrast=True,
                                 on_click=S.open_milestone_form(goal_id),
                             ),
                             rx.foreach(
@@ -529,6 +554,7 @@ def _goal(goal: rx.Var[GoalCard]) -> rx.Component:
                                     move["label"].to(str),
                                     size="2",
                                     variant=rx.cond(move["status"].to(str) == "dropped", "outline", "solid"),
+                                    high_contrast=True,
                                     color_scheme=rx.cond(
                                         move["status"].to(str) == "dropped", "red", "indigo"
                                     ),
@@ -629,6 +655,7 @@ def _meeting(meeting: rx.Var[MeetingCard], planned: bool) -> rx.Component:
                         "Download calendar invite",
                         size="2",
                         variant="soft",
+                        high_contrast=True,
                         on_click=S.download_invite(meeting_id),
                     ),
                     rx.cond(
@@ -637,6 +664,7 @@ def _meeting(meeting: rx.Var[MeetingCard], planned: bool) -> rx.Component:
                             "Cancel meeting",
                             size="2",
                             variant="outline",
+                            high_contrast=True,
                             color_scheme="red",
                             on_click=S.cancel_meeting(meeting_id),
                         ),
@@ -829,7 +857,7 @@ def _guides() -> rx.Component:
 
 def _ending() -> rx.Component:
     confirm_end = rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button("End the relationship", color_scheme="red")),
+        rx.alert_dialog.trigger(rx.button("End the relationship", color_scheme="red", high_contrast=True)),
         rx.alert_dialog.content(
             rx.alert_dialog.title("End this mentoring relationship?"),
             rx.alert_dialog.description(
@@ -846,7 +874,9 @@ def _ending() -> rx.Component:
                         rows="3",
                     ),
                     rx.hstack(
-                        rx.alert_dialog.cancel(rx.button("Not yet", type="button", variant="soft")),
+                        rx.alert_dialog.cancel(
+                            rx.button("Not yet", type="button", variant="soft", high_contrast=True)
+                        ),
                         rx.alert_dialog.action(
                             rx.button("End the relationship", type="submit", color_scheme="red")
                         ),
@@ -900,7 +930,11 @@ def _ending() -> rx.Component:
         ),
         rx.cond(
             S.informal_since != "",
-            rx.callout(rx.text("Continuing informally since ", S.informal_since, "."), icon="info"),
+            rx.callout(
+                rx.text("Continuing informally since ", S.informal_since, "."),
+                icon="info",
+                high_contrast=True,
+            ),
         ),
         rx.cond(
             S.can_end,
@@ -910,13 +944,19 @@ def _ending() -> rx.Component:
                     confirm_end,
                     rx.cond(
                         S.can_continue_informally,
-                        rx.button("Continue informally", variant="soft", on_click=S.continue_informally),
+                        rx.button(
+                            "Continue informally",
+                            variant="soft",
+                            high_contrast=True,
+                            on_click=S.continue_informally,
+                        ),
                     ),
                     rx.cond(
                         S.can_start_new_journey,
                         rx.button(
                             "Set new goals and start a new journey",
                             variant="soft",
+                            high_contrast=True,
                             on_click=S.start_new_journey,
                         ),
                     ),

@@ -102,7 +102,9 @@ def _edit_form(card: rx.Var[RequestCard]) -> rx.Component:
 
 def _withdraw(card: rx.Var[RequestCard]) -> rx.Component:
     return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button("Withdraw", variant="soft", color_scheme="red")),
+        rx.alert_dialog.trigger(
+            rx.button("Withdraw", variant="soft", color_scheme="red", high_contrast=True)
+        ),
         rx.alert_dialog.content(
             rx.alert_dialog.title("Withdraw from this relationship?"),
             rx.alert_dialog.description(

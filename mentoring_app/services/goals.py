@@ -151,6 +151,36 @@ _EVIDENCE_WORDS = frozenset(
         "certificate",
         "qualified",
         "chartered",
+        "pass",
+        "mark",
+        "grade",
+        "score",
+        "exam",
+        "diploma",
+        "accredited",
+        "registered",
+        "invoiced",
+        "twice",
+        # Numbers in words: "two direct clients", "one article a month".
+        *(
+            [
+                "one",
+                "two",
+                "three",
+                "four",
+                "five",
+                "six",
+                "seven",
+                "eight",
+                "nine",
+                "ten",
+                "eleven",
+                "twelve",
+                "twenty",
+                "fifty",
+                "hundred",
+            ]
+        ),
     }
 )
 _WORD = re.compile(r"[a-z]+")

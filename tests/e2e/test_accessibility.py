@@ -7,8 +7,9 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from mentoring_app.models import User
 from mentoring_app.services import auth
 from tests.harness import RunningApp, log_in
 
@@ -66,3 +67,46 @@ def test_form_errors_and_member_pages_have_no_violations(page: Page, app: Runnin
     page.get_by_role("link", name="View your public profile").click()
     expect(page.get_by_role("heading", name="Ada Access", level=1)).to_be_visible()
     assert member.id and _violations(page) == []
+
+
+def test_dashboard_sections_guides_and_cpd_record_have_no_violations(
+    page: Page, app: RunningApp, unique_email
+) -> None:
+    from datetime import date, timedelta
+
+    from mentoring_app.services import goals
+    from tests.e2e.test_dashboard import PASSWORD, _pair
+
+    mentee_email = unique_email("a11y-mentee")
+    rid = _pair(app, unique_email("a11y-mentor"), mentee_email)
+    with Session(app.engine, expire_on_commit=False) as db:
+        mentee = db.exec(select(User).where(User.email_key == mentee_email.lower())).one()
+        goal = goals.propose_goal(
+            db,
+            actor=mentee,
+            relationship_id=rid,
+            specific="Pass the DipTrans financial paper.",
+            measurable="A pass mark in the June exam.",
+            achievable="I sit mock papers every month.",
+            relevant="It opens financial work to me.",
+            target_date=date.today() + timedelta(days=200),
+        )
+        goals.add_milestone(db, actor=mentee, relationship_id=rid, goal_id=goal.id, title="Two mock papers")
+    log_in(page, app, email_address=mentee_email, password=PASSWORD)
+    expect(page).to_have_url(re.compile(r".*/home/?$"))
+    page.goto(app.url(f"/relationships/{rid}"))
+    expect(page.get_by_role("heading", name=re.compile("Mentoring with"))).to_be_visible()
+    for tab in ("Details", "Messages", "Tools", "Goals", "Meetings", "Guides and videos", "Ending"):
+        page.get_by_role("tab", name=tab).click()
+        expect(page.get_by_role("heading", name=tab, level=2)).to_be_visible()
+        assert _violations(page) == [], tab
+    page.get_by_role("tab", name="Guides and videos").click()
+    page.get_by_role("link", name="whole library").click()
+    expect(page.get_by_role("heading", name="Guides and videos", level=1)).to_be_visible()
+    assert _violations(page) == []
+    page.get_by_role("link", name="The GROW model").first.click()
+    expect(page.get_by_role("heading", name="The GROW model", level=1)).to_be_visible()
+    assert _violations(page) == []
+    page.goto(app.url("/cpd-record"))
+    expect(page.get_by_role("heading", name="CPD record", level=1)).to_be_visible()
+    assert _violations(page) == []
