@@ -412,55 +412,8 @@ FUNNEL_STAGES = (
 )
 
 
-def _per_mentee_flags() -> tuple[list[Subquery], dict[str, ColumnElement]]:
-    """Subqueries of one row per mentee with 0/1 flags per stage, over all their relationships."""
-    mentee_id = Relationship.mentee_id.label("mentee_id")  # type: ignore[attr-defined]
-    rel_flags = (
-        select(
-            mentee_id,
-            literal(1).label("requested"),
-            func.max(case((Relationship.status.in_(STARTED), 1), else_=0)).label("accepted"),  # type: ignore[attr-defined]
-            func.max(case((Relationship.status == ENDED, 1), else_=0)).label("ended_well"),
-        )
-        .group_by(Relationship.mentee_id)
-        .subquery("rel_flags")
-    )
-    # A first step: a journey whose agreement both sides confirmed, or a meeting that was held.
-    steps = union_all(
-        select(Journey.relationship_id.label("relationship_id")).where(  # type: ignore[attr-defined]
-            Journey.mentee_confirmed_at.is_not(None),  # type: ignore[union-attr]
-            Journey.mentor_confirmed_at.is_not(None),  # type: ignore[union-attr]
-        ),
-        select(Meeting.relationship_id.label("relationship_id")).where(Meeting.status == HELD),  # type: ignore[attr-defined]
-    ).subquery("steps")
-    step_flags = (
-        select(mentee_id, literal(1).label("first_step"))
-        .select_from(steps.join(Relationship, Relationship.id == steps.c.relationship_id))  # type: ignore[arg-type]
-        .group_by(Relationship.mentee_id)
-        .subquery("step_flags")
-    )
-    # Any goal counts as set, proposed or dropped later included; achieved means marked achieved.
-    goal_flags = (
-        select(
-            mentee_id,
-            literal(1).label("goal_set"),
-            func.max(case((Goal.status == ACHIEVED, 1), else_=0)).label("goal_achieved"),
-        )
-        .select_from(Goal)
-        .join(Journey, Journey.id == Goal.journey_id)  # type: ignore[arg-type]
-        .join(Relationship, Relationship.id == Journey.relationship_id)  # type: ignore[arg-type]
-        .group_by(Relationship.mentee_id)
-        .subquery("goal_flags")
-    )
-    flags: dict[str, ColumnElement] = {
-        "requested": rel_flags.c.requested,
-        "accepted": rel_flags.c.accepted,
-        "first_step": step_flags.c.first_step,
-        "goal_set": goal_flags.c.goal_set,
-        "goal_achieved": goal_flags.c.goal_achieved,
-        "ended_well": rel_flags.c.ended_well,
-    }
-    return [rel_flags, step_flags, goal_flags], flags
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.max(case((condition, 1), else_=0))
 
 
 def funnel(session: Session, *, actor: User | None, start: date, end: date) -> Funnel:
@@ -473,33 +426,58 @@ def funnel(session: Session, *, actor: User | None, start: date, end: date) -> F
     now. Each stage counts the mentees who reached it *and every earlier stage*, so the counts only
     go down and each conversion is at most 100%: a mentee who ended well without ever achieving a
     goal stops at the last stage they reached in order.
+
+    Two queries: the cohort and its complete profiles; then, for the relationships of the mentees
+    with a complete profile only (no later stage counts without it), one row of flags per mentee,
+    each flag an indexed EXISTS on the relationship's journeys, goals and meetings.
     """
     require_admin(actor)
     months = months_between(start, end)
-    lo, hi = months[0].start, months[-1].end
-    subqueries, flags = _per_mentee_flags()
-    source = User.__table__.outerjoin(Profile, Profile.user_id == User.id)  # type: ignore[attr-defined]
-    for sub in subqueries:
-        source = source.outerjoin(sub, sub.c.mentee_id == User.id)
-    reached: dict[str, ColumnElement[bool]] = {
-        "profile_complete": func.coalesce(Profile.completeness, 0) >= 100
-    }
-    reached.update({key: func.coalesce(flag, 0) == 1 for key, flag in flags.items()})
-    columns: list[ColumnElement] = [func.count(User.id)]
-    so_far: list[ColumnElement[bool]] = []
-    for key, _label in FUNNEL_STAGES[1:]:
-        so_far.append(reached[key])
-        columns.append(_count_if(and_(*so_far)))
-    counts = session.execute(
-        select(*columns)
-        .select_from(source)
-        .where(User.is_mentee.is_(True), User.created_at >= lo, User.created_at < hi)  # type: ignore[attr-defined, operator]
+    cohort = and_(
+        User.is_mentee.is_(True),  # type: ignore[attr-defined]
+        User.created_at >= months[0].start,  # type: ignore[operator]
+        User.created_at < months[-1].end,  # type: ignore[operator]
+    )
+    complete = func.coalesce(Profile.completeness, 0) >= 100
+    registered, profile_complete = session.execute(
+        select(func.count(User.id), _count_if(complete))
+        .select_from(User.__table__.outerjoin(Profile, Profile.user_id == User.id))  # type: ignore[attr-defined]
+        .where(cohort)
     ).one()
-    first = int(counts[0] or 0)
+    complete_mentees = select(User.id).join(Profile, Profile.user_id == User.id).where(cohort, complete)  # type: ignore[arg-type]
+    of_relationship = Journey.relationship_id == Relationship.id
+    confirmed = exists().where(
+        of_relationship,
+        Journey.mentee_confirmed_at.is_not(None),  # type: ignore[union-attr]
+        Journey.mentor_confirmed_at.is_not(None),  # type: ignore[union-attr]
+    )
+    held = exists().where(Meeting.relationship_id == Relationship.id, Meeting.status == HELD)
+    any_goal = exists().where(of_relationship, Goal.journey_id == Journey.id)
+    achieved = exists().where(of_relationship, Goal.journey_id == Journey.id, Goal.status == ACHIEVED)
+    started = Relationship.status.in_(STARTED)  # type: ignore[attr-defined]
+    per_mentee = (
+        select(
+            _flag(started).label("accepted"),
+            _flag(and_(started, or_(confirmed, held))).label("first_step"),
+            _flag(and_(started, any_goal)).label("goal_set"),
+            _flag(and_(started, achieved)).label("goal_achieved"),
+            _flag(Relationship.status == ENDED).label("ended_well"),
+        )
+        .where(Relationship.mentee_id.in_(complete_mentees))  # type: ignore[attr-defined]
+        .group_by(Relationship.mentee_id)
+        .subquery("per_mentee")
+    )
+    columns: list[ColumnElement] = [func.count()]  # "requested": any relationship at all
+    so_far: list[ColumnElement[bool]] = []
+    for key, _label in FUNNEL_STAGES[3:]:  # accepted onwards
+        so_far.append(per_mentee.c[key] == 1)
+        columns.append(_count_if(and_(*so_far)))
+    later = session.execute(select(*columns).select_from(per_mentee)).one()
+    counts = [int(registered or 0), int(profile_complete or 0), *(int(c or 0) for c in later)]
+    first = counts[0]
     stages: list[FunnelStage] = []
     previous: int | None = None
-    for (key, label), raw in zip(FUNNEL_STAGES, counts, strict=True):
-        count = int(raw or 0)
+    for (key, label), count in zip(FUNNEL_STAGES, counts, strict=True):
         stages.append(
             FunnelStage(
                 key=key,
