@@ -3,9 +3,13 @@
 Generates members over three years (mentors, mentees and both), 1,000,000 visits over the last 24
 months (about 30% logged in; page view counts on each visit, but no ``page_views`` rows: no chart
 reads them), 30,000 requests and relationships with every transition recorded, message threads
-for most accepted pairs, and reports. Then times each chart's service call (the SQL aggregate plus
-its zero-filling) and prints the median and p95 of RUNS runs against the budget: each chart in at
-most 200 ms at the median. Run with `make bench-admin` (or `python -m benchmarks.admin_dashboard`).
+for most accepted pairs, and reports. Each accepted relationship gets its dashboard: one journey
+(its agreement confirmed by both in about 60% of them), 0-3 goals (some achieved, some dropped)
+and 0-6 held meetings, plus a planned one for some live pairs; ``relationships.updated_at`` is the
+last of those changes, as the dashboard's writes set it. Then times each chart's service call
+(the SQL aggregate plus its zero-filling) and prints the median and p95 of RUNS runs against the
+budget: each chart in at most 200 ms at the median. Run with `make bench-admin` (or
+`python -m benchmarks.admin_dashboard`).
 
 Visits are generated inside the database (a recursive CTE on SQLite, ``generate_series`` on
 PostgreSQL), so loading them takes seconds, not minutes; then ``visit_months``, which the app
@@ -25,13 +29,23 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from mentoring_app.db import make_engine
 from mentoring_app.migrations import upgrade_to_head
-from mentoring_app.models import Profile, Relationship, RelationshipEvent, Report, Thread, User
+from mentoring_app.models import (
+    Goal,
+    Journey,
+    Meeting,
+    Profile,
+    Relationship,
+    RelationshipEvent,
+    Report,
+    Thread,
+    User,
+)
 from mentoring_app.services import analytics
 from mentoring_app.services.visits import rebuild_visit_months
 
@@ -112,12 +126,120 @@ def _members(engine: Engine, count: int, rng: random.Random) -> None:
             connection.execute(insert(Profile), profiles)
 
 
+def _at(start: datetime, stop: datetime, rng: random.Random) -> datetime:
+    """A random moment in [start, stop)."""
+    return start + timedelta(seconds=rng.randrange(max(1, int((stop - start).total_seconds()))))
+
+
+def _dashboard(
+    row: dict, rng: random.Random, journeys: list[dict], goals: list[dict], meetings: list[dict]
+) -> None:
+    """The relationship dashboard of an accepted relationship ``row``: journey, goals, meetings.
+    Moves ``row["updated_at"]`` to its last change while the relationship is still accepted."""
+    started, stop = row["decided_at"], row["ended_at"] or NOW
+    journey = {
+        "id": row["id"],
+        "relationship_id": row["id"],
+        "number": 1,
+        "started_at": started,
+        "closed_at": row["ended_at"],
+        "closed_reason": "ended" if row["ended_at"] else None,
+        "topics": "",
+        "ground_rules": "",
+        "agreement_version": 0,
+        "agreement_updated_at": None,
+        "mentee_confirmed_at": None,
+        "mentor_confirmed_at": None,
+    }  # every row of a batch insert has the same keys
+    changes = []
+    if rng.random() < 0.6:
+        confirmed = _at(started, stop, rng)
+        journey.update(
+            topics="Rates and contracts",
+            ground_rules="We come prepared.",
+            agreement_version=1,
+            agreement_updated_at=confirmed,
+            mentee_confirmed_at=confirmed,
+            mentor_confirmed_at=confirmed,
+        )
+        changes.append(confirmed)
+    journeys.append(journey)
+    for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
+        created = _at(started, stop, rng)
+        goal = {
+            "journey_id": row["id"],
+            "proposed_by": row["mentee_id"],
+            "specific": "Win two direct clients",
+            "measurable": "Two signed contracts",
+            "achievable": "Four hours a week",
+            "relevant": "Better rates",
+            "target_date": (created + timedelta(days=120)).date(),
+            "status": "proposed",
+            "created_at": created,
+            "updated_at": created,
+            "agreed_at": None,
+            "achieved_at": None,
+            "closed_at": None,
+        }
+        fate = rng.random()
+        if fate < 0.8:
+            goal["status"] = "agreed"
+            goal["agreed_at"] = goal["updated_at"] = _at(created, stop, rng)
+            if fate < 0.4:
+                goal["status"] = "achieved"
+                goal["achieved_at"] = goal["closed_at"] = goal["updated_at"] = _at(
+                    goal["agreed_at"], stop, rng
+                )
+            elif fate < 0.5:
+                goal["status"] = "dropped"
+                goal["closed_at"] = goal["updated_at"] = _at(goal["agreed_at"], stop, rng)
+            elif fate < 0.7:
+                goal["status"] = "in_progress"
+        goals.append(goal)
+        changes.append(goal["updated_at"])
+    for _ in range(rng.randrange(7)):
+        logged = _at(started, stop, rng)
+        meetings.append(
+            {
+                "relationship_id": row["id"],
+                "journey_id": row["id"],
+                "status": "held",
+                "starts_at": None,
+                "held_on": logged.date(),
+                "duration_minutes": 60,
+                "created_at": logged,
+                "updated_at": logged,
+            }
+        )
+        changes.append(logged)
+    if row["status"] == "accepted" and rng.random() < 0.3:
+        scheduled = _at(started, stop, rng)
+        meetings.append(
+            {
+                "relationship_id": row["id"],
+                "journey_id": row["id"],
+                "status": "planned",
+                "starts_at": NOW + timedelta(days=rng.randrange(1, 30)),
+                "held_on": None,
+                "duration_minutes": 60,
+                "created_at": scheduled,
+                "updated_at": scheduled,
+            }
+        )
+        changes.append(scheduled)
+    if row["status"] == "accepted" and changes:
+        row["updated_at"] = max(row["updated_at"], *changes)
+
+
 def _relationships(engine: Engine, members: int, count: int, rng: random.Random) -> None:
     """``count`` requests between distinct pairs, with a realistic mix of outcomes and their events."""
     pairs: set[tuple[int, int]] = set()
     while len(pairs) < count:
         pairs.add((2 + rng.randrange(members), 2 + rng.randrange(members)))
     rels, events, threads = [], [], []
+    journeys: list[dict] = []
+    goals: list[dict] = []
+    meetings: list[dict] = []
     for rel_id, (mentee, mentor) in enumerate(sorted(pairs), start=1):
         if mentee == mentor:
             mentor = mentee + 1
@@ -159,6 +281,8 @@ def _relationships(engine: Engine, members: int, count: int, rng: random.Random)
                 row["decided_at"] = when
             if status in ("ended", "withdrawn"):
                 row["ended_at"] = when
+        if row["status"] in analytics.STARTED:
+            _dashboard(row, rng, journeys, goals, meetings)
         rels.append(row)
         if row["decided_at"] and rng.random() < 0.8:
             low, high = sorted((mentee, mentor))
@@ -180,6 +304,9 @@ def _relationships(engine: Engine, members: int, count: int, rng: random.Random)
             (RelationshipEvent, events),
             (Thread, threads),
             (Report, reports),
+            (Journey, journeys),
+            (Goal, goals),
+            (Meeting, meetings),
         ):
             for first in range(0, len(rows), BATCH):
                 connection.execute(insert(table), rows[first : first + BATCH])
@@ -255,6 +382,12 @@ def run(label: str, engine: Engine, members: int, visits: int, relationships: in
         f"\n{label}: {members:,} members, {visits:,} visits, {relationships:,} requests "
         f"(loaded in {time.perf_counter() - started:.1f} s)"
     )
+    with engine.connect() as connection:
+        sizes = {
+            model.__tablename__: connection.execute(select(func.count()).select_from(model)).scalar_one()
+            for model in (Journey, Goal, Meeting)
+        }
+    print("  " + ", ".join(f"{count:,} {name}" for name, count in sizes.items()))
     print(f"  {'chart':<30} {'median':>9} {'p95':>9}  budget {BUDGET_MS:.0f} ms")
     ok = True
     with Session(engine) as session:
@@ -267,6 +400,8 @@ def run(label: str, engine: Engine, members: int, visits: int, relationships: in
             print(f"  {name:<30} {median:>6.1f} ms {p95:>6.1f} ms  {'ok' if within else 'OVER'}", flush=True)
         figures = analytics.visits_per_month(session, actor=admin, start=date(2024, 7, 1), end=TODAY)
         print(f"  (check: {sum(figures.values('total')):,} visits counted over 24 months)")
+        stages = analytics.funnel(session, actor=admin, start=date(2024, 7, 1), end=TODAY).stages
+        print("  (check: funnel " + " > ".join(f"{s.key} {s.count:,}" for s in stages) + ")")
         recount = timed(lambda: rebuild_visit_months(session), runs=3)
         print(
             f"  {'recount visit_months (repair)':<30} {recount[0]:>6.1f} ms  (not a chart: a one-off repair)"

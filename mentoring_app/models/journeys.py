@@ -98,6 +98,11 @@ class Goal(SQLModel, table=True):
     """A SMART goal: Specific (also its title), Measurable, Achievable, Relevant, Time-bound."""
 
     __tablename__ = "goals"
+    # The admin dashboard counts goals set and achieved per month.
+    __table_args__ = (
+        Index("ix_goals_created_at", "created_at"),
+        Index("ix_goals_status_achieved", "status", "achieved_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     journey_id: int = Field(sa_column=_fk("journeys.id"))

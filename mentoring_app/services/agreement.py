@@ -195,7 +195,7 @@ def update_agreement(
     }
     if errors:
         raise ValidationFailed(errors)
-    bump(session, rel)
+    bump(session, rel, now=now)
     journey = open_journey(session, rel, now)
     changed = {key: value for key, value in clean.items() if getattr(journey, key) != value}
     if not changed:
@@ -241,7 +241,7 @@ def confirm_agreement(
     """The actor confirms the agreement as written at ``version`` (the version their page showed)."""
     member, rel = writable_relationship(session, actor, relationship_id)
     now = now or utcnow()
-    bump(session, rel)
+    bump(session, rel, now=now)
     journey = open_journey(session, rel, now)
     if journey.agreement_version != version:
         session.rollback()

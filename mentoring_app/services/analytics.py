@@ -9,38 +9,34 @@ months asked for with the rows, and groups by month; missing months come back as
 the one table that grows into millions of rows, are counted per month as they happen
 (``visit_months``, see services/visits), so their chart reads one row per month.
 
-Goals, agreements and meetings belong to the relationship dashboard, built on another branch.
-Their tables are read through light ``table()`` constructs and only when they exist: until then
-the goal figures and the funnel's "agreement confirmed or first meeting", "goal set" and "goal
-achieved" stages are zero and marked unavailable (see ``OPTIONAL_SCHEMA`` for the columns used).
+Goals, agreements and meetings come from the relationship dashboard (models/journeys): a goal
+belongs to a journey of a relationship; the agreement lives on the journey (confirmed once both
+``mentee_confirmed_at`` and ``mentor_confirmed_at`` are set); a meeting belongs to the relationship.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import (
-    Integer,
-    String,
-    and_,
-    case,
-    column,
-    func,
-    inspect,
-    literal,
-    or_,
-    select,
-    table,
-    type_coerce,
-    union_all,
-)
+from sqlalchemy import String, and_, case, exists, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.sql import ColumnElement, Subquery
 from sqlmodel import Session
 
-from mentoring_app.models import Profile, Relationship, RelationshipEvent, Report, Thread, User, VisitMonth
+from mentoring_app.models import (
+    Goal,
+    Journey,
+    Meeting,
+    Profile,
+    Relationship,
+    RelationshipEvent,
+    Report,
+    Thread,
+    User,
+    VisitMonth,
+)
+from mentoring_app.models.journeys import ACHIEVED, HELD
 from mentoring_app.models.relationships import (
     ACCEPTED,
     CANCELLED,
@@ -60,15 +56,6 @@ QUIET_AFTER = timedelta(days=21)
 EXPIRY_WARNING = timedelta(days=3)  # a request is "close to expiry" in its last 3 days
 ATTENTION_LIST = 50
 STARTED = (ACCEPTED, WITHDRAWN, ENDED)  # a relationship in any of these was accepted once
-
-# The tables of the relationship dashboard this module reads when they exist, and the columns it uses.
-OPTIONAL_SCHEMA: dict[str, tuple[str, ...]] = {
-    "journeys": ("id", "relationship_id"),
-    "goals": ("journey_id", "created_at", "status", "achieved_at"),
-    "agreements": ("confirmed_at",),  # and relationship_id or journey_id
-    "meetings": (),  # relationship_id or journey_id: a logged meeting counts as a first meeting
-}
-ACHIEVED = "achieved"
 
 
 # ---------------------------------------------------------------- views
@@ -93,7 +80,6 @@ class MonthlyChart:
 
     months: tuple[str, ...]
     series: tuple[Series, ...]
-    available: bool = True  # False when the data behind it is not recorded yet (no such table)
 
     def values(self, key: str) -> tuple[int, ...]:
         return next(s.values for s in self.series if s.key == key)
@@ -104,8 +90,7 @@ class FunnelStage:
     key: str
     label: str
     count: int
-    available: bool  # False: the platform does not record this stage yet (its table is absent)
-    from_previous: float | None  # share of the previous available stage, 0..1 (None when it is 0)
+    from_previous: float | None  # share of the previous stage, 0..1 (None when that is 0)
     from_first: float | None  # share of the first stage, 0..1
 
 
@@ -238,10 +223,7 @@ def _in_month(moment: ColumnElement, months: Subquery) -> ColumnElement[bool]:
 
 
 def _chart(
-    months: Sequence[Month],
-    series: Sequence[tuple[str, str]],
-    rows: Sequence[Sequence],
-    available: bool = True,
+    months: Sequence[Month], series: Sequence[tuple[str, str]], rows: Sequence[Sequence]
 ) -> MonthlyChart:
     """Zero-fill ``rows`` of (month, value for each series...) into a chart."""
     by_month = {row[0]: row[1:] for row in rows}
@@ -255,68 +237,11 @@ def _chart(
             )
             for i, (key, label) in enumerate(series)
         ),
-        available=available,
     )
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-# ---------------------------------------------------------------- optional tables
-
-_schema_cache: dict[str, dict[str, frozenset[str]]] = {}
-_schema_lock = threading.Lock()
-
-
-def _optional_tables(session: Session) -> dict[str, frozenset[str]]:
-    """Which of the relationship dashboard's tables exist (table -> its columns), cached per database.
-
-    Checked once per process: the schema changes only with a migration, after which the app restarts.
-    """
-    bind = session.get_bind()
-    key = bind.url.render_as_string(hide_password=True)
-    with _schema_lock:
-        cached = _schema_cache.get(key)
-    if cached is not None:
-        return cached
-    inspector = inspect(session.connection())
-    found = {
-        name: frozenset(c["name"] for c in inspector.get_columns(name))
-        for name in OPTIONAL_SCHEMA
-        if inspector.has_table(name)
-    }
-    for name, columns in found.items():
-        missing = set(OPTIONAL_SCHEMA[name]) - columns
-        if missing:
-            raise RuntimeError(f"analytics reads {name}({', '.join(sorted(missing))}), which it lacks")
-    with _schema_lock:
-        _schema_cache[key] = found
-    return found
-
-
-def forget_schema_cache() -> None:
-    """Look again for the optional tables (tests that create them; after a migration)."""
-    with _schema_lock:
-        _schema_cache.clear()
-
-
-def _light_table(name: str, columns: frozenset[str]):  # type: ignore[no-untyped-def]
-    """A ``table()`` construct of an optional table, timestamps typed so SQLite compares them right."""
-    typed = {"created_at", "achieved_at", "confirmed_at", "held_at", "at"}
-    return table(name, *(column(c, UTCDateTime() if c in typed else Integer()) for c in sorted(columns)))
-
-
-def _relationship_of(session: Session, name: str):  # type: ignore[no-untyped-def]
-    """(table, relationship id expression, the joins needed) for goals, agreements or meetings."""
-    tables = _optional_tables(session)
-    target = _light_table(name, tables[name])
-    if "relationship_id" in tables[name]:
-        return target, target.c.relationship_id, target
-    if "journey_id" in tables[name] and "journeys" in tables:
-        journeys = _light_table("journeys", tables["journeys"])
-        return target, journeys.c.relationship_id, target.join(journeys, journeys.c.id == target.c.journey_id)
-    raise RuntimeError(f"analytics cannot tell which relationship a row of {name} belongs to")
 
 
 # ---------------------------------------------------------------- charts
@@ -449,36 +374,28 @@ def active_relationships_per_month(
 
 
 def goals_per_month(session: Session, *, actor: User | None, start: date, end: date) -> MonthlyChart:
-    """Goals set (created) and achieved per month.
-
-    Reads ``goals(created_at, status, achieved_at)`` from the relationship dashboard. While that
-    table does not exist (it is built on another branch) the chart is all zeros with
-    ``available=False``; the integrator adds a test with real goals once both branches meet.
-    """
+    """Goals set and achieved per month: "set" counts the goals proposed in the month (whatever
+    became of them later), "achieved" those marked achieved in the month."""
     require_admin(actor)
     months = months_between(start, end)
-    series = [("set", "Goals set"), ("achieved", "Goals achieved")]
-    tables = _optional_tables(session)
-    if "goals" not in tables:
-        return _chart(months, series, [], available=False)
-    goals = _light_table("goals", tables["goals"])
     m = _months_table(months)
     set_rows = session.execute(
-        select(m.c.month, func.count())
+        select(m.c.month, func.count(Goal.id))
         .select_from(m)
-        .join(goals, _in_month(goals.c.created_at, m))
+        .join(Goal, _in_month(Goal.created_at, m))  # type: ignore[arg-type]
         .group_by(m.c.month)
     ).all()
-    achieved_rows = session.execute(
-        select(m.c.month, func.count())
-        .select_from(m)
-        .join(goals, _in_month(goals.c.achieved_at, m))
-        .group_by(m.c.month)
-    ).all()
-    achieved = dict(achieved_rows)
+    achieved = dict(
+        session.execute(
+            select(m.c.month, func.count(Goal.id))
+            .select_from(m)
+            .join(Goal, and_(Goal.status == ACHIEVED, _in_month(Goal.achieved_at, m)))  # type: ignore[arg-type]
+            .group_by(m.c.month)
+        ).all()
+    )
     rows = [(month, count, achieved.pop(month, 0)) for month, count in set_rows]
     rows += [(month, 0, count) for month, count in achieved.items()]
-    return _chart(months, series, rows)
+    return _chart(months, [("set", "Goals set"), ("achieved", "Goals achieved")], rows)
 
 
 # ---------------------------------------------------------------- funnel
@@ -495,121 +412,82 @@ FUNNEL_STAGES = (
 )
 
 
-def _per_mentee_flags(session: Session) -> tuple[list[Subquery], dict[str, ColumnElement], set[str]]:
-    """Subqueries of one row per mentee with 0/1 flags per stage, and the stages not recorded yet."""
-    rel_flags = (
-        select(
-            Relationship.mentee_id.label("mentee_id"),  # type: ignore[attr-defined]
-            literal(1).label("requested"),
-            func.max(case((Relationship.status.in_(STARTED), 1), else_=0)).label("accepted"),  # type: ignore[attr-defined]
-            func.max(case((Relationship.status == ENDED, 1), else_=0)).label("ended_well"),
-        )
-        .group_by(Relationship.mentee_id)
-        .subquery("rel_flags")
-    )
-    subqueries = [rel_flags]
-    flags: dict[str, ColumnElement] = {
-        "requested": rel_flags.c.requested,
-        "accepted": rel_flags.c.accepted,
-        "ended_well": rel_flags.c.ended_well,
-    }
-    missing: set[str] = set()
-    tables = _optional_tables(session)
-    if "goals" in tables:
-        goals, relationship_id, joined = _relationship_of(session, "goals")
-        achieved = or_(goals.c.status == ACHIEVED, goals.c.achieved_at.is_not(None))
-        goal_flags = (
-            select(
-                Relationship.mentee_id.label("mentee_id"),  # type: ignore[attr-defined]
-                literal(1).label("goal_set"),
-                func.max(case((achieved, 1), else_=0)).label("goal_achieved"),
-            )
-            .select_from(joined.join(Relationship, Relationship.id == relationship_id))  # type: ignore[arg-type]
-            .group_by(Relationship.mentee_id)
-            .subquery("goal_flags")
-        )
-        subqueries.append(goal_flags)
-        flags["goal_set"], flags["goal_achieved"] = goal_flags.c.goal_set, goal_flags.c.goal_achieved
-    else:
-        missing |= {"goal_set", "goal_achieved"}
-    first_steps = []
-    if "agreements" in tables:
-        agreements, relationship_id, joined = _relationship_of(session, "agreements")
-        first_steps.append(
-            select(relationship_id.label("relationship_id"))
-            .select_from(joined)
-            .where(agreements.c.confirmed_at.is_not(None))
-        )
-    if "meetings" in tables:
-        _meetings, relationship_id, joined = _relationship_of(session, "meetings")
-        first_steps.append(select(relationship_id.label("relationship_id")).select_from(joined))
-    if first_steps:
-        steps = (union_all(*first_steps) if len(first_steps) > 1 else first_steps[0]).subquery("steps")
-        step_flags = (
-            select(Relationship.mentee_id.label("mentee_id"), literal(1).label("first_step"))  # type: ignore[attr-defined]
-            .select_from(steps.join(Relationship, Relationship.id == steps.c.relationship_id))  # type: ignore[arg-type]
-            .group_by(Relationship.mentee_id)
-            .subquery("step_flags")
-        )
-        subqueries.append(step_flags)
-        flags["first_step"] = step_flags.c.first_step
-    else:
-        missing.add("first_step")
-    return subqueries, flags, missing
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.max(case((condition, 1), else_=0))
 
 
 def funnel(session: Session, *, actor: User | None, start: date, end: date) -> Funnel:
     """The mentoring funnel of the mentees who registered in the range (months inclusive).
 
     The stages: profile complete (the completeness indicator at 100%), sent a request, had one
-    accepted, confirmed an agreement or logged a meeting, set a goal, achieved one, and ended a
-    relationship normally (ended, not withdrawn). Each stage counts the mentees who reached it and
-    every earlier stage the platform records (at any time up to now), so the counts only go down
-    and each conversion is at most 100%. Stages not recorded yet (their table is absent) count 0,
-    are marked unavailable, and are skipped: the next stage converts from the one before them.
+    accepted, a first step (an agreement both sides confirmed, or a meeting held), set a goal (any
+    goal proposed, even if dropped later), achieved one, and ended a relationship normally (ended,
+    not withdrawn). A mentee reaches a stage through any of their relationships, at any time up to
+    now. Each stage counts the mentees who reached it *and every earlier stage*, so the counts only
+    go down and each conversion is at most 100%: a mentee who ended well without ever achieving a
+    goal stops at the last stage they reached in order.
+
+    Two queries: the cohort and its complete profiles; then, for the relationships of the mentees
+    with a complete profile only (no later stage counts without it), one row of flags per mentee,
+    each flag an indexed EXISTS on the relationship's journeys, goals and meetings.
     """
     require_admin(actor)
     months = months_between(start, end)
-    lo, hi = months[0].start, months[-1].end
-    subqueries, flags, missing = _per_mentee_flags(session)
-    source = User.__table__.outerjoin(Profile, Profile.user_id == User.id)  # type: ignore[attr-defined]
-    for sub in subqueries:
-        source = source.outerjoin(sub, sub.c.mentee_id == User.id)
-    reached: dict[str, ColumnElement[bool]] = {
-        "profile_complete": func.coalesce(Profile.completeness, 0) >= 100
-    }
-    reached.update({key: func.coalesce(flag, 0) == 1 for key, flag in flags.items()})
-    columns: list[ColumnElement] = [func.count(User.id)]
-    so_far: list[ColumnElement[bool]] = []
-    for key, _label in FUNNEL_STAGES[1:]:
-        if key in missing:
-            columns.append(literal(0))
-            continue
-        so_far.append(reached[key])
-        columns.append(_count_if(and_(*so_far)))
-    counts = session.execute(
-        select(*columns)
-        .select_from(source)
-        .where(User.is_mentee.is_(True), User.created_at >= lo, User.created_at < hi)  # type: ignore[attr-defined, operator]
+    cohort = and_(
+        User.is_mentee.is_(True),  # type: ignore[attr-defined]
+        User.created_at >= months[0].start,  # type: ignore[operator]
+        User.created_at < months[-1].end,  # type: ignore[operator]
+    )
+    complete = func.coalesce(Profile.completeness, 0) >= 100
+    registered, profile_complete = session.execute(
+        select(func.count(User.id), _count_if(complete))
+        .select_from(User.__table__.outerjoin(Profile, Profile.user_id == User.id))  # type: ignore[attr-defined]
+        .where(cohort)
     ).one()
+    complete_mentees = select(User.id).join(Profile, Profile.user_id == User.id).where(cohort, complete)  # type: ignore[arg-type]
+    of_relationship = Journey.relationship_id == Relationship.id
+    confirmed = exists().where(
+        of_relationship,
+        Journey.mentee_confirmed_at.is_not(None),  # type: ignore[union-attr]
+        Journey.mentor_confirmed_at.is_not(None),  # type: ignore[union-attr]
+    )
+    held = exists().where(Meeting.relationship_id == Relationship.id, Meeting.status == HELD)
+    any_goal = exists().where(of_relationship, Goal.journey_id == Journey.id)
+    achieved = exists().where(of_relationship, Goal.journey_id == Journey.id, Goal.status == ACHIEVED)
+    started = Relationship.status.in_(STARTED)  # type: ignore[attr-defined]
+    per_mentee = (
+        select(
+            _flag(started).label("accepted"),
+            _flag(and_(started, or_(confirmed, held))).label("first_step"),
+            _flag(and_(started, any_goal)).label("goal_set"),
+            _flag(and_(started, achieved)).label("goal_achieved"),
+            _flag(Relationship.status == ENDED).label("ended_well"),
+        )
+        .where(Relationship.mentee_id.in_(complete_mentees))  # type: ignore[attr-defined]
+        .group_by(Relationship.mentee_id)
+        .subquery("per_mentee")
+    )
+    columns: list[ColumnElement] = [func.count()]  # "requested": any relationship at all
+    so_far: list[ColumnElement[bool]] = []
+    for key, _label in FUNNEL_STAGES[3:]:  # accepted onwards
+        so_far.append(per_mentee.c[key] == 1)
+        columns.append(_count_if(and_(*so_far)))
+    later = session.execute(select(*columns).select_from(per_mentee)).one()
+    counts = [int(registered or 0), int(profile_complete or 0), *(int(c or 0) for c in later)]
+    first = counts[0]
     stages: list[FunnelStage] = []
-    first = int(counts[0] or 0)
     previous: int | None = None
-    for (key, label), raw in zip(FUNNEL_STAGES, counts, strict=True):
-        available = key not in missing
-        count = int(raw or 0)
+    for (key, label), count in zip(FUNNEL_STAGES, counts, strict=True):
         stages.append(
             FunnelStage(
                 key=key,
                 label=label,
                 count=count,
-                available=available,
-                from_previous=(count / previous if previous else None) if available else None,
-                from_first=(count / first if first else None) if available else None,
+                from_previous=count / previous if previous else None,
+                from_first=count / first if first else None,
             )
         )
-        if available:
-            previous = count
+        previous = count
     return Funnel(start=months[0].key, end=months[-1].key, stages=tuple(stages))
 
 
@@ -714,25 +592,46 @@ def _pair_thread_join() -> ColumnElement[bool]:
     return and_(Thread.low_id == low, Thread.high_id == high)
 
 
+def _later(first: ColumnElement, second: ColumnElement) -> ColumnElement:
+    """The later of two non-null timestamps (portable: SQLite has no GREATEST)."""
+    return case((first > second, first), else_=second)
+
+
 def needs_attention(session: Session, *, actor: User | None, now: datetime | None = None) -> NeedsAttention:
     """Pairs quiet for 21 days, requests in their last 3 days before expiry, and open reports.
 
-    A pair's last activity is its latest message (either way) or the relationship's latest
-    transition (acceptance included), whichever is later.
+    A pair's last activity is the latest of: their latest message (either way), the relationship's
+    latest recorded transition, and its ``updated_at``, which every transition and every change
+    on the relationship dashboard sets (agreement, goals, milestones, meetings scheduled, logged
+    or cancelled, reflections: see relationship_access.bump).
     """
     require_admin(actor)
     now = now or utcnow()
     mentee, mentor = User.__table__.alias("mentee"), User.__table__.alias("mentor")  # type: ignore[attr-defined]
-    last_message = func.coalesce(Thread.last_message_at, Relationship.updated_at)
+    cutoff = now - QUIET_AFTER
+    latest_event = (
+        select(func.max(RelationshipEvent.at))
+        .where(RelationshipEvent.relationship_id == Relationship.id)
+        .correlate(Relationship)
+        .scalar_subquery()
+    )
+    changed = Relationship.updated_at
     last_activity = type_coerce(
-        case((last_message > Relationship.updated_at, last_message), else_=Relationship.updated_at),
+        _later(
+            _later(func.coalesce(Thread.last_message_at, changed), changed),
+            func.coalesce(latest_event, changed),
+        ),
         UTCDateTime(),
     )
-    cutoff = now - QUIET_AFTER
+    recent_event = exists().where(
+        RelationshipEvent.relationship_id == Relationship.id,
+        RelationshipEvent.at >= cutoff,  # type: ignore[operator]
+    )
     quiet_where = and_(
         Relationship.status == ACCEPTED,
-        Relationship.updated_at < cutoff,  # type: ignore[operator]
+        changed < cutoff,  # type: ignore[operator]
         or_(Thread.id.is_(None), Thread.last_message_at < cutoff),  # type: ignore[union-attr, operator]
+        ~recent_event,
     )
     quiet_from = Relationship.__table__.outerjoin(Thread, _pair_thread_join())  # type: ignore[attr-defined]
     quiet_total = session.execute(

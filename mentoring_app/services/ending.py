@@ -126,7 +126,7 @@ def write_reflection(
         raise ValidationFailed(
             {"text": f"Use at most {MAX_REFLECTION:,} characters (this has {len(text):,})."}
         )
-    bump(session, rel)
+    bump(session, rel, now=now)
     journey = latest_journey(session, rel.id) if rel.informal_since else None  # type: ignore[arg-type]
     journey = journey or open_journey(session, rel, now)
     row = session.exec(
@@ -177,7 +177,7 @@ def end_relationship(
     reason = reason.strip()
     if len(reason) > 1000:
         raise ValidationFailed({"reason": "Use at most 1,000 characters."})
-    bump(session, rel)
+    bump(session, rel, now=now)
     wind_down(session, rel, reason=CLOSED_ENDED, now=now)
     _transition(
         session,
@@ -218,7 +218,7 @@ def continue_informally(
     now = now or utcnow()
     if rel.informal_since is not None:
         raise ServiceError("You are already continuing informally.")
-    bump(session, rel)
+    bump(session, rel, now=now)
     open_journey(session, rel, now)  # journey 1 exists even if the pair never wrote anything
     _close_open_journey(session, rel, CLOSED_INFORMAL, now)
     result = session.exec(
@@ -247,7 +247,7 @@ def start_new_journey(
     """Close the current journey (read-only, on record) and open the next one; returns its number."""
     member, rel = writable_relationship(session, actor, relationship_id)
     now = now or utcnow()
-    bump(session, rel)
+    bump(session, rel, now=now)
     if rel.informal_since is None:
         open_journey(session, rel, now)
     closed = _close_open_journey(session, rel, CLOSED_NEW_JOURNEY, now)

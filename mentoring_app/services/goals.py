@@ -432,7 +432,7 @@ def propose_goal(
     )
     if errors:
         raise ValidationFailed(errors)
-    bump(session, rel)
+    bump(session, rel, now=now)
     journey = open_journey(session, rel, now)
     new = Goal(
         journey_id=journey.id,  # type: ignore[arg-type]
@@ -490,7 +490,7 @@ def edit_goal(
     }
     if all(getattr(found, key) == value for key, value in values.items()):
         return _goal_views(session, rel, member, [(found, journey)], today)[0]
-    bump(session, rel)
+    bump(session, rel, now=now)
     result = session.exec(
         update(Goal)  # type: ignore[call-overload]
         .where(Goal.id == found.id, Goal.status == found.status)
@@ -538,7 +538,7 @@ def set_goal_status(
         values["achieved_at"] = values["closed_at"] = now
     if status == DROPPED:
         values["closed_at"] = now
-    bump(session, rel)
+    bump(session, rel, now=now)
     result = session.exec(
         update(Goal).where(Goal.id == found.id, Goal.status == before).values(**values)  # type: ignore[call-overload]
     )
@@ -605,7 +605,7 @@ def add_milestone(
     ).one()
     if count >= MAX_MILESTONES:
         raise ServiceError(f"A goal can have at most {MAX_MILESTONES} milestones.")
-    bump(session, rel)
+    bump(session, rel, now=now)
     session.add(
         Milestone(
             goal_id=found.id,  # type: ignore[arg-type]
@@ -642,7 +642,7 @@ def update_milestone(
     milestone, owner = _find_milestone(session, rel, milestone_id)
     found, _ = _open_goal(session, rel, owner.id)  # type: ignore[arg-type]
     title, note, due = _check_milestone(title, note, due_date)
-    bump(session, rel)
+    bump(session, rel, now=now)
     milestone.title, milestone.note, milestone.due_date, milestone.updated_at = title, note, due, now
     session.add(milestone)
     _touch_goal(session, found, now)
@@ -664,7 +664,7 @@ def set_milestone_done(
     now = now or utcnow()
     milestone, owner = _find_milestone(session, rel, milestone_id)
     found, _ = _open_goal(session, rel, owner.id)  # type: ignore[arg-type]
-    bump(session, rel)
+    bump(session, rel, now=now)
     milestone.done_at = (milestone.done_at or now) if done else None
     milestone.updated_at = now
     session.add(milestone)
@@ -691,7 +691,7 @@ def delete_milestone(
     now = now or utcnow()
     milestone, owner = _find_milestone(session, rel, milestone_id)
     found, _ = _open_goal(session, rel, owner.id)  # type: ignore[arg-type]
-    bump(session, rel)
+    bump(session, rel, now=now)
     session.delete(milestone)
     _touch_goal(session, found, now)
     session.commit()

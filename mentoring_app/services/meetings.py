@@ -167,7 +167,7 @@ def schedule_meeting(
     agenda = _check_length(errors, "agenda", agenda, MAX_AGENDA)
     if errors:
         raise ValidationFailed(errors)
-    bump(session, rel)
+    bump(session, rel, now=now)
     meeting = existing or Meeting(
         relationship_id=rel.id,  # type: ignore[arg-type]
         journey_id=_journey_id(session, rel),
@@ -203,8 +203,9 @@ def cancel_meeting(
     meeting = _find(session, rel, meeting_id)
     if meeting.status != PLANNED:
         raise ServiceError("Only a planned meeting can be cancelled.")
-    bump(session, rel)
-    meeting.status, meeting.updated_at = CANCELLED, now or utcnow()
+    now = now or utcnow()
+    bump(session, rel, now=now)
+    meeting.status, meeting.updated_at = CANCELLED, now
     session.add(meeting)
     notifications.notify(
         session,
@@ -245,7 +246,7 @@ def log_meeting(
     next_steps = _check_length(errors, "next_steps", next_steps, MAX_NEXT_STEPS)
     if errors:
         raise ValidationFailed(errors)
-    bump(session, rel)
+    bump(session, rel, now=now)
     meeting = existing or Meeting(
         relationship_id=rel.id,  # type: ignore[arg-type]
         journey_id=_journey_id(session, rel),

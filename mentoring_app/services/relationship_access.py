@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from mentoring_app.models import Journey, Meeting, Relationship, User
 from mentoring_app.models.journeys import CANCELLED, PLANNED
 from mentoring_app.models.relationships import ACCEPTED, ENDED, WITHDRAWN
+from mentoring_app.models.types import utcnow
 from mentoring_app.services.errors import NotAllowed, NotFound
 
 DASHBOARD_STATUSES = (ACCEPTED, ENDED, WITHDRAWN)
@@ -58,15 +59,17 @@ def writable_relationship(
     return member, rel
 
 
-def bump(session: Session, rel: Relationship) -> None:
+def bump(session: Session, rel: Relationship, *, now: datetime | None = None) -> None:
     """Claim the write: bump the revision while the relationship is still accepted (else refuse).
 
-    Call it after validating input and before changing rows, in the transaction that changes them.
+    Also sets ``updated_at`` to ``now``: the relationship's last dashboard change, which the admin
+    dashboard reads to find pairs with no activity. Call it after validating input and before
+    changing rows, in the transaction that changes them.
     """
     result = session.exec(
         update(Relationship)  # type: ignore[call-overload]
         .where(Relationship.id == rel.id, Relationship.status == ACCEPTED)
-        .values(revision=Relationship.revision + 1)
+        .values(revision=Relationship.revision + 1, updated_at=now or utcnow())
     )
     if result.rowcount != 1:
         session.rollback()

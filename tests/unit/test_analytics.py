@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
 from sqlmodel import Session
 
 from mentoring_app.models import Profile, Relationship, RelationshipEvent, Report, Thread, User, Visit
-from mentoring_app.services import analytics, visits
+from mentoring_app.services import agreement, analytics, ending, goals, meetings, relationships, visits
 from mentoring_app.services.errors import ValidationFailed
+from tests.unit.pairs import GOAL
+from tests.unit.test_dashboard import AGREEMENT
+from tests.unit.test_relationships import TEXT, make_mentor
 
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
@@ -203,106 +204,6 @@ def test_median_answer_time_odd_and_even(db: Session, world) -> None:
     )
 
 
-def test_funnel_counts_each_stage_within_the_previous_ones(db: Session, world) -> None:
-    result = analytics.funnel(db, actor=world["admin"], start=date(2025, 1, 1), end=date(2025, 2, 28))
-    stages = {s.key: s for s in result.stages}
-    assert [s.key for s in result.stages] == [key for key, _ in analytics.FUNNEL_STAGES]
-    # Mentees registered Jan-Feb: m1 (complete), b1 (complete), m2 (incomplete).
-    assert stages["registered"].count == 3
-    assert stages["profile_complete"].count == 2
-    assert stages["requested"].count == 2  # m1 and b1; m2 requested too, with an incomplete profile
-    assert stages["accepted"].count == 1  # m1; b1 was declined
-    assert stages["ended_well"].count == 1  # m1 ended with b1 (withdrawing from the other is not ending well)
-    assert stages["profile_complete"].from_previous == pytest.approx(2 / 3)
-    assert stages["accepted"].from_previous == pytest.approx(0.5)
-    for key in ("first_step", "goal_set", "goal_achieved"):  # not recorded on this branch yet
-        assert (stages[key].count, stages[key].available, stages[key].from_previous) == (0, False, None)
-    assert stages["ended_well"].from_previous == pytest.approx(
-        1.0
-    )  # from "accepted", the last recorded stage
-    assert stages["ended_well"].from_first == pytest.approx(1 / 3)
-
-
-def test_goal_figures_are_zero_and_unavailable_without_the_goals_table(db: Session, world) -> None:
-    analytics.forget_schema_cache()
-    chart = analytics.goals_per_month(db, actor=world["admin"], start=date(2025, 1, 1), end=date(2025, 3, 31))
-    assert not chart.available
-    assert chart.values("set") == (0, 0, 0) and chart.values("achieved") == (0, 0, 0)
-
-
-@pytest.fixture
-def dashboard_tables(db: Session) -> Iterator[None]:
-    """Stand-ins for the relationship dashboard's tables (built on another branch), with the columns
-    analytics reads; skipped where the real tables exist (after the branches meet)."""
-    existing = [
-        name
-        for name in ("journeys", "goals", "meetings")
-        if db.get_bind().dialect.has_table(db.connection(), name)
-    ]
-    if existing:
-        pytest.skip(f"the real tables exist ({', '.join(existing)}): test them with real goals")
-    stamp = "TIMESTAMP WITH TIME ZONE" if db.get_bind().dialect.name == "postgresql" else "DATETIME"
-    db.execute(text("CREATE TABLE journeys (id INTEGER PRIMARY KEY, relationship_id INTEGER NOT NULL)"))
-    db.execute(
-        text(
-            "CREATE TABLE goals (id INTEGER PRIMARY KEY, journey_id INTEGER NOT NULL, "
-            f"created_at {stamp} NOT NULL, status VARCHAR(12) NOT NULL, achieved_at {stamp})"
-        )
-    )
-    db.execute(text("CREATE TABLE meetings (id INTEGER PRIMARY KEY, relationship_id INTEGER NOT NULL)"))
-    db.commit()
-    analytics.forget_schema_cache()
-    yield
-    db.rollback()
-    for name in ("meetings", "goals", "journeys"):
-        db.execute(text(f"DROP TABLE {name}"))
-    db.commit()
-    analytics.forget_schema_cache()
-
-
-def test_goal_figures_and_later_funnel_stages_once_the_tables_exist(
-    db: Session, world, dashboard_tables
-) -> None:
-    m1_mentor = db.exec(text("SELECT id FROM relationships WHERE status = 'withdrawn'")).scalar_one()
-    m1_b1 = db.exec(text("SELECT id FROM relationships WHERE status = 'ended'")).scalar_one()
-    sqlite = db.get_bind().dialect.name == "sqlite"
-
-    def stamp(moment: datetime) -> str:
-        return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else moment.isoformat()
-
-    db.execute(
-        text("INSERT INTO journeys (id, relationship_id) VALUES (1, :a), (2, :b)"),
-        {"a": m1_mentor, "b": m1_b1},
-    )
-    db.execute(
-        text(
-            "INSERT INTO goals (id, journey_id, created_at, status, achieved_at) VALUES "
-            "(1, 1, :jan, 'open', NULL), (2, 2, :feb, 'achieved', :feb_end), (3, 2, :feb, 'open', NULL)"
-        ),
-        {
-            "jan": stamp(at(2025, 1, 31, 23, 59)),
-            "feb": stamp(at(2025, 2, 12)),
-            "feb_end": stamp(at(2025, 3, 1)),
-        },
-    )
-    db.execute(text("INSERT INTO meetings (id, relationship_id) VALUES (1, :a)"), {"a": m1_mentor})
-    db.commit()
-    chart = analytics.goals_per_month(db, actor=world["admin"], start=date(2025, 1, 1), end=date(2025, 3, 31))
-    assert chart.available
-    assert chart.values("set") == (1, 2, 0)
-    assert chart.values("achieved") == (0, 0, 1)
-    stages = {
-        s.key: s
-        for s in analytics.funnel(
-            db, actor=world["admin"], start=date(2025, 1, 1), end=date(2025, 2, 28)
-        ).stages
-    }
-    assert [
-        stages[k].count for k in ("accepted", "first_step", "goal_set", "goal_achieved", "ended_well")
-    ] == [1, 1, 1, 1, 1]
-    assert all(stages[k].available for k in ("first_step", "goal_set", "goal_achieved"))
-
-
 def test_summary_numbers(db: Session, world) -> None:
     result = analytics.summary(db, actor=world["admin"], today=date(2025, 2, 15))
     assert (result.mentors, result.mentees, result.both, result.admins, result.deactivated) == (1, 3, 1, 1, 1)
@@ -364,3 +265,243 @@ def test_needs_attention(db: Session) -> None:
     assert [r.relationship_id for r in result.expiring_requests] == [close.id]
     assert result.expiring_requests[0].expires_at == close.created_at + timedelta(days=14)
     assert result.open_reports_total == 1 and result.open_reports[0].reporter_name == "quiet"
+
+
+# ---------------------------------------------------------------- goals, funnel, quiet pairs from real use
+
+
+def registered(db: Session, make_member, when: datetime, *, complete: bool = True) -> User:
+    """A mentee registered at ``when``, their profile complete (100%) or not."""
+    user = make_member(role="mentee")
+    user.created_at = when
+    db.add(user)
+    profile = db.get(Profile, user.id) or Profile(user_id=user.id)  # created on first use
+    profile.completeness = 100 if complete else 60
+    db.add(profile)
+    db.commit()
+    return user
+
+
+def accepted(db: Session, mentee: User, mentor: User, when: datetime) -> Relationship:
+    rel = relationships.send_request(db, actor=mentee, mentor_id=mentor.id, text=TEXT, now=when)
+    relationships.accept_request(db, actor=mentor, request_id=rel.id, now=when + timedelta(hours=5))
+    db.refresh(rel)
+    return rel
+
+
+def confirmed_agreement(db: Session, rel: Relationship, mentee: User, mentor: User, when: datetime) -> None:
+    view = agreement.update_agreement(db, actor=mentee, relationship_id=rel.id, changes=AGREEMENT, now=when)
+    for member_ in (mentor, mentee):
+        agreement.confirm_agreement(db, actor=member_, relationship_id=rel.id, version=view.version, now=when)
+
+
+def goal(db: Session, rel: Relationship, proposer: User, partner: User, when: datetime, *moves: str) -> int:
+    """A goal proposed at ``when``, then moved through ``moves`` (agreed by the partner) at ``when``."""
+    view = goals.propose_goal(db, actor=proposer, relationship_id=rel.id, **GOAL, now=when)
+    for status in moves:
+        goals.set_goal_status(
+            db,
+            actor=partner if status == "agreed" else proposer,
+            relationship_id=rel.id,
+            goal_id=view.id,
+            status=status,
+            now=when,
+        )
+    return view.id
+
+
+def held_meeting(db: Session, rel: Relationship, by: User, when: datetime) -> None:
+    meetings.log_meeting(
+        db, actor=by, relationship_id=rel.id, held_on=when.date(), duration_minutes=60, now=when
+    )
+
+
+def test_goals_per_month_set_and_achieved(db: Session, make_member) -> None:
+    admin = member(db, "admin", at(2029, 1, 1), admin=True)
+    mentor = make_mentor(db, make_member, capacity=5)
+    mentee = registered(db, make_member, at(2029, 12, 1))
+    rel = accepted(db, mentee, mentor, at(2030, 1, 2))
+    goal(db, rel, mentee, mentor, at(2030, 1, 31, 23, 59, 59))  # set in January, still proposed
+    achieved = goal(db, rel, mentee, mentor, at(2030, 2, 1), "agreed")
+    goal(db, rel, mentor, mentee, at(2030, 2, 12), "dropped")  # set, then dropped: still set in February
+    goals.set_goal_status(
+        db, actor=mentee, relationship_id=rel.id, goal_id=achieved, status="achieved", now=at(2030, 3, 1)
+    )
+    other = accepted(db, registered(db, make_member, at(2029, 12, 1)), mentor, at(2030, 1, 5))
+    goal(
+        db,
+        other,
+        mentor,
+        db.get(User, other.mentee_id),
+        at(2030, 2, 28, 23, 59, 59),
+        "agreed",
+        "in_progress",
+        "achieved",
+    )
+
+    chart = analytics.goals_per_month(db, actor=admin, start=date(2029, 12, 1), end=date(2030, 4, 30))
+    assert chart.months == ("2029-12", "2030-01", "2030-02", "2030-03", "2030-04")
+    assert chart.values("set") == (0, 1, 3, 0, 0)
+    assert chart.values("achieved") == (0, 0, 1, 1, 0)
+    assert analytics.goals_per_month(db, actor=admin, start=date(2030, 3, 1), end=date(2030, 3, 1)).values(
+        "achieved"
+    ) == (1,)
+
+
+def test_funnel_counts_each_stage_within_the_previous_ones(db: Session, make_member) -> None:
+    """Each mentee registered in February 2030 stops at a different stage; each stage counts the
+    mentees who reached it and every stage before it."""
+    admin = member(db, "admin", at(2029, 1, 1), admin=True)
+    mentor, other_mentor = (
+        make_mentor(db, make_member, capacity=10),
+        make_mentor(db, make_member, capacity=10),
+    )
+    feb = at(2030, 2, 10)
+    day = timedelta(days=1)
+
+    def mentee(complete: bool = True, when: datetime = feb) -> User:
+        return registered(db, make_member, when, complete=complete)
+
+    registered_only = mentee(complete=False)  # noqa: F841 - counted as registered
+    complete_only = mentee()  # noqa: F841 - profile complete, nothing else
+    declined = mentee()
+    rel = relationships.send_request(db, actor=declined, mentor_id=mentor.id, text=TEXT, now=feb + day)
+    relationships.decline_request(db, actor=mentor, request_id=rel.id, reason="no_time", now=feb + 2 * day)
+
+    just_accepted = mentee()  # a planned meeting and a one-sided confirmation are no first step
+    rel = accepted(db, just_accepted, mentor, feb + day)
+    view = agreement.update_agreement(
+        db, actor=just_accepted, relationship_id=rel.id, changes=AGREEMENT, now=feb + 2 * day
+    )
+    agreement.confirm_agreement(
+        db, actor=mentor, relationship_id=rel.id, version=view.version, now=feb + 2 * day
+    )
+    meetings.schedule_meeting(
+        db,
+        actor=mentor,
+        relationship_id=rel.id,
+        starts_at=feb + 20 * day,
+        duration_minutes=60,
+        place="Online",
+        now=feb + 2 * day,
+    )
+
+    goal_without_first_step = mentee()  # a goal, but neither agreement nor meeting: stops at accepted
+    rel = accepted(db, goal_without_first_step, mentor, feb + day)
+    goal(db, rel, goal_without_first_step, mentor, feb + 3 * day, "agreed", "achieved")
+
+    agreement_only = mentee()  # first step through the agreement both confirmed
+    rel = accepted(db, agreement_only, mentor, feb + day)
+    confirmed_agreement(db, rel, agreement_only, mentor, feb + 3 * day)
+
+    dropped_goal = mentee()  # first step through a held meeting; its goal was dropped: still set
+    rel = accepted(db, dropped_goal, mentor, feb + day)
+    held_meeting(db, rel, mentor, feb + 3 * day)
+    goal(db, rel, dropped_goal, mentor, feb + 4 * day, "dropped")
+
+    achieved_then_withdrew = mentee()
+    rel = accepted(db, achieved_then_withdrew, mentor, feb + day)
+    held_meeting(db, rel, achieved_then_withdrew, feb + 3 * day)
+    goal(db, rel, mentor, achieved_then_withdrew, feb + 4 * day, "agreed", "achieved")
+    relationships.withdraw(db, actor=achieved_then_withdrew, relationship_id=rel.id, now=feb + 9 * day)
+
+    ended_well = mentee()  # the whole way, across two relationships (goal in one, ended the other)
+    first = accepted(db, ended_well, mentor, feb + day)
+    confirmed_agreement(db, first, ended_well, mentor, feb + 3 * day)
+    goal(db, first, ended_well, mentor, feb + 4 * day, "agreed", "in_progress", "achieved")
+    second = accepted(db, ended_well, other_mentor, feb + day)
+    ending.end_relationship(db, actor=other_mentor, relationship_id=second.id, now=feb + 10 * day)
+
+    incomplete_but_ended = mentee(complete=False)  # never complete: counts only as registered
+    rel = accepted(db, incomplete_but_ended, mentor, feb + day)
+    held_meeting(db, rel, mentor, feb + 3 * day)
+    goal(db, rel, mentor, incomplete_but_ended, feb + 4 * day, "agreed", "achieved")
+    ending.end_relationship(db, actor=mentor, relationship_id=rel.id, now=feb + 10 * day)
+
+    january = mentee(when=at(2030, 1, 31, 23, 59, 59))  # registered before the range: not counted
+    rel = accepted(db, january, other_mentor, feb + day)
+    held_meeting(db, rel, other_mentor, feb + 3 * day)
+    goal(db, rel, january, other_mentor, feb + 4 * day, "agreed", "achieved")
+    ending.end_relationship(db, actor=january, relationship_id=rel.id, now=feb + 10 * day)
+
+    result = analytics.funnel(db, actor=admin, start=date(2030, 2, 1), end=date(2030, 2, 28))
+    assert (result.start, result.end) == ("2030-02", "2030-02")
+    assert [s.key for s in result.stages] == [key for key, _ in analytics.FUNNEL_STAGES]
+    counts = {s.key: s.count for s in result.stages}
+    assert counts == {
+        "registered": 10,
+        "profile_complete": 8,
+        "requested": 7,  # declined and the six below
+        "accepted": 6,  # not the declined one
+        "first_step": 4,  # agreement_only, dropped_goal, achieved_then_withdrew, ended_well
+        "goal_set": 3,  # dropped_goal, achieved_then_withdrew, ended_well
+        "goal_achieved": 2,  # achieved_then_withdrew, ended_well
+        "ended_well": 1,  # ended_well (withdrawing is not ending well)
+    }
+    stages = {s.key: s for s in result.stages}
+    assert stages["registered"].from_previous is None and stages["registered"].from_first == 1.0
+    assert stages["profile_complete"].from_previous == pytest.approx(8 / 10)
+    assert stages["first_step"].from_previous == pytest.approx(4 / 6)
+    assert stages["goal_achieved"].from_previous == pytest.approx(2 / 3)
+    assert stages["ended_well"].from_previous == pytest.approx(1 / 2)
+    assert stages["ended_well"].from_first == pytest.approx(1 / 10)
+    january_only = analytics.funnel(db, actor=admin, start=date(2030, 1, 1), end=date(2030, 1, 31))
+    assert [s.count for s in january_only.stages] == [1] * 8
+    empty = analytics.funnel(db, actor=admin, start=date(2031, 1, 1), end=date(2031, 1, 31))
+    assert all(s.count == 0 and s.from_previous is None and s.from_first is None for s in empty.stages)
+
+
+def test_quiet_pairs_count_every_kind_of_activity(db: Session, make_member) -> None:
+    """Messages, transitions and every dashboard change (here a meeting logged, a goal proposed, an
+    agreement edited) keep a pair off the quiet list; 21 days without any of them put it on."""
+    now = at(2030, 6, 30, 12)
+    admin = member(db, "admin", at(2029, 1, 1), admin=True)
+    mentor = make_mentor(db, make_member, capacity=10)
+    start = now - timedelta(days=60)
+
+    def pair() -> tuple[User, Relationship]:
+        mentee = registered(db, make_member, start)
+        return mentee, accepted(db, mentee, mentor, start)
+
+    met_mentee, met = pair()
+    held_meeting(db, met, met_mentee, now - timedelta(days=5))  # logged 5 days ago
+    assert db.get(Relationship, met.id, populate_existing=True).updated_at == now - timedelta(days=5)
+    goal_mentee, with_goal = pair()
+    goal(db, with_goal, goal_mentee, mentor, now - timedelta(days=20))
+    _, with_agreement = pair()
+    agreement.update_agreement(
+        db,
+        actor=mentor,
+        relationship_id=with_agreement.id,
+        changes={"topics": "Rates"},
+        now=now - timedelta(days=2),
+    )
+    silent_mentee, silent = pair()
+    agreement.update_agreement(
+        db,
+        actor=silent_mentee,
+        relationship_id=silent.id,
+        changes={"topics": "Rates"},
+        now=now - timedelta(days=22),
+    )
+    _, untouched = pair()  # accepted 60 days ago (and 5 hours), nothing since
+    informal_mentee, informal = pair()  # still a pair after continuing informally 30 days ago
+    ending.continue_informally(
+        db, actor=informal_mentee, relationship_id=informal.id, now=now - timedelta(days=30)
+    )
+    ended_mentee, ended = pair()  # ended 40 days ago: no longer a pair staff need to watch
+    ending.end_relationship(db, actor=ended_mentee, relationship_id=ended.id, now=now - timedelta(days=40))
+
+    result = analytics.needs_attention(db, actor=admin, now=now)
+    assert [p.relationship_id for p in result.quiet_pairs] == [untouched.id, informal.id, silent.id]
+    assert result.quiet_pairs_total == 3
+    days = {p.relationship_id: (p.days_quiet, p.last_activity_at) for p in result.quiet_pairs}
+    assert days[silent.id] == (22, now - timedelta(days=22))
+    assert days[informal.id] == (30, now - timedelta(days=30))
+    assert days[untouched.id] == (59, start + timedelta(hours=5))
+    # A message 3 days ago brings the silent pair back.
+    low, high = sorted((silent_mentee.id, mentor.id))
+    db.add(Thread(low_id=low, high_id=high, created_at=start, last_message_at=now - timedelta(days=3)))
+    db.commit()
+    later = analytics.needs_attention(db, actor=admin, now=now)
+    assert [p.relationship_id for p in later.quiet_pairs] == [untouched.id, informal.id]
