@@ -6,6 +6,7 @@ a member through the database, so a logged-out, expired or deactivated session s
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from urllib.parse import quote
@@ -19,6 +20,16 @@ from mentoring_app.settings import get_settings
 from mentoring_app.state.db_calls import call
 
 _settings = get_settings()
+
+
+_PENDING: set[asyncio.Task[None]] = set()  # page views being written (kept from the garbage collector)
+
+
+async def _record_page_view(browser_id: str, user_id: int | None, path: str) -> None:
+    try:
+        await call(visits.record_page_view, browser_id=browser_id, user_id=user_id, path=path)
+    except Exception:  # counting visits must never disturb a page
+        logging.getLogger(__name__).exception("Could not record a page view")
 
 
 class SessionState(rx.State):
@@ -81,18 +92,15 @@ class SessionState(rx.State):
         return rx.redirect(f"{routes.LOGIN}?next={quote(target, safe='')}")
 
     async def _count_visit(self, user: User | None) -> None:
-        """Record this page view (a visit starts after 30 minutes of quiet); never fails a page."""
+        """Record this page view (a visit starts after 30 minutes of quiet) without making the page
+        wait for it: the write (about 2 ms) runs in a worker thread while the page loads."""
         if not visits.BROWSER_ID.fullmatch(self.browser_id or ""):
             self.browser_id = secrets.token_urlsafe(24)
-        try:
-            await call(
-                visits.record_page_view,
-                browser_id=self.browser_id,
-                user_id=user.id if user else None,
-                path=self.router.url.path or "/",
-            )
-        except Exception:  # counting visits must never stop a page from showing
-            logging.getLogger(__name__).exception("Could not record a page view")
+        task = asyncio.create_task(
+            _record_page_view(self.browser_id, user.id if user else None, self.router.url.path or "/")
+        )
+        _PENDING.add(task)
+        task.add_done_callback(_PENDING.discard)
 
     async def _count_unread(self, user: User | None) -> None:
         self.unread_notifications = await call(notifications.unread_count, actor=user) if user else 0
