@@ -310,15 +310,28 @@ def update_profile(
     ):
         if not applies:
             continue
-        session.exec(
-            delete(MemberCriterion).where(MemberCriterion.user_id == user.id, MemberCriterion.side == side)
-        )  # type: ignore[call-overload]
-        session.add_all(MemberCriterion(user_id=user.id, side=side, option_id=option_id) for option_id in ids)  # type: ignore[arg-type]
+        _replace_criteria(session, user.id, side, ids, fields)  # type: ignore[arg-type]
     session.flush()
     refresh_matchable(session, user, fields)
     session.add_all([user, contact])
     session.commit()
     return own_profile(session, actor=user)
+
+
+def _replace_criteria(
+    session: Session, user_id: int, side: str, ids: list[int], fields: list[FieldSpec]
+) -> None:
+    """Replace the member's choices among the options on offer. Options an admin has retired are
+    not on offer, so the form cannot show them: a member who has one keeps it."""
+    on_offer = [choice.id for spec in fields for choice in spec.choices]
+    session.exec(
+        delete(MemberCriterion).where(  # type: ignore[call-overload]
+            MemberCriterion.user_id == user_id,
+            MemberCriterion.side == side,
+            MemberCriterion.option_id.in_(on_offer),  # type: ignore[attr-defined]
+        )
+    )
+    session.add_all(MemberCriterion(user_id=user_id, side=side, option_id=option_id) for option_id in ids)
 
 
 def search_text(*parts: str) -> str:
@@ -423,13 +436,11 @@ def save_sought_criteria(session: Session, *, actor: User | None, criteria: Crit
     if not user.is_mentee:
         raise NotAllowed("Only mentees save criteria to look for a mentor.")
     errors: dict[str, str] = {}
-    ids = _check_criteria(errors, MENTEE_SIDE, criteria, load_fields(session))
+    fields = load_fields(session)
+    ids = _check_criteria(errors, MENTEE_SIDE, criteria, fields)
     if errors:
         raise ValidationFailed(errors)
-    session.exec(
-        delete(MemberCriterion).where(MemberCriterion.user_id == user.id, MemberCriterion.side == MENTEE_SIDE)
-    )  # type: ignore[call-overload]
-    session.add_all(MemberCriterion(user_id=user.id, side=MENTEE_SIDE, option_id=i) for i in ids)  # type: ignore[arg-type]
+    _replace_criteria(session, user.id, MENTEE_SIDE, ids, fields)  # type: ignore[arg-type]
     session.flush()
     fresh = session.get(User, user.id)
     if fresh is not None:

@@ -96,6 +96,11 @@ def test_retired_option_stays_on_profiles_but_is_not_offered(db: Session, boss: 
     assert (region.label, (option.label,)) in shown  # still on their profile
     after = next(o for o in _field(db, boss, "region").options if o.id == option.id)
     assert (after.retired, after.members) == (True, 1)
+    # Saving criteria again (the form cannot show the retired option) keeps it on the profile.
+    languages = _spec(db, "languages")
+    profiles.save_sought_criteria(db, actor=mentee, criteria={"languages": [languages.choices[0].id]})
+    kept = db.exec(select(MemberCriterion.option_id).where(MemberCriterion.user_id == mentee.id)).all()
+    assert set(kept) == {option.id, languages.choices[0].id}
     vocabulary_admin.set_option_retired(db, actor=boss, option_id=option.id, retired=False)
     assert option.id in _spec(db, "region").by_id
     assert db.get(MatchingOption, option.id).active
