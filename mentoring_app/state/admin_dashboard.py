@@ -113,15 +113,15 @@ def _gather(session: Session, *, actor: User | None, start: date, end: date) -> 
 
 
 def _layout(**extra: object) -> go.Layout:
-    return go.Layout(
-        template="none",
-        height=340,
-        margin={"l": 48, "r": 16, "t": 16, "b": 40},
-        legend={"orientation": "h", "y": -0.2},
-        hovermode="x unified",
-        colorway=list(PALETTE),
-        **extra,
-    )
+    base: dict[str, object] = {
+        "template": "none",
+        "height": 340,
+        "margin": {"l": 48, "r": 16, "t": 16, "b": 40},
+        "legend": {"orientation": "h", "y": -0.2},
+        "hovermode": "x unified",
+        "colorway": list(PALETTE),
+    }
+    return go.Layout(**(base | extra))
 
 
 def _month_axis(months: tuple[str, ...], *, selector: bool = False) -> dict:
