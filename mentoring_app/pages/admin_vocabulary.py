@@ -32,6 +32,7 @@ def _option_row(option: rx.Var[OptionView]) -> rx.Component:
             rx.cond(
                 editing,
                 rx.form(
+                    rx.el.input(type="hidden", name="option_id", value=oid.to_string()),
                     rx.hstack(
                         labelled_input(
                             "New name for " + label,
@@ -47,7 +48,7 @@ def _option_row(option: rx.Var[OptionView]) -> rx.Component:
                         align="start",
                         spacing="2",
                     ),
-                    on_submit=S.rename_option(oid),
+                    on_submit=S.rename_option,
                     reset_on_submit=False,
                     aria_label="Rename " + label,
                 ),
@@ -97,6 +98,7 @@ def _field_card(f: rx.Var[FieldView]) -> rx.Component:
             rx.cond(
                 editing,
                 rx.form(
+                    rx.el.input(type="hidden", name="field_id", value=fid.to_string()),
                     rx.hstack(
                         labelled_input(
                             "New name for the field",
@@ -111,7 +113,7 @@ def _field_card(f: rx.Var[FieldView]) -> rx.Component:
                         align="end",
                         spacing="2",
                     ),
-                    on_submit=S.rename_field(fid),
+                    on_submit=S.rename_field,
                     reset_on_submit=False,
                     aria_label="Rename the field " + label,
                 ),
@@ -163,6 +165,7 @@ def _field_card(f: rx.Var[FieldView]) -> rx.Component:
                 width="100%",
             ),
             rx.form(
+                rx.el.input(type="hidden", name="field_id", value=fid.to_string()),
                 rx.hstack(
                     labelled_input(
                         "New option for " + label,
@@ -176,7 +179,7 @@ def _field_card(f: rx.Var[FieldView]) -> rx.Component:
                     spacing="2",
                     width="100%",
                 ),
-                on_submit=S.add_option(fid),
+                on_submit=S.add_option,
                 reset_on_submit=False,
                 key=S.form_key.to_string(),
                 aria_label="Add an option to " + label,

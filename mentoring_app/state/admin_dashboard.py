@@ -116,8 +116,15 @@ def _layout(**extra: object) -> go.Layout:
     base: dict[str, object] = {
         "template": "none",
         "height": 340,
-        "margin": {"l": 48, "r": 16, "t": 16, "b": 40},
-        "legend": {"orientation": "h", "y": -0.2},
+        "margin": {"l": 48, "r": 16, "t": 40, "b": 40},
+        "legend": {
+            "orientation": "h",
+            "x": 1,
+            "xanchor": "right",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "traceorder": "normal",
+        },
         "hovermode": "x unified",
         "colorway": list(PALETTE),
     }

@@ -1,6 +1,7 @@
 """Admin: the matching fields and their options (add, rename, reorder, retire, restore).
 
-Every handler takes ids and words from the browser, re-derives the admin, and lets
+Every handler takes ids and words from the browser (forms inside a list carry their row's id in a
+hidden input: a form's submit handler cannot read the list's loop variable), re-derives the admin, and lets
 services/vocabulary_admin decide; its field errors appear next to the input they are about.
 """
 
@@ -146,8 +147,8 @@ class AdminVocabularyState(SessionState):
         return result
 
     @rx.event
-    async def rename_field(self, field_id: int | str, form: FormData):
-        fid = as_id(field_id)
+    async def rename_field(self, form: FormData):
+        fid = as_id(form.get("field_id", ""))
         return await self._do(
             vocabulary_admin.rename_field,
             "Renamed the field.",
@@ -177,8 +178,8 @@ class AdminVocabularyState(SessionState):
         )
 
     @rx.event
-    async def add_option(self, field_id: int | str, form: FormData):
-        fid = as_id(field_id)
+    async def add_option(self, form: FormData):
+        fid = as_id(form.get("field_id", ""))
         label = _text(form, "label")
         result = await self._do(
             vocabulary_admin.add_option,
@@ -192,8 +193,8 @@ class AdminVocabularyState(SessionState):
         return result
 
     @rx.event
-    async def rename_option(self, option_id: int | str, form: FormData):
-        oid = as_id(option_id)
+    async def rename_option(self, form: FormData):
+        oid = as_id(form.get("option_id", ""))
         return await self._do(
             vocabulary_admin.rename_option,
             "Renamed the option.",
