@@ -211,7 +211,9 @@ def _confirm(
     trigger_label: str, title: str, text: rx.Var | str, action_label: str, on_confirm, color: str = "red"
 ) -> rx.Component:
     return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button(trigger_label, color_scheme=color, variant="soft")),
+        rx.alert_dialog.trigger(
+            rx.button(trigger_label, color_scheme=color, variant="soft", high_contrast=True)
+        ),
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
             rx.alert_dialog.description(text),

@@ -164,7 +164,7 @@ def test_admin_page_refused_to_members_and_open_to_admins(
     member_page = browser.new_context().new_page()
     register(member_page, app, name="Mo Member", email_address=member_email, password=PASSWORD, role="Mentee")
     expect(member_page).to_have_url(PROFILE)
-    expect(member_page.get_by_role("link", name="Members")).to_have_count(0)
+    expect(member_page.get_by_role("link", name="Admin")).to_have_count(0)
     member_page.goto(app.url("/admin/members"))
     expect(member_page).to_have_url(HOME)
     expect(member_page.get_by_text("That page is for admins only.")).to_be_visible()
@@ -172,7 +172,8 @@ def test_admin_page_refused_to_members_and_open_to_admins(
 
     admin_page = browser.new_context().new_page()
     log_in(admin_page, app, email_address=admin_email, password=PASSWORD)
-    admin_page.get_by_role("navigation", name="Main").get_by_role("link", name="Members").click()
+    admin_page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin").click()
+    admin_page.get_by_role("navigation", name="Admin").get_by_role("link", name="Members").click()
     expect(admin_page.get_by_role("heading", name="Members")).to_be_visible()
     admin_page.get_by_role("textbox", name="Find members").fill("Mo Member")
     admin_page.get_by_role("button", name="Search").click()
