@@ -174,7 +174,7 @@ def test_admin_page_refused_to_members_and_open_to_admins(
     log_in(admin_page, app, email_address=admin_email, password=PASSWORD)
     admin_page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin").click()
     admin_page.get_by_role("navigation", name="Admin").get_by_role("link", name="Members").click()
-    expect(admin_page.get_by_role("heading", name="Members")).to_be_visible()
+    expect(admin_page.get_by_role("heading", name="Members", level=1)).to_be_visible()
     admin_page.get_by_role("textbox", name="Find members").fill("Mo Member")
     admin_page.get_by_role("button", name="Search").click()
     row = admin_page.get_by_role("row").filter(has_text=member_email)

@@ -154,7 +154,11 @@ def test_mentee_gets_no_dashboard_by_url_or_forged_events(
     forge(
         page, handler(AdminVocabularyState, "set_option_retired"), {"option_id": option_id, "retired": True}
     )
-    forge(page, handler(AdminVocabularyState, "rename_field"), {"field_id": field_id, "form": {"label": "X"}})
+    forge(
+        page,
+        handler(AdminVocabularyState, "rename_field"),
+        {"form": {"field_id": str(field_id), "label": "X"}},
+    )
     forge(page, handler(AdminReportsState, "resolve"), {"report_id": report.id, "form": {"note": "forged"}})
     forge(page, handler(AdminReportsState, "review"), {"report_id": report.id})
 
