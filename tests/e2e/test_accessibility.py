@@ -95,6 +95,8 @@ def test_admin_pages_have_no_violations(page: Page, app: RunningApp, unique_emai
         if path.startswith("/admin?"):
             page.wait_for_selector("#chart-visits-per-month .js-plotly-plot")
         assert _violations(page) == [], path
+        name = path.split("?")[0].strip("/").replace("/", "-")
+        page.screenshot(path=str(app.log_path.parent / f"a11y-{name}.png"), full_page=True)
     page.goto(app.url("/admin/library"))
     page.get_by_role("button", name="Add a guide").click()
     page.get_by_role("button", name="Save guide").click()  # browser checks the required fields first
