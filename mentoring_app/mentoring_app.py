@@ -12,7 +12,12 @@ from mentoring_app import routes, style
 from mentoring_app.db import get_engine
 from mentoring_app.pages import (
     account,
+    admin_audit,
+    admin_dashboard,
+    admin_library,
     admin_members,
+    admin_reports,
+    admin_vocabulary,
     cpd_record,
     find_mentor,
     forgot_password,
@@ -32,7 +37,12 @@ from mentoring_app.pages import (
 from mentoring_app.services import auth, relationships, relay, visits
 from mentoring_app.services import guides as guide_library
 from mentoring_app.state.account_forms import EmailSettingsState, ResetPasswordState
-from mentoring_app.state.admin_members import AdminMembersState
+from mentoring_app.state.admin_audit import AdminAuditState
+from mentoring_app.state.admin_dashboard import AdminDashboardState
+from mentoring_app.state.admin_library import AdminLibraryState
+from mentoring_app.state.admin_members import AdminMembersState, AdminMemberState
+from mentoring_app.state.admin_reports import AdminReportsState
+from mentoring_app.state.admin_vocabulary import AdminVocabularyState
 from mentoring_app.state.cpd import CpdState
 from mentoring_app.state.dashboard import DashboardState
 from mentoring_app.state.db_calls import call
@@ -97,7 +107,19 @@ PAGES = [
     (guides.guide_page, routes.GUIDES + "/[slug]", "Guide", MEMBER, GuideState.load),
     (cpd_record.page, routes.CPD_RECORD, "CPD record", MEMBER, CpdState.load),
     (account.page, routes.ACCOUNT, "Account", MEMBER, EmailSettingsState.load),
+    (admin_dashboard.page, routes.ADMIN, "Admin dashboard", ADMIN, AdminDashboardState.load),
     (admin_members.page, routes.ADMIN_MEMBERS, "Members", ADMIN, AdminMembersState.load),
+    (
+        admin_members.detail_page,
+        routes.ADMIN_MEMBERS + "/[member_id]",
+        "Member (admin)",
+        ADMIN,
+        AdminMemberState.load,
+    ),
+    (admin_vocabulary.page, routes.ADMIN_VOCABULARY, "Matching fields", ADMIN, AdminVocabularyState.load),
+    (admin_library.page, routes.ADMIN_LIBRARY, "Guides and videos (admin)", ADMIN, AdminLibraryState.load),
+    (admin_reports.page, routes.ADMIN_REPORTS, "Reports", ADMIN, AdminReportsState.load),
+    (admin_audit.page, routes.ADMIN_AUDIT, "Audit log", ADMIN, AdminAuditState.load),
 ]
 for component, route, title, *on_load in PAGES:
     app.add_page(component, route=route, title=f"{title} · {TITLE}", on_load=on_load)

@@ -34,7 +34,7 @@ def navbar() -> rx.Component:
         _nav_link("My profile", routes.MY_PROFILE),
         _counted_link("Notifications", routes.NOTIFICATIONS, SessionState.unread_notifications),
         _nav_link("Account", routes.ACCOUNT),
-        rx.cond(SessionState.is_admin, _nav_link("Members", routes.ADMIN_MEMBERS)),
+        rx.cond(SessionState.is_admin, _nav_link("Admin", routes.ADMIN)),
         rx.text(SessionState.member_name, size="2", color=style.MUTED_COLOR, aria_label="Logged in as"),
         rx.button("Log out", on_click=SessionState.log_out, variant="soft", size="2"),
         spacing="4",

@@ -110,3 +110,44 @@ def test_dashboard_sections_guides_and_cpd_record_have_no_violations(
     page.goto(app.url("/cpd-record"))
     expect(page.get_by_role("heading", name="CPD record", level=1)).to_be_visible()
     assert _violations(page) == []
+
+
+ADMIN_PAGES = [
+    ("/admin?from=2021-01&to=2021-06", "Dashboard"),
+    ("/admin/members", "Members"),
+    ("/admin/vocabulary", "Matching fields"),
+    ("/admin/library", "Guides and videos"),
+    ("/admin/reports?status=all", "Reports"),
+    ("/admin/audit", "Audit log"),
+]
+
+
+def test_admin_pages_have_no_violations(page: Page, app: RunningApp, unique_email) -> None:
+    from mentoring_app.services import admin as admin_service
+
+    address = unique_email("a11y-admin")
+    with Session(app.engine, expire_on_commit=False) as db:
+        boss = admin_service.create_admin(
+            db, email=address, password="violet-harbour-lantern-42", name="Ada Admin"
+        )[0]
+    log_in(page, app, email_address=address, password="violet-harbour-lantern-42")
+    expect(page).to_have_url(re.compile(r".*/home/?$"))
+    for path, heading in [*ADMIN_PAGES, (f"/admin/members/{boss.id}", "Ada Admin")]:
+        page.goto(app.url(path))
+        expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+        expect(page.get_by_text(re.compile(r"^Loading"))).to_have_count(0)
+        if path.startswith("/admin?"):
+            page.wait_for_selector("#chart-visits-per-month .js-plotly-plot")
+        assert _violations(page) == [], path
+        name = path.split("?")[0].strip("/").replace("/", "-")
+        page.screenshot(path=str(app.log_path.parent / f"a11y-{name}.png"), full_page=True)
+    page.goto(app.url("/admin/library"))
+    page.get_by_role("button", name="Add a guide").click()
+    page.get_by_role("button", name="Save guide").click()  # browser checks the required fields first
+    page.get_by_label("Title").fill("T")
+    page.get_by_label("Text (Markdown)").fill("Body")
+    page.get_by_label("Address (slug)").fill("Not A Slug")
+    page.get_by_role("button", name="Save guide").click()
+    expect(page.get_by_text("Use lower-case letters, digits and hyphens")).to_be_visible()
+    expect(page.get_by_text("Not saved: see the messages")).to_have_count(0, timeout=15_000)
+    assert _violations(page) == [], "guide form with errors"

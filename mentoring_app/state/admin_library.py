@@ -1,0 +1,275 @@
+"""Admin: the guides and videos library (add, edit, retire, restore).
+
+Only one form is open at a time (a guide or a video); its field errors come from services/guides.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, TypedDict
+
+import reflex as rx
+from reflex_base.utils.form import FormData
+
+from mentoring_app import routes, timefmt
+from mentoring_app.models.guides import STAGES
+from mentoring_app.services import guides
+from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.state.db_calls import call
+from mentoring_app.state.payload import as_id
+from mentoring_app.state.session import SessionState
+
+LIMITS = {"slug": 80, "title": 150, "summary": 400, "body_markdown": 30_000, "url": 500, "transcript": 50_000}
+
+
+class GuideRowView(TypedDict):
+    id: int
+    title: str
+    stage: str
+    built_in: bool
+    retired: bool
+    updated: str
+    url: str
+
+
+class VideoRowView(TypedDict):
+    id: int
+    title: str
+    stage: str
+    retired: bool
+
+
+class EditorView(TypedDict):
+    id: int
+    slug: str
+    title: str
+    stage: str
+    summary: str
+    body: str
+    url: str
+    transcript: str
+
+
+EMPTY_EDITOR = EditorView(
+    id=0, slug="", title="", stage="preparing", summary="", body="", url="", transcript=""
+)
+
+
+def _text(form: FormData | dict, name: str) -> str:
+    value = form.get(name, "")
+    return value[: LIMITS.get(name, 200) + 1] if isinstance(value, str) else ""
+
+
+def _unescape(safe: str) -> str:
+    """The Markdown as the admin wrote it, from the escaped text ``guides.guide`` returns (links to
+    unsafe places stay neutralised)."""
+    return html.unescape(safe)
+
+
+class AdminLibraryState(SessionState):
+    guides: list[GuideRowView] = []
+    videos: list[VideoRowView] = []
+    loaded: bool = False
+    editing: str = ""  # "", "guide" or "video"
+    editor: EditorView = EMPTY_EDITOR
+    errors: dict[str, str] = {}
+    editor_key: int = 0
+
+    async def _reload(self) -> None:
+        user = await self._current_member()
+        try:
+            guide_rows, video_rows = await call(guides.admin_library, actor=user)
+        except ServiceError:
+            self.guides, self.videos, self.loaded = [], [], False
+            return
+        tz = self.time_zone
+        self.guides = [
+            GuideRowView(
+                id=g.id,
+                title=g.title,
+                stage=STAGES.get(g.stage, g.stage),
+                built_in=g.built_in,
+                retired=g.retired,
+                updated=timefmt.show(g.updated_at, tz, timefmt.DAY),
+                url=f"{routes.GUIDES}/{g.slug}",
+            )
+            for g in guide_rows
+        ]
+        self.videos = [
+            VideoRowView(id=v.id, title=v.title, stage=STAGES.get(v.stage, v.stage), retired=v.retired)
+            for v in video_rows
+        ]
+        self.loaded = True
+
+    @rx.event
+    async def load(self) -> None:
+        self.editing, self.errors = "", {}
+        await self._reload()
+
+    def _open(self, kind: str, editor: EditorView) -> None:
+        self.editing, self.editor, self.errors = kind, editor, {}
+        self.editor_key += 1
+
+    @rx.event
+    async def new_guide(self) -> None:
+        if await self._current_member() is not None:
+            self._open("guide", EMPTY_EDITOR)
+
+    @rx.event
+    async def new_video(self) -> None:
+        if await self._current_member() is not None:
+            self._open("video", EMPTY_EDITOR)
+
+    @rx.event
+    def close_editor(self) -> None:
+        self.editing, self.errors = "", {}
+
+    @rx.event
+    async def edit_guide(self, guide_id: int | str):
+        user = await self._current_member()
+        wanted = as_id(guide_id)
+        try:
+            rows, _ = await call(guides.admin_library, actor=user)
+            row = next((g for g in rows if g.id == wanted), None)
+            if row is None:
+                return rx.toast.error(guides.GUIDE_NOT_FOUND)
+            found = await call(guides.guide, actor=user, slug=row.slug)
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        self._open(
+            "guide",
+            EditorView(
+                id=row.id,
+                slug=row.slug,
+                title=found.title,
+                stage=found.stage,
+                summary=found.summary,
+                body=_unescape(found.body_markdown),
+                url="",
+                transcript="",
+            ),
+        )
+        return None
+
+    @rx.event
+    async def edit_video(self, video_id: int | str):
+        user = await self._current_member()
+        wanted = as_id(video_id)
+        try:
+            shelves = await call(guides.library, actor=user)
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        found = next((v for shelf in shelves for v in shelf.videos if v.id == wanted), None)
+        if found is None:
+            return rx.toast.error("Restore the video before editing it.")
+        self._open(
+            "video",
+            EditorView(
+                id=found.id,
+                slug="",
+                title=found.title,
+                stage=found.stage,
+                summary="",
+                body="",
+                url=found.url,
+                transcript=found.transcript,
+            ),
+        )
+        return None
+
+    async def _save(self, fn: Any, done: str, **kwargs: Any):
+        user = await self._current_member()
+        try:
+            await call(fn, actor=user, **kwargs)
+        except ValidationFailed as invalid:
+            self.errors = dict(invalid.errors)
+            return rx.toast.error("Not saved: see the messages next to the fields.")
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        self.editing, self.errors = "", {}
+        await self._reload()
+        return rx.toast.success(done)
+
+    @rx.event
+    async def save_guide(self, form: FormData):
+        user = await self._current_member()
+        guide_id = as_id(form.get("id", ""))
+        common = {
+            "title": _text(form, "title"),
+            "stage": _text(form, "stage"),
+            "summary": _text(form, "summary"),
+            "body_markdown": _text(form, "body_markdown"),
+        }
+        if not guide_id:
+            return await self._save(
+                guides.create_guide, "Added the guide.", slug=_text(form, "slug"), **common
+            )
+        try:
+            rows, _ = await call(guides.admin_library, actor=user)
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        row = next((g for g in rows if g.id == guide_id), None)
+        if row is None:
+            return rx.toast.error(guides.GUIDE_NOT_FOUND)
+        return await self._save(
+            guides.update_guide, "Saved the guide.", guide_id=guide_id, position=row.position, **common
+        )
+
+    @rx.event
+    async def save_video(self, form: FormData):
+        user = await self._current_member()
+        video_id = as_id(form.get("id", ""))
+        common = {
+            "title": _text(form, "title"),
+            "stage": _text(form, "stage"),
+            "url": _text(form, "url"),
+            "transcript": _text(form, "transcript"),
+        }
+        if not video_id:
+            return await self._save(guides.create_video, "Added the video.", **common)
+        try:
+            rows = (await call(guides.admin_library, actor=user))[1]
+            shelves = await call(guides.library, actor=user)
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        row = next((v for v in rows if v.id == video_id), None)
+        current = next((v for shelf in shelves for v in shelf.videos if v.id == video_id), None)
+        if row is None or current is None:
+            return rx.toast.error("Restore the video before editing it.")
+        return await self._save(
+            guides.update_video,
+            "Saved the video.",
+            video_id=video_id,
+            position=row.position,
+            file_name="" if common["url"] else current.file_name,
+            **common,
+        )
+
+    async def _toggle(self, fn: Any, done: str, **kwargs: Any):
+        user = await self._current_member()
+        try:
+            await call(fn, actor=user, **kwargs)
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        await self._reload()
+        return rx.toast.success(done)
+
+    @rx.event
+    async def retire_guide(self, guide_id: int | str):
+        return await self._toggle(
+            guides.retire_guide, "Retired the guide: members no longer see it.", guide_id=as_id(guide_id)
+        )
+
+    @rx.event
+    async def restore_guide(self, guide_id: int | str):
+        return await self._toggle(guides.restore_guide, "Restored the guide.", guide_id=as_id(guide_id))
+
+    @rx.event
+    async def retire_video(self, video_id: int | str):
+        return await self._toggle(
+            guides.retire_video, "Retired the video: members no longer see it.", video_id=as_id(video_id)
+        )
+
+    @rx.event
+    async def restore_video(self, video_id: int | str):
+        return await self._toggle(guides.restore_video, "Restored the video.", video_id=as_id(video_id))
