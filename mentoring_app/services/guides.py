@@ -20,6 +20,7 @@ from mentoring_app.content import built_in_guides
 from mentoring_app.models import Guide, User, Video
 from mentoring_app.models.guides import STAGES
 from mentoring_app.models.types import utcnow
+from mentoring_app.services import audit
 from mentoring_app.services.admin import require_admin
 from mentoring_app.services.errors import NotFound, ValidationFailed
 from mentoring_app.services.relationship_access import active
@@ -282,6 +283,44 @@ def admin_library(session: Session, *, actor: User | None) -> tuple[list[GuideAd
     )
 
 
+@dataclass(frozen=True)
+class GuideSource:
+    """A guide as its author wrote it, for the admin's edit form (never shown to members raw)."""
+
+    id: int
+    slug: str
+    title: str
+    stage: str
+    summary: str
+    body_markdown: str
+    retired: bool
+
+
+def guide_source(session: Session, *, actor: User | None, guide_id: int) -> GuideSource:
+    require_admin(actor)
+    found = session.get(Guide, guide_id)
+    if found is None:
+        raise NotFound(GUIDE_NOT_FOUND)
+    return GuideSource(
+        found.id,  # type: ignore[arg-type]
+        found.slug,
+        found.title,
+        found.stage,
+        found.summary,
+        found.body_markdown.rstrip("\n"),
+        found.retired_at is not None,
+    )
+
+
+def video_source(session: Session, *, actor: User | None, video_id: int) -> VideoView:
+    """One video, retired or not, for the admin's edit form."""
+    require_admin(actor)
+    row = session.get(Video, video_id)
+    if row is None:
+        raise NotFound(VIDEO_NOT_FOUND)
+    return _video(row)
+
+
 def create_guide(
     session: Session,
     *,
@@ -321,6 +360,15 @@ def create_guide(
             updated_at=now,
         )
     )
+    session.flush()
+    audit.record(
+        session,
+        actor=admin,
+        action="guide.add",
+        target_type="guide",
+        target_id=session.exec(select(Guide.id).where(Guide.slug == slug)).one(),
+        summary=title,
+    )
     session.commit()
     return guide(session, actor=admin, slug=slug)
 
@@ -335,9 +383,10 @@ def update_guide(
     summary: str,
     body_markdown: str,
     reading_minutes: int | None = None,
-    position: int = 0,
+    position: int | None = None,
     now: datetime | None = None,
 ) -> GuideView:
+    """Edit a guide (``position`` None keeps its place on the shelf)."""
     admin = require_admin(actor)
     found = session.get(Guide, guide_id)
     if found is None:
@@ -348,8 +397,12 @@ def update_guide(
     if errors:
         raise ValidationFailed(errors)
     found.title, found.stage, found.summary, found.body_markdown = title, stage, summary, body
-    found.reading_minutes, found.position, found.updated_at = minutes, position, now or utcnow()
+    found.reading_minutes, found.updated_at = minutes, now or utcnow()
+    found.position = found.position if position is None else position
     session.add(found)
+    audit.record(
+        session, actor=admin, action="guide.edit", target_type="guide", target_id=found.id, summary=title
+    )
     session.commit()
     return guide(session, actor=admin, slug=found.slug)
 
@@ -358,13 +411,21 @@ def set_guide_retired(
     session: Session, *, actor: User | None, guide_id: int, retired: bool, now: datetime | None = None
 ) -> None:
     """Retire a guide (members no longer see it; it is kept) or restore it."""
-    require_admin(actor)
+    admin = require_admin(actor)
     found = session.get(Guide, guide_id)
     if found is None:
         raise NotFound(GUIDE_NOT_FOUND)
     now = now or utcnow()
     found.retired_at, found.updated_at = (now if retired else None), now
     session.add(found)
+    audit.record(
+        session,
+        actor=admin,
+        action="guide.retire" if retired else "guide.restore",
+        target_type="guide",
+        target_id=found.id,
+        summary=found.title,
+    )
     session.commit()
 
 
@@ -414,7 +475,7 @@ def create_video(
     now: datetime | None = None,
 ) -> VideoView:
     """Add a video: a web link or the stored name of an uploaded file, with its transcript."""
-    require_admin(actor)
+    admin = require_admin(actor)
     now = now or utcnow()
     title, url, file_name, transcript = _check_video(
         title=title, stage=stage, url=url, file_name=file_name, transcript=transcript
@@ -430,6 +491,10 @@ def create_video(
         updated_at=now,
     )
     session.add(row)
+    session.flush()
+    audit.record(
+        session, actor=admin, action="video.add", target_type="video", target_id=row.id, summary=title
+    )
     session.commit()
     return _video(row)
 
@@ -444,10 +509,11 @@ def update_video(
     url: str = "",
     file_name: str = "",
     transcript: str = "",
-    position: int = 0,
+    position: int | None = None,
     now: datetime | None = None,
 ) -> VideoView:
-    require_admin(actor)
+    """Edit a video (``position`` None keeps its place on the shelf)."""
+    admin = require_admin(actor)
     row = session.get(Video, video_id)
     if row is None:
         raise NotFound(VIDEO_NOT_FOUND)
@@ -455,8 +521,12 @@ def update_video(
         title=title, stage=stage, url=url, file_name=file_name, transcript=transcript
     )
     row.title, row.stage, row.url, row.file_name, row.transcript = title, stage, url, file_name, transcript
-    row.position, row.updated_at = position, now or utcnow()
+    row.position = row.position if position is None else position
+    row.updated_at = now or utcnow()
     session.add(row)
+    audit.record(
+        session, actor=admin, action="video.edit", target_type="video", target_id=row.id, summary=title
+    )
     session.commit()
     return _video(row)
 
@@ -464,13 +534,21 @@ def update_video(
 def set_video_retired(
     session: Session, *, actor: User | None, video_id: int, retired: bool, now: datetime | None = None
 ) -> None:
-    require_admin(actor)
+    admin = require_admin(actor)
     row = session.get(Video, video_id)
     if row is None:
         raise NotFound(VIDEO_NOT_FOUND)
     now = now or utcnow()
     row.retired_at, row.updated_at = (now if retired else None), now
     session.add(row)
+    audit.record(
+        session,
+        actor=admin,
+        action="video.retire" if retired else "video.restore",
+        target_type="video",
+        target_id=row.id,
+        summary=row.title,
+    )
     session.commit()
 
 

@@ -5,7 +5,6 @@ Only one form is open at a time (a guide or a video); its field errors come from
 
 from __future__ import annotations
 
-import html
 from typing import Any, TypedDict
 
 import reflex as rx
@@ -58,12 +57,6 @@ EMPTY_EDITOR = EditorView(
 def _text(form: FormData | dict, name: str) -> str:
     value = form.get(name, "")
     return value[: LIMITS.get(name, 200) + 1] if isinstance(value, str) else ""
-
-
-def _unescape(safe: str) -> str:
-    """The Markdown as the admin wrote it, from the escaped text ``guides.guide`` returns (links to
-    unsafe places stay neutralised)."""
-    return html.unescape(safe)
 
 
 class AdminLibraryState(SessionState):
@@ -127,24 +120,19 @@ class AdminLibraryState(SessionState):
     @rx.event
     async def edit_guide(self, guide_id: int | str):
         user = await self._current_member()
-        wanted = as_id(guide_id)
         try:
-            rows, _ = await call(guides.admin_library, actor=user)
-            row = next((g for g in rows if g.id == wanted), None)
-            if row is None:
-                return rx.toast.error(guides.GUIDE_NOT_FOUND)
-            found = await call(guides.guide, actor=user, slug=row.slug)
+            found = await call(guides.guide_source, actor=user, guide_id=as_id(guide_id))
         except ServiceError as refusal:
             return rx.toast.error(refusal.message)
         self._open(
             "guide",
             EditorView(
-                id=row.id,
-                slug=row.slug,
+                id=found.id,
+                slug=found.slug,
                 title=found.title,
                 stage=found.stage,
                 summary=found.summary,
-                body=_unescape(found.body_markdown),
+                body=found.body_markdown,
                 url="",
                 transcript="",
             ),
@@ -154,14 +142,10 @@ class AdminLibraryState(SessionState):
     @rx.event
     async def edit_video(self, video_id: int | str):
         user = await self._current_member()
-        wanted = as_id(video_id)
         try:
-            shelves = await call(guides.library, actor=user)
+            found = await call(guides.video_source, actor=user, video_id=as_id(video_id))
         except ServiceError as refusal:
             return rx.toast.error(refusal.message)
-        found = next((v for shelf in shelves for v in shelf.videos if v.id == wanted), None)
-        if found is None:
-            return rx.toast.error("Restore the video before editing it.")
         self._open(
             "video",
             EditorView(
@@ -192,7 +176,6 @@ class AdminLibraryState(SessionState):
 
     @rx.event
     async def save_guide(self, form: FormData):
-        user = await self._current_member()
         guide_id = as_id(form.get("id", ""))
         common = {
             "title": _text(form, "title"),
@@ -204,16 +187,7 @@ class AdminLibraryState(SessionState):
             return await self._save(
                 guides.create_guide, "Added the guide.", slug=_text(form, "slug"), **common
             )
-        try:
-            rows, _ = await call(guides.admin_library, actor=user)
-        except ServiceError as refusal:
-            return rx.toast.error(refusal.message)
-        row = next((g for g in rows if g.id == guide_id), None)
-        if row is None:
-            return rx.toast.error(guides.GUIDE_NOT_FOUND)
-        return await self._save(
-            guides.update_guide, "Saved the guide.", guide_id=guide_id, position=row.position, **common
-        )
+        return await self._save(guides.update_guide, "Saved the guide.", guide_id=guide_id, **common)
 
     @rx.event
     async def save_video(self, form: FormData):
@@ -228,19 +202,13 @@ class AdminLibraryState(SessionState):
         if not video_id:
             return await self._save(guides.create_video, "Added the video.", **common)
         try:
-            rows = (await call(guides.admin_library, actor=user))[1]
-            shelves = await call(guides.library, actor=user)
+            current = await call(guides.video_source, actor=user, video_id=video_id)
         except ServiceError as refusal:
             return rx.toast.error(refusal.message)
-        row = next((v for v in rows if v.id == video_id), None)
-        current = next((v for shelf in shelves for v in shelf.videos if v.id == video_id), None)
-        if row is None or current is None:
-            return rx.toast.error("Restore the video before editing it.")
         return await self._save(
             guides.update_video,
             "Saved the video.",
             video_id=video_id,
-            position=row.position,
             file_name="" if common["url"] else current.file_name,
             **common,
         )

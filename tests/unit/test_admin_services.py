@@ -9,7 +9,16 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from mentoring_app.models import AuditEntry, LoginSession, MatchingField, OutboxEmail, PasswordReset, User
+from mentoring_app.models import (
+    AuditEntry,
+    Guide,
+    LoginSession,
+    MatchingField,
+    OutboxEmail,
+    PasswordReset,
+    User,
+    Video,
+)
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import (
     admin,
@@ -17,6 +26,7 @@ from mentoring_app.services import (
     audit,
     auth,
     exports,
+    guides,
     messaging,
     reports,
     vocabulary_admin,
@@ -26,6 +36,7 @@ from tests.unit.conftest import STRONG_PASSWORD
 from tests.unit.test_member_import import GOOD, HEADER
 
 JAN, MAR = date(2025, 1, 1), date(2025, 3, 31)
+BODY = "## Why it matters\n\n" + "A sentence about ending well, for linguists. " * 12
 
 # name -> call(session, actor, ids); ids hold a member, a field, an option and a report to act on.
 ADMIN_CALLS: dict[str, Callable[[Session, User | None, dict[str, int]], object]] = {
@@ -86,6 +97,37 @@ ADMIN_CALLS: dict[str, Callable[[Session, User | None, dict[str, int]], object]]
     "reports.resolve_report": lambda s, a, i: reports.resolve_report(
         s, actor=a, report_id=i["report"], note="Done"
     ),
+    "guides.admin_library": lambda s, a, i: guides.admin_library(s, actor=a),
+    "guides.guide_source": lambda s, a, i: guides.guide_source(s, actor=a, guide_id=i["guide"]),
+    "guides.video_source": lambda s, a, i: guides.video_source(s, actor=a, video_id=i["video"]),
+    "guides.create_guide": lambda s, a, i: guides.create_guide(
+        s,
+        actor=a,
+        slug="a-new-guide",
+        title="A new guide",
+        stage="ending",
+        summary="Why.",
+        body_markdown=BODY,
+    ),
+    "guides.update_guide": lambda s, a, i: guides.update_guide(
+        s, actor=a, guide_id=i["guide"], title="Renamed", stage="ending", summary="Why.", body_markdown=BODY
+    ),
+    "guides.set_guide_retired": lambda s, a, i: guides.set_guide_retired(
+        s, actor=a, guide_id=i["guide"], retired=True
+    ),
+    "guides.retire_guide": lambda s, a, i: guides.retire_guide(s, actor=a, guide_id=i["guide"]),
+    "guides.restore_guide": lambda s, a, i: guides.restore_guide(s, actor=a, guide_id=i["guide"]),
+    "guides.create_video": lambda s, a, i: guides.create_video(
+        s, actor=a, title="Listening", stage="progressing", url="https://video.example.org/1"
+    ),
+    "guides.update_video": lambda s, a, i: guides.update_video(
+        s, actor=a, video_id=i["video"], title="Renamed", stage="ending", url="https://video.example.org/2"
+    ),
+    "guides.set_video_retired": lambda s, a, i: guides.set_video_retired(
+        s, actor=a, video_id=i["video"], retired=True
+    ),
+    "guides.retire_video": lambda s, a, i: guides.retire_video(s, actor=a, video_id=i["video"]),
+    "guides.restore_video": lambda s, a, i: guides.restore_video(s, actor=a, video_id=i["video"]),
     "exports.members_csv": lambda s, a, i: exports.members_csv(s, actor=a),
     "exports.relationships_csv": lambda s, a, i: exports.relationships_csv(s, actor=a),
     "exports.visits_by_month_csv": lambda s, a, i: exports.visits_by_month_csv(
@@ -103,6 +145,10 @@ def test_every_admin_service_is_in_the_authorization_list() -> None:
             if public and "actor" in inspect.signature(function).parameters and name != "record":
                 found.add(f"{module.__name__.rsplit('.', 1)[1]}.{name}")
     found |= {f"reports.{n}" for n in ("list_reports", "report_detail", "resolve_report")}
+    for name, function in inspect.getmembers(guides, inspect.isfunction):  # the library's admin side
+        if function.__module__ == guides.__name__ and "require_admin(actor)" in inspect.getsource(function):
+            found.add(f"guides.{name}")
+    found |= {"guides.retire_guide", "guides.restore_guide", "guides.retire_video", "guides.restore_video"}
     assert found == set(ADMIN_CALLS)
 
 
@@ -113,7 +159,13 @@ def targets(db: Session, make_member) -> dict[str, int]:
     report = reports.report(db, actor=other, subject_user_id=member.id, reason="Rude", message_id=message.id)
     field = db.exec(select(MatchingField).where(MatchingField.key == "languages")).one()
     option_id = vocabulary_admin.list_fields(db, actor=_admin(db))[1].options[0].id
-    return {"member": member.id, "field": field.id, "option": option_id, "report": report.id}
+    guides.sync_built_in_guides(db)
+    guide_id = db.exec(select(Guide.id).order_by(Guide.id)).first()
+    video = Video(title="Feedback", stage="progressing", url="https://video.example.org/0", transcript="")
+    db.add(video)
+    db.commit()
+    ids = {"member": member.id, "field": field.id, "option": option_id, "report": report.id}
+    return ids | {"guide": guide_id, "video": video.id}
 
 
 def _admin(db: Session, email: str = "boss@example.org") -> User:
@@ -258,3 +310,27 @@ def test_import_reports_errors_with_line_numbers_and_is_audited(db: Session) -> 
 def test_analytics_ranges_are_checked(db: Session) -> None:
     with pytest.raises(ValidationFailed):
         analytics.visits_per_month(db, actor=_admin(db), start=MAR, end=JAN)
+
+
+def test_library_changes_are_audited_and_edits_keep_the_shelf_order(db: Session, targets) -> None:
+    boss = _admin(db)
+    before = db.get(Guide, targets["guide"]).position
+    source = guides.guide_source(db, actor=boss, guide_id=targets["guide"])
+    guides.update_guide(
+        db,
+        actor=boss,
+        guide_id=targets["guide"],
+        title="Listening well",
+        stage=source.stage,
+        summary=source.summary,
+        body_markdown=source.body_markdown + "\n\nOne more line <b>with a tag</b>.",
+    )
+    guides.retire_video(db, actor=boss, video_id=targets["video"])
+    assert db.get(Guide, targets["guide"]).position == before
+    assert guides.guide_source(db, actor=boss, guide_id=targets["guide"]).body_markdown.endswith(
+        "<b>with a tag</b>."
+    )  # the author's text, raw, for the edit form; members get it made safe
+    assert [(e.action, e.target_id) for e in audit.recent(db, actor=boss)[:2]] == [
+        ("video.retire", targets["video"]),
+        ("guide.edit", targets["guide"]),
+    ]
