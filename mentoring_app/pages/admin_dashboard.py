@@ -169,10 +169,6 @@ def _dashboard() -> rx.Component:
             "Goals mentees set, and goals marked achieved, each month.",
             S.goals_figure,
             S.goals_table,
-            rx.cond(
-                ~S.goals_available,
-                rx.callout("Goals are not recorded on this platform yet.", icon="info", size="1"),
-            ),
         ),
         _chart(
             "Mentoring funnel",

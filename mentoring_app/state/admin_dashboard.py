@@ -201,7 +201,7 @@ def _percent(share: float | None) -> str:
 
 
 def _funnel_figure(funnel: analytics.Funnel) -> go.Figure:
-    stages = [s for s in funnel.stages if s.available]
+    stages = list(funnel.stages)
     return go.Figure(
         go.Funnel(
             y=[s.label for s in stages],
@@ -219,8 +219,6 @@ def _funnel_table(funnel: analytics.Funnel) -> ChartTable:
         headers=["Stage", "Mentees", "From the previous stage", "From registered"],
         rows=[
             [s.label, str(s.count), _percent(s.from_previous), _percent(s.from_first)]
-            if s.available
-            else [s.label, "Not recorded yet", "n/a", "n/a"]
             for s in funnel.stages
         ],
     )
@@ -258,7 +256,6 @@ class AdminDashboardState(SessionState):
     requests_table: ChartTable = ChartTable(headers=[], rows=[])
     active_figure: go.Figure = _empty_figure()
     active_table: ChartTable = ChartTable(headers=[], rows=[])
-    goals_available: bool = False
     goals_figure: go.Figure = _empty_figure()
     goals_table: ChartTable = ChartTable(headers=[], rows=[])
     funnel_figure: go.Figure = _empty_figure()
@@ -332,7 +329,6 @@ class AdminDashboardState(SessionState):
         self.requests_table = _table(f.requests)
         self.active_figure = _lines(f.active)
         self.active_table = _table(f.active)
-        self.goals_available = f.goals.available
         self.goals_figure = _bars(f.goals, ("set", "achieved"))
         self.goals_table = _table(f.goals)
         self.funnel_figure = _funnel_figure(f.funnel)

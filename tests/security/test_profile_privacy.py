@@ -104,8 +104,11 @@ def test_admins_see_contact_details_on_a_profile(browser: Browser, app: RunningA
     page = browser.new_context().new_page()
     log_in(page, app, email_address=boss_email, password=PASSWORD)
     expect(page).to_have_url(HOME)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Members").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin").click()
+    page.get_by_role("navigation", name="Admin").get_by_role("link", name="Members").click()
     page.get_by_role("link", name="Maria Private").first.click()
+    expect(page.get_by_text(PRIVATE_PHONE)).to_be_visible()  # the admin's member page
+    page.get_by_role("link", name="View their public profile").click()
     expect(page.get_by_role("heading", name="Contact details (visible to admins)")).to_be_visible()
     expect(page.get_by_text(f"Email: {PRIVATE_EMAIL}")).to_be_visible()
     expect(page.get_by_text(f"Phone: {PRIVATE_PHONE}")).to_be_visible()
