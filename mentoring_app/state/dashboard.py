@@ -1,10 +1,11 @@
 """One relationship's dashboard: Details, Messages, Tools, Goals, Meetings, Guides and videos,
 Ending, and Progress at a glance, kept live for both members.
 
-A background task polls a cheap version of the relationship (every 1.5 s while the page is
-open; it is part of the page's load, so Reflex cancels it when the tab disconnects): new messages are appended, and any other change (a goal agreed, a milestone done, a
-meeting planned, the relationship ended) reloads the sections, so each member sees the other's
-work without reloading. The services decide who may see and change what.
+A background task polls a cheap version of the relationship every 1.5 s while the page is open
+(it belongs to the page's load, so Reflex cancels it when the tab disconnects). New messages are
+appended, and any other change (a goal agreed, a milestone done, a meeting planned, the
+relationship ended) reloads the sections, so each member sees the other's work without
+reloading. The services decide who may see and change what.
 """
 
 from __future__ import annotations
