@@ -27,6 +27,9 @@ def test_one_arrival_is_one_visit_that_knows_the_member_after_log_in(
     page = context.new_page()
     page.goto(app.url("/"))
     expect(page.get_by_role("heading", name="Mentoring for language professionals")).to_be_visible()
+    # The page view is counted by the page's load event, which also gives the browser its id:
+    # leaving before that event is handled (a real visitor could) would count nothing.
+    page.wait_for_function("document.cookie.includes('mentoring_browser=')")
     log_in(page, app, email_address=email, password=PASSWORD)
     expect(page).to_have_url(re.compile(r".*/home/?$"))
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
