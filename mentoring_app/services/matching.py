@@ -238,17 +238,12 @@ def search_statement(search: Search, fields: list[FieldSpec], viewer_id: int | N
     ok = _exact_conditions(search, known, scores)
     keep = and_(true(), *ok.values())
     without = _without_each(search, ok)
-    # A histogram of scores (a handful of rows) gives the totals, the costs, and the lowest score
-    # that can still appear on this page: only mentors at or above it need their tie-breakers.
+    # A histogram of the scores of the mentors who pass every filter (a handful of rows) gives the
+    # total and the lowest score that can still appear on this page: only mentors at or above it
+    # need their tie-breakers. Grouping only those mentors keeps the sort small under exact filters.
     stats = (
-        select(
-            scores.c.score,
-            func.sum(case((keep, 1), else_=0)).label("n"),
-            *(
-                func.sum(case((condition, 1), else_=0)).label(f"w_{key}")
-                for key, condition in without.items()
-            ),
-        )
+        select(scores.c.score, func.count().label("n"))
+        .where(keep)
         .group_by(scores.c.score)
         .cte("stats")
         .prefix_with("MATERIALIZED")
@@ -262,10 +257,20 @@ def search_statement(search: Search, fields: list[FieldSpec], viewer_id: int | N
         .scalar_subquery()
     )
     counts = [select(func.coalesce(func.sum(stats.c.n), 0)).scalar_subquery().label("total")]
-    counts += [
-        select(func.coalesce(func.sum(stats.c[f"w_{key}"]), 0)).scalar_subquery().label(f"without_{key}")
-        for key in without
-    ]
+    if without:
+        # What each exact filter costs: one pass over the scores, no sorting.
+        costs = (
+            select(
+                *(
+                    func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(f"w_{key}")
+                    for key, condition in without.items()
+                )
+            )
+            .select_from(scores)
+            .cte("costs")
+            .prefix_with("MATERIALIZED")
+        )
+        counts += [select(costs.c[f"w_{key}"]).scalar_subquery().label(f"without_{key}") for key in without]
     # Tie-breakers as correlated look-ups: evaluated only for the few mentors near this page.
     completeness = select(Profile.completeness).where(Profile.user_id == scores.c.user_id).scalar_subquery()
     last_active = select(User.last_active_at).where(User.id == scores.c.user_id).scalar_subquery()

@@ -218,8 +218,7 @@ def _funnel_table(funnel: analytics.Funnel) -> ChartTable:
     return ChartTable(
         headers=["Stage", "Mentees", "From the previous stage", "From registered"],
         rows=[
-            [s.label, str(s.count), _percent(s.from_previous), _percent(s.from_first)]
-            for s in funnel.stages
+            [s.label, str(s.count), _percent(s.from_previous), _percent(s.from_first)] for s in funnel.stages
         ],
     )
 

@@ -307,22 +307,29 @@ def test_results_agree_with_a_plain_python_reference(
 
     # The reference: filter, score, order exactly as the product describes.
     chosen = {i for values in selected.values() for i in values}
-    expected = []
-    for user_id, options, mentor in people:
-        if not mentor["offered"] or not options:  # a matchable mentor always has criteria
-            continue
-        haystack = f"{names[user_id]} {mentor['headline']}".casefold()
-        if not all(word in haystack for word in wanted["keyword"].casefold().split()):
-            continue
-        score = len(options & chosen)
-        if selected and score == 0:
-            continue
-        if any(
-            not (options & set(selected[k])) if k == "region" else not set(selected[k]) <= options
-            for k in exact
-        ):
-            continue
-        expected.append((user_id, score, mentor))
+
+    def passing(exact_fields: frozenset[str]) -> list:
+        kept = []
+        for user_id, options, mentor in people:
+            if not mentor["offered"] or not options:  # a matchable mentor always has criteria
+                continue
+            haystack = f"{names[user_id]} {mentor['headline']}".casefold()
+            if not all(word in haystack for word in wanted["keyword"].casefold().split()):
+                continue
+            score = len(options & chosen)
+            if selected and score == 0:
+                continue
+            if any(
+                not (options & set(selected[k])) if k == "region" else not set(selected[k]) <= options
+                for k in exact_fields
+            ):
+                continue
+            kept.append((user_id, score, mentor))
+        return kept
+
+    expected = passing(exact)
+    # What each exact filter costs: how many pass without it.
+    expected_costs = sorted((k, len(passing(exact - {k}))) for k in exact)
     expected.sort(
         key=lambda e: (
             (-e[1], -e[2]["completeness"], e[2]["minutes_ago"], e[0])
@@ -337,6 +344,10 @@ def test_results_agree_with_a_plain_python_reference(
             db, viewer=viewer, search=matching.Search(selected, exact, wanted["keyword"], page)
         )
         assert found.total == len(expected)
+        labels = {spec.label: spec.key for spec in load_fields(db)}
+        costs = sorted((labels[c.field_label], c.without_filter) for c in found.costs)
+        assert costs == expected_costs
+        assert all(c.with_filter == len(expected) for c in found.costs)
         scores = [r.score for r in found.results]
         assert scores == sorted(scores, reverse=True)  # scores never increase down the list
         for result in found.results:
