@@ -1,4 +1,4 @@
-"""Member photos: checked by content, re-encoded, and stored under random names.
+"""Uploads: member photos and admins' guide videos, checked by content, stored under random names.
 
 A photo is accepted only if Pillow decodes it as a JPEG, PNG or WebP image of at most 2 MB and a
 sane pixel count. It is re-encoded as a fresh JPEG (dropping metadata and anything hidden in the
@@ -63,3 +63,39 @@ def delete_photo(name: str | None) -> None:
     """Remove a photo file that is no longer used (names are ours, never a user's path)."""
     if name and name.startswith("photo-") and "/" not in name:
         (upload_dir() / name).unlink(missing_ok=True)
+
+
+MAX_VIDEO_BYTES = 100 * 1024 * 1024
+VIDEO_FORMATS = {"mp4": "MP4", "webm": "WebM"}
+
+
+def _video_format(head: bytes) -> str | None:
+    """The container a video file really is, from its first bytes (not from its name)."""
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return "mp4"
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return "webm"
+    return None
+
+
+def store_video(data: bytes) -> str:
+    """Check an uploaded video by content and size; store it under a random name; return it."""
+    if not data:
+        raise ValidationFailed({"video_file": "That file is empty."})
+    if len(data) > MAX_VIDEO_BYTES:
+        raise ValidationFailed(
+            {"video_file": "Choose a video of at most 100 MB, or give a web link instead."}
+        )
+    kind = _video_format(data[:16])
+    if kind is None:
+        raise ValidationFailed({"video_file": "That file is not an MP4 or WebM video."})
+    name = f"video-{secrets.token_urlsafe(18)}.{kind}"
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+    return name
+
+
+def upload_url(name: str | None) -> str:
+    """Where the browser loads a stored upload from ("" when there is none)."""
+    return f"{get_settings().app_url}/_upload/{name}" if name else ""

@@ -200,6 +200,41 @@ def _guide_editor() -> rx.Component:
     )
 
 
+VIDEO_UPLOAD_ID = "video-file"
+
+
+def _video_upload() -> rx.Component:
+    """Or an uploaded file instead of a web address (MP4 or WebM, checked by its content)."""
+    error = S.errors["video_file"].to(str)
+    zone = rx.upload.root(
+        rx.button("Upload a video file", type="button", variant="soft", high_contrast=True),
+        id=VIDEO_UPLOAD_ID,
+        accept={"video/mp4": [".mp4"], "video/webm": [".webm"]},
+        max_files=1,
+        on_drop=S.upload_video(rx.upload_files(upload_id=VIDEO_UPLOAD_ID)),
+    )
+    for child in zone.children[0].children:  # Reflex's file input has no label of its own
+        if type(child).__name__ == "Input":
+            child.custom_attrs["aria-label"] = "Video file"
+    return rx.vstack(
+        rx.text("Or upload the video (MP4 or WebM, at most 100 MB)", weight="medium"),
+        zone,
+        rx.cond(
+            S.video_file != "",
+            rx.hstack(
+                rx.text("Uploaded: ", S.video_file, size="2"),
+                rx.button(
+                    "Remove the file", type="button", size="1", variant="ghost", on_click=S.forget_video_file
+                ),
+                align="center",
+            ),
+        ),
+        rx.cond(error, rx.text(error, size="2", color=style.ERROR_COLOR, role="alert")),
+        spacing="2",
+        width="100%",
+    )
+
+
 def _video_editor() -> rx.Component:
     e = S.editor
     is_new = e["id"].to(int) == 0
@@ -222,6 +257,7 @@ def _video_editor() -> rx.Component:
                     hint="Starting with https://",
                     max_length=500,
                 ),
+                _video_upload(),
                 field(
                     "Transcript",
                     "transcript",

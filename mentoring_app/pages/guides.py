@@ -29,9 +29,25 @@ def _video_item(item: rx.Var[ShelfVideo]) -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.cond(
-                    item["url"].to(str) != "",
-                    rx.link(item["title"].to(str), href=item["url"].to(str), is_external=True, weight="bold"),
-                    rx.text(item["title"].to(str), weight="bold"),
+                    item["file_url"].to(str) != "",
+                    rx.vstack(
+                        rx.text(item["title"].to(str), weight="bold"),
+                        rx.el.video(
+                            src=item["file_url"].to(str),
+                            controls=True,
+                            preload="metadata",
+                            width="100%",
+                            aria_label=item["title"].to(str),
+                        ),
+                        width="100%",
+                    ),
+                    rx.cond(
+                        item["url"].to(str) != "",
+                        rx.link(
+                            item["title"].to(str), href=item["url"].to(str), is_external=True, weight="bold"
+                        ),
+                        rx.text(item["title"].to(str), weight="bold"),
+                    ),
                 ),
                 rx.el.details(
                     rx.el.summary("Transcript"),

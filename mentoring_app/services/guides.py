@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
+from mentoring_app import storage
 from mentoring_app.content import built_in_guides
 from mentoring_app.models import Guide, User, Video
 from mentoring_app.models.guides import STAGES
@@ -310,6 +311,18 @@ def guide_source(session: Session, *, actor: User | None, guide_id: int) -> Guid
         found.body_markdown.rstrip("\n"),
         found.retired_at is not None,
     )
+
+
+def store_video_file(session: Session, *, actor: User | None, data: bytes) -> str:
+    """An admin's uploaded video, checked by content and stored; returns the stored name to save
+    with the video (the file alone changes nothing members see)."""
+    admin = require_admin(actor)
+    name = storage.store_video(data)
+    audit.record(
+        session, actor=admin, action="video.upload", target_type="video", target_id=None, summary=name
+    )
+    session.commit()
+    return name
 
 
 def video_source(session: Session, *, actor: User | None, video_id: int) -> VideoView:

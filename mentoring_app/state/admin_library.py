@@ -67,6 +67,7 @@ class AdminLibraryState(SessionState):
     editor: EditorView = EMPTY_EDITOR
     errors: dict[str, str] = {}
     editor_key: int = 0
+    video_file: str = ""  # a video uploaded in the open editor (stored name), saved with it
 
     async def _reload(self) -> None:
         user = await self._current_member()
@@ -99,9 +100,30 @@ class AdminLibraryState(SessionState):
         self.editing, self.errors = "", {}
         await self._reload()
 
-    def _open(self, kind: str, editor: EditorView) -> None:
-        self.editing, self.editor, self.errors = kind, editor, {}
+    def _open(self, kind: str, editor: EditorView, video_file: str = "") -> None:
+        self.editing, self.editor, self.errors, self.video_file = kind, editor, {}, video_file
         self.editor_key += 1
+
+    @rx.event
+    async def upload_video(self, files: list[rx.UploadFile]):
+        """Keep an uploaded video (checked by the service) for the video being edited."""
+        user = await self._current_member()
+        if not files:
+            return None
+        data = await files[0].read()
+        try:
+            self.video_file = await call(guides.store_video_file, actor=user, data=data)
+        except ValidationFailed as invalid:
+            self.errors = {**self.errors, **invalid.errors}
+            return None
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        self.errors = {k: v for k, v in self.errors.items() if k not in ("video_file", "url")}
+        return rx.toast.success("Video uploaded. Save the video to publish it.")
+
+    @rx.event
+    def forget_video_file(self) -> None:
+        self.video_file = ""
 
     @rx.event
     async def new_guide(self) -> None:
@@ -158,6 +180,7 @@ class AdminLibraryState(SessionState):
                 url=found.url,
                 transcript=found.transcript,
             ),
+            video_file=found.file_name,
         )
         return None
 
@@ -191,7 +214,6 @@ class AdminLibraryState(SessionState):
 
     @rx.event
     async def save_video(self, form: FormData):
-        user = await self._current_member()
         video_id = as_id(form.get("id", ""))
         common = {
             "title": _text(form, "title"),
@@ -199,18 +221,11 @@ class AdminLibraryState(SessionState):
             "url": _text(form, "url"),
             "transcript": _text(form, "transcript"),
         }
+        file_name = "" if common["url"] else self.video_file
         if not video_id:
-            return await self._save(guides.create_video, "Added the video.", **common)
-        try:
-            current = await call(guides.video_source, actor=user, video_id=video_id)
-        except ServiceError as refusal:
-            return rx.toast.error(refusal.message)
+            return await self._save(guides.create_video, "Added the video.", file_name=file_name, **common)
         return await self._save(
-            guides.update_video,
-            "Saved the video.",
-            video_id=video_id,
-            file_name="" if common["url"] else current.file_name,
-            **common,
+            guides.update_video, "Saved the video.", video_id=video_id, file_name=file_name, **common
         )
 
     async def _toggle(self, fn: Any, done: str, **kwargs: Any):

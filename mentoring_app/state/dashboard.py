@@ -27,7 +27,7 @@ from mentoring_app.state.dashboard_tools import ToolsPart
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.messages import MessageCard, message_card
 from mentoring_app.state.session import SessionState
-from mentoring_app.storage import photo_url
+from mentoring_app.storage import photo_url, upload_url
 
 POLL_SECONDS = 1.5
 SECTIONS = ("details", "messages", "tools", "goals", "meetings", "guides", "ending")
@@ -43,6 +43,7 @@ class GuideLink(TypedDict):
 class VideoCard(TypedDict):
     title: str
     url: str
+    file_url: str  # an uploaded video, played on the page
     transcript: str
 
 
@@ -134,7 +135,10 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
             for g in shelf.guides
         ]
         self.shelf_videos = [
-            VideoCard(title=v.title, url=v.url or "", transcript=v.transcript) for v in shelf.videos
+            VideoCard(
+                title=v.title, url=v.url or "", file_url=upload_url(v.file_name), transcript=v.transcript
+            )
+            for v in shelf.videos
         ]
 
     async def _load_messages(self, user: User) -> None:

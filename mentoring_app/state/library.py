@@ -11,6 +11,7 @@ from mentoring_app.services import guides
 from mentoring_app.services.errors import ServiceError
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
+from mentoring_app.storage import upload_url
 
 
 class ShelfGuide(TypedDict):
@@ -23,6 +24,7 @@ class ShelfGuide(TypedDict):
 class ShelfVideo(TypedDict):
     title: str
     url: str
+    file_url: str  # an uploaded video, played on the page
     transcript: str
 
 
@@ -56,7 +58,13 @@ class LibraryState(SessionState):
                     for g in shelf.guides
                 ],
                 videos=[
-                    ShelfVideo(title=v.title, url=v.url or "", transcript=v.transcript) for v in shelf.videos
+                    ShelfVideo(
+                        title=v.title,
+                        url=v.url or "",
+                        file_url=upload_url(v.file_name),
+                        transcript=v.transcript,
+                    )
+                    for v in shelf.videos
                 ],
             )
             for shelf in found

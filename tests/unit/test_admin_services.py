@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -36,6 +37,7 @@ from tests.unit.conftest import STRONG_PASSWORD
 from tests.unit.test_member_import import GOOD, HEADER
 
 JAN, MAR = date(2025, 1, 1), date(2025, 3, 31)
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(64)
 BODY = "## Why it matters\n\n" + "A sentence about ending well, for linguists. " * 12
 
 # name -> call(session, actor, ids); ids hold a member, a field, an option and a report to act on.
@@ -117,6 +119,7 @@ ADMIN_CALLS: dict[str, Callable[[Session, User | None, dict[str, int]], object]]
     ),
     "guides.retire_guide": lambda s, a, i: guides.retire_guide(s, actor=a, guide_id=i["guide"]),
     "guides.restore_guide": lambda s, a, i: guides.restore_guide(s, actor=a, guide_id=i["guide"]),
+    "guides.store_video_file": lambda s, a, i: guides.store_video_file(s, actor=a, data=MP4),
     "guides.create_video": lambda s, a, i: guides.create_video(
         s, actor=a, title="Listening", stage="progressing", url="https://video.example.org/1"
     ),
@@ -150,6 +153,11 @@ def test_every_admin_service_is_in_the_authorization_list() -> None:
             found.add(f"guides.{name}")
     found |= {"guides.retire_guide", "guides.restore_guide", "guides.retire_video", "guides.restore_video"}
     assert found == set(ADMIN_CALLS)
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("REFLEX_UPLOADED_FILES_DIR", str(tmp_path / "uploads"))
 
 
 @pytest.fixture
@@ -333,4 +341,25 @@ def test_library_changes_are_audited_and_edits_keep_the_shelf_order(db: Session,
     assert [(e.action, e.target_id) for e in audit.recent(db, actor=boss)[:2]] == [
         ("video.retire", targets["video"]),
         ("guide.edit", targets["guide"]),
+    ]
+
+
+def test_uploaded_videos_are_checked_by_content_and_published_with_their_entry(
+    db: Session, targets, tmp_path
+) -> None:
+    boss = _admin(db)
+    with pytest.raises(ValidationFailed) as refused:
+        guides.store_video_file(db, actor=boss, data=b"<html><script>alert(1)</script>" + bytes(64))
+    assert refused.value.errors == {"video_file": "That file is not an MP4 or WebM video."}
+    name = guides.store_video_file(db, actor=boss, data=MP4)
+    assert re.fullmatch(r"video-[\w-]{24}\.mp4", name)
+    assert (tmp_path / "uploads" / name).read_bytes() == MP4
+    webm = guides.store_video_file(db, actor=boss, data=b"\x1a\x45\xdf\xa3" + bytes(64))
+    assert webm.endswith(".webm")
+    video = guides.create_video(
+        db, actor=boss, title="Active listening in practice", stage="progressing", file_name=name
+    )
+    shelf = guides.library(db, actor=boss, stage="progressing")[0]
+    assert [(v.title, v.file_name, v.url) for v in shelf.videos if v.id == video.id] == [
+        ("Active listening in practice", name, "")
     ]
