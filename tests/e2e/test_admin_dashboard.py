@@ -262,3 +262,45 @@ def test_admin_manages_members_vocabulary_and_reports(
     for action in ("member.deactivate", "member.reactivate", "vocabulary.add_option", "report.resolve"):
         expect(page.get_by_role("cell", name=action, exact=True).first).to_be_visible()
     page.screenshot(path=str(app.log_path.parent / "admin-audit.png"), full_page=True)
+
+
+def test_admin_uploads_a_video_that_members_watch_in_the_library(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    """A file that is not a video is refused next to the upload; an MP4 is stored under a new name,
+    published with its entry, and played with its transcript on the members' library page."""
+    boss_email, member_email = unique_email("lib-admin"), unique_email("lib-member")
+    _admin(app, boss_email, "Lee Librarian")
+    _member(app, member_email, "Mo Member")
+    boss = browser.new_context().new_page()
+    log_in(boss, app, email_address=boss_email, password=PASSWORD)
+    expect(boss).to_have_url(re.compile(r".*/home/?$"))
+    boss.goto(app.url("/admin/library"))
+    boss.get_by_role("button", name="Add a video").click()
+    form = boss.get_by_role("form", name="Video")
+    form.get_by_label("Title").fill("Listening for what is not said")
+    form.get_by_label("Stage").select_option(label="Progressing")
+    form.get_by_label("Video file").set_input_files(
+        files=[{"name": "talk.mp4", "mimeType": "video/mp4", "buffer": b"<script>alert(1)</script>" * 4}]
+    )
+    expect(form.get_by_text("That file is not an MP4 or WebM video.")).to_be_visible()
+    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(256)
+    form.get_by_label("Video file").set_input_files(
+        files=[{"name": "talk.mp4", "mimeType": "video/mp4", "buffer": mp4}]
+    )
+    expect(form.get_by_text(re.compile(r"Uploaded: video-.*\.mp4"))).to_be_visible()
+    form.get_by_label("Transcript").fill("Today we talk about silence in interpreting.")
+    form.get_by_role("button", name="Save video").click()
+    expect(boss.get_by_role("region", name="Videos")).to_contain_text("Listening for what is not said")
+
+    member = browser.new_context().new_page()
+    log_in(member, app, email_address=member_email, password=PASSWORD)
+    expect(member).to_have_url(re.compile(r".*/home/?$"))
+    member.goto(app.url("/guides"))
+    videos = member.get_by_role("list", name="Videos: Progressing")
+    expect(videos).to_contain_text("Listening for what is not said")
+    src = videos.locator("video").first.get_attribute("src") or ""
+    assert re.search(r"/_upload/video-[\w-]{24}\.mp4$", src), src
+    assert member.request.get(src).body() == mp4
+    videos.get_by_text("Transcript").click()
+    expect(videos.get_by_text("Today we talk about silence in interpreting.")).to_be_visible()
