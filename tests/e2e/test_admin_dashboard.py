@@ -304,3 +304,34 @@ def test_admin_uploads_a_video_that_members_watch_in_the_library(
     assert member.request.get(src).body() == mp4
     videos.get_by_text("Transcript").click()
     expect(videos.get_by_text("Today we talk about silence in interpreting.")).to_be_visible()
+
+
+def test_admin_imports_members_from_csv_and_exports_them(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    """The CLI's CSV format, uploaded: good rows are imported (with invitations), a bad row is
+    reported by its line; the members export then holds the new member."""
+    boss_email, newcomer = unique_email("csv-admin"), unique_email("csv-new")
+    _admin(app, boss_email, "Cy Csv")
+    page = browser.new_context().new_page()
+    log_in(page, app, email_address=boss_email, password=PASSWORD)
+    expect(page).to_have_url(re.compile(r".*/home/?$"))
+    page.goto(app.url("/admin/members"))
+    csv_text = (
+        "email,name,role,headline,region,languages\n"
+        f"{newcomer},Ines Imported,mentor,Medical interpreter,Scotland,Spanish;French\n"
+        "not-an-email,Bad Row,mentor,,,\n"
+    )
+    page.get_by_label("CSV file of members to import").set_input_files(
+        files=[{"name": "members.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}]
+    )
+    expect(page.get_by_role("status")).to_contain_text("1 created, 0 updated, 1 line(s) refused")
+    expect(page.get_by_role("list", name="Refused lines")).to_contain_text("Line 3: email")
+    app.mailbox.wait_for(newcomer, "")  # the invitation to choose a password
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download members").click()
+    exported = open(download_info.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+    assert "Ines Imported" in exported and newcomer in exported
+    assert "password" not in exported.lower()
+    with Session(app.engine) as db:
+        assert db.exec(select(User).where(User.email_key == newcomer.lower())).one().is_mentor
