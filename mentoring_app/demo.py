@@ -7,16 +7,18 @@ varied criteria. All demo accounts share one password, hashed once.
 from __future__ import annotations
 
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from faker import Faker
 from sqlmodel import Session, select
 
-from mentoring_app.models import MemberCriterion, Profile, Relationship, User
+from mentoring_app.models import MemberCriterion, Profile, Relationship, User, Visit
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import admin, agreement, auth, goals, meetings, messaging, relationships
+from mentoring_app.services import visits as visits_service
 from mentoring_app.services.passwords import hash_password
 from mentoring_app.services.profiles import ensure_profile, refresh_matchable
 from mentoring_app.services.vocabulary import FieldSpec, load_fields
@@ -197,7 +199,47 @@ def load_demo_data(session: Session) -> list[tuple[str, str]]:
         )
     session.commit()
     _demo_relationship(session)
+    _demo_history(session, rng)
     return [(email, role) for email, _, role in NAMED_ACCOUNTS]
+
+
+DEMO_VISIT_MONTHS = 12
+
+
+def _demo_history(session: Session, rng: random.Random) -> None:
+    """A year of history for the admin dashboard: the generated members joined over the past
+    twelve months, and visits grew month by month (a third of them logged in). Only once."""
+    if session.exec(select(Visit.id).limit(1)).first() is not None:
+        return
+    now = utcnow()
+    members = session.exec(
+        select(User).where(
+            User.email.like("%@example.org"), User.email.not_in([e for e, _, _ in NAMED_ACCOUNTS])
+        )  # type: ignore[attr-defined]
+    ).all()
+    for user in members:
+        user.created_at = now - timedelta(days=rng.randint(1, 360), minutes=rng.randint(0, 1440))
+        session.add(user)
+    member_ids = [u.id for u in members]
+    visits = []
+    for months_ago in range(DEMO_VISIT_MONTHS, 0, -1):
+        for _ in range(rng.randint(60, 90) * (DEMO_VISIT_MONTHS + 1 - months_ago)):
+            started = now - timedelta(days=30 * months_ago - rng.uniform(0, 30))
+            if started > now:
+                continue
+            visits.append(
+                Visit(
+                    browser_digest=visits_service.browser_digest(secrets.token_urlsafe(24)),
+                    user_id=rng.choice(member_ids) if member_ids and rng.random() < 0.35 else None,
+                    started_at=started,
+                    last_seen_at=started + timedelta(minutes=rng.randint(0, 25)),
+                    landing_path=rng.choice(["/", "/", "/login", "/find-mentor", "/home", "/register"]),
+                    page_views=rng.randint(1, 9),
+                )
+            )
+    session.add_all(visits)
+    session.commit()
+    visits_service.rebuild_visit_months(session)
 
 
 def _demo_relationship(session: Session) -> None:
