@@ -9,7 +9,17 @@ import pytest
 from sqlmodel import Session, select
 
 from mentoring_app import cli, db, demo, routes
-from mentoring_app.models import MatchingOption, MemberCriterion, Profile, User
+from mentoring_app.models import (
+    Goal,
+    MatchingOption,
+    Meeting,
+    MemberCriterion,
+    Profile,
+    Relationship,
+    User,
+    Visit,
+    VisitMonth,
+)
 from mentoring_app.services import auth
 from mentoring_app.settings import get_settings
 
@@ -47,6 +57,14 @@ def test_demo_data_twice_creates_each_account_once(cli_database, capsys: pytest.
             .distinct()
         ).all()
     assert len(matchable) >= 55 and len(regions) >= 10
+    with Session(cli_database) as session:  # Sam and Maria's dashboard, and a year of visits, once
+        pairs = session.exec(select(Relationship).where(Relationship.status == "accepted")).all()
+        assert len(pairs) == 1 and len(session.exec(select(Goal)).all()) == 1
+        assert len(session.exec(select(Meeting)).all()) == 2
+        months = session.exec(select(VisitMonth)).all()
+        assert len(months) == demo.DEMO_VISIT_MONTHS and sum(m.visits for m in months) == len(
+            session.exec(select(Visit.id)).all()
+        )
     out = capsys.readouterr().out
     assert demo.DEMO_PASSWORD in out and "mentor@example.org" in out
     with Session(cli_database) as session:
