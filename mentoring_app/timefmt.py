@@ -50,3 +50,33 @@ def show(moment: datetime | None, tz: str | None, fmt: str = MOMENT, empty: str 
 def to_utc(day: date, at: time, tz: str | None) -> datetime:
     """A wall-clock date and time the member typed, in their zone, as a UTC datetime."""
     return datetime.combine(day, at, tzinfo=zone(tz)).astimezone(UTC)
+
+
+def ago(moment: datetime | None, now: datetime) -> str:
+    """How long ago, in words a person uses: "today", "yesterday", "3 days ago", "2 months ago"."""
+    if moment is None:
+        return "never"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    days = (now - moment).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 14:
+        return f"{days} days ago"
+    if days < 60:
+        return f"{days // 7} weeks ago"
+    if days < 365:
+        return f"{days // 30} months ago"
+    return "over a year ago"
+
+
+def within(hours: float) -> str:
+    """A typical wait, rounded up the way people say it: "within a few hours", "within 3 days"."""
+    if hours < 6:
+        return "within a few hours"
+    if hours <= 24:
+        return "within a day"
+    days = -(-hours // 24)
+    return f"within {int(days)} days"

@@ -128,6 +128,10 @@ def _profile() -> rx.Component:
                     align="center",
                 ),
                 rx.text("Member since ", s.member_since, size="2", color=style.MUTED_COLOR),
+                rx.cond(
+                    s.is_mentor_profile,
+                    rx.text(s.last_active, " · ", s.responsiveness, size="2", color=style.MUTED_COLOR),
+                ),
                 spacing="2",
             ),
             spacing="5",

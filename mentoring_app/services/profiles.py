@@ -7,6 +7,7 @@ themselves and admins (and, once mentoring requests exist, accepted partners).
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -101,6 +102,10 @@ class PublicProfile:
     available: bool
     has_room: bool
     member_since: datetime
+    last_active: datetime | None
+    # Responsiveness (mentors): the median time to answer their last requests, and how many.
+    answer_hours: float | None
+    answered: int
     mentor_criteria: tuple[tuple[str, tuple[str, ...]], ...]  # (field label, option labels)
     mentee_criteria: tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -383,6 +388,8 @@ def public_profile(session: Session, *, viewer: User | None, user_id: int) -> Pu
             for spec in fields
             if criteria.get(spec.key)
         )
+    waits = _answer_waits(session, user.id) if user.is_mentor else []  # type: ignore[arg-type]
+    answer_hours = statistics.median(waits) if waits else None
     session.commit()
     return PublicProfile(
         user_id=user.id,  # type: ignore[arg-type]
@@ -396,9 +403,30 @@ def public_profile(session: Session, *, viewer: User | None, user_id: int) -> Pu
         available=profile.available,
         has_room=profile.capacity > 0,
         member_since=user.created_at,
+        last_active=user.last_active_at,
+        answer_hours=answer_hours,
+        answered=len(waits),
         mentor_criteria=grouped[MENTOR_SIDE] if user.is_mentor else (),
         mentee_criteria=grouped[MENTEE_SIDE] if user.is_mentee else (),
     )
+
+
+ANSWERS_COUNTED = 20
+
+
+def _answer_waits(session: Session, mentor_id: int) -> list[float]:
+    """Hours the mentor took to accept or decline each of their last requests (newest 20)."""
+    rows = session.exec(
+        select(Relationship.created_at, Relationship.decided_at)
+        .where(
+            Relationship.mentor_id == mentor_id,
+            Relationship.decided_at.is_not(None),  # type: ignore[union-attr]
+            Relationship.status.in_(("accepted", "declined", "withdrawn", "ended")),  # type: ignore[attr-defined]
+        )
+        .order_by(Relationship.decided_at.desc())  # type: ignore[union-attr]
+        .limit(ANSWERS_COUNTED)
+    ).all()
+    return [max(0.0, (decided - asked).total_seconds() / 3600) for asked, decided in rows]
 
 
 def _partners(session: Session, a: int, b: int) -> bool:

@@ -8,7 +8,9 @@ from typing import TypedDict
 import reflex as rx
 from reflex_base.utils.form import FormData
 
+from mentoring_app import timefmt
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
+from mentoring_app.models.types import utcnow
 from mentoring_app.services import profiles, relationships
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.services.vocabulary import FieldSpec, load_fields
@@ -206,6 +208,8 @@ class PublicProfileState(SessionState):
     is_mentee_profile: bool = False
     availability: str = ""
     member_since: str = ""
+    last_active: str = ""
+    responsiveness: str = ""
     offers: list[CriterionGroup] = []
     seeks: list[CriterionGroup] = []
     is_own: bool = False
@@ -234,6 +238,15 @@ class PublicProfileState(SessionState):
             "Available for new mentees" if public.available and public.has_room else "Not taking new mentees"
         )
         self.member_since = public.member_since.strftime("%B %Y")
+        self.last_active = "Last active " + timefmt.ago(public.last_active, utcnow())
+        if public.answer_hours is None:
+            self.responsiveness = "No requests answered yet"
+        else:
+            plural = "s" if public.answered != 1 else ""
+            self.responsiveness = (
+                f"Usually answers requests {timefmt.within(public.answer_hours)} "
+                f"(last {public.answered} request{plural})"
+            )
         self.offers = [
             CriterionGroup(label=label, values=list(values)) for label, values in public.mentor_criteria
         ]

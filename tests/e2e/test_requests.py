@@ -98,7 +98,10 @@ def test_request_accept_contact_details_and_withdraw(browser: Browser, app: Runn
     expect(incoming).to_contain_text(f"Email: {mentee_email}")
 
     app.mailbox.wait_for(mentee_email, "Greta Gastgeber accepted your mentoring request")
-    mentee.reload()
+    mentee.goto(app.url(f"/members/{mentor_id}"))  # responsiveness, on the mentor's profile
+    expect(mentee.get_by_text("Usually answers requests within a few hours (last 1 request)")).to_be_visible()
+    expect(mentee.get_by_text(re.compile("Last active today"))).to_be_visible()
+    mentee.goto(app.url("/requests"))
     mine = mentee.get_by_role("list", name="Your requests").get_by_role("listitem").first
     expect(mine).to_contain_text("Accepted")
     expect(mine).to_contain_text("Phone: +44 131 496 0000")

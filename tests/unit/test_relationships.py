@@ -262,3 +262,22 @@ def test_mentor_who_stops_taking_mentees_declines_all_waiting(db: Session, make_
     assert relationships.decline_all_pending(db, actor=mentor) == 2
     assert {db.get(Relationship, i).status for i in waiting} == {"declined"}
     assert len(emails(db, "declined")) == 2
+
+
+def test_a_mentors_profile_shows_how_quickly_they_answer(db: Session, make_member) -> None:
+    mentor = make_mentor(db, make_member, capacity=5)
+    viewer = make_member(role="mentee")
+    assert profiles.public_profile(db, viewer=viewer, user_id=mentor.id).answer_hours is None
+    start = utcnow() - timedelta(days=10)
+    for hours, accept in ((10, True), (30, False), (50, True)):
+        mentee = make_member(role="mentee")
+        rel = relationships.send_request(db, actor=mentee, mentor_id=mentor.id, text=TEXT, now=start)
+        decided = start + timedelta(hours=hours)
+        if accept:
+            relationships.accept_request(db, actor=mentor, request_id=rel.id, now=decided)
+        else:
+            relationships.decline_request(db, actor=mentor, request_id=rel.id, reason="no_time", now=decided)
+    cancelled = relationships.send_request(db, actor=viewer, mentor_id=mentor.id, text=TEXT, now=start)
+    relationships.cancel_request(db, actor=viewer, request_id=cancelled.id, now=start + timedelta(hours=1))
+    shown = profiles.public_profile(db, viewer=viewer, user_id=mentor.id)
+    assert (shown.answer_hours, shown.answered) == (30.0, 3)  # a cancelled request is not an answer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from mentoring_app import timefmt
 
@@ -30,3 +30,24 @@ def test_typed_wall_clock_times_become_utc() -> None:
     assert timefmt.to_utc(date(2026, 12, 1), time(9, 30), "Europe/Paris") == datetime(
         2026, 12, 1, 8, 30, tzinfo=UTC
     )
+
+
+def test_how_long_ago_and_typical_waits_in_words() -> None:
+    now = datetime(2026, 7, 10, 12, 0, tzinfo=UTC)
+    cases = {
+        0: "today",
+        1: "yesterday",
+        5: "5 days ago",
+        20: "2 weeks ago",
+        90: "3 months ago",
+        400: "over a year ago",
+    }
+    for days, words in cases.items():
+        assert timefmt.ago(now - timedelta(days=days, minutes=1), now) == words
+    assert timefmt.ago(None, now) == "never"
+    assert [timefmt.within(h) for h in (2, 20, 30, 71)] == [
+        "within a few hours",
+        "within a day",
+        "within 2 days",
+        "within 3 days",
+    ]
