@@ -188,3 +188,32 @@ def test_admin_page_refused_to_members_and_open_to_admins(
     expect(member_page).to_have_url(re.compile(r".*/login/?\?next="))
     log_in(member_page, app, email_address=member_email, password=PASSWORD)
     expect(member_page.get_by_role("alert").filter(has_text="deactivated")).to_be_visible()
+
+
+def test_download_my_data_then_delete_my_account(page: Page, app: RunningApp, unique_email) -> None:
+    import json
+
+    address = unique_email("leaver")
+    register(page, app, name="Lena Leaving", email_address=address, password=PASSWORD, role="mentee")
+    expect(page).to_have_url(re.compile(r".*/(home|profile)/?$"))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download my data").click()
+    data = json.loads(open(download_info.value.path(), encoding="utf-8").read())  # noqa: SIM115
+    assert data["account"]["email"] == address and data["account"]["name"] == "Lena Leaving"
+
+    page.get_by_role("button", name="Delete my account").click()
+    dialog = page.get_by_role("alertdialog")
+    dialog.get_by_label("Your password, to confirm").fill("not-the-password-123")
+    dialog.get_by_role("button", name="Delete my account").click()
+    expect(dialog.get_by_text("That is not your password.")).to_be_visible()
+    with Session(app.engine) as db:
+        assert db.exec(select(User).where(User.email_key == address.lower())).one().is_active
+    dialog.get_by_label("Your password, to confirm").fill(PASSWORD)
+    dialog.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_text("Your account has been deleted.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r".*/$"))
+    with Session(app.engine) as db:
+        assert db.exec(select(User).where(User.email_key == address.lower())).first() is None
+    log_in(page, app, email_address=address, password=PASSWORD)
+    expect(page.get_by_text(re.compile("do not match"))).to_be_visible()

@@ -1,0 +1,265 @@
+"""A member's own data: download all of it, or delete the account.
+
+The download is everything the platform holds about the member, as JSON: account, profile and
+contact details, what they offer and look for, relationships with their requests, agreements,
+goals, milestones, meetings and reflections, messages, notifications, reports they made, and their
+visits. It holds no password hash, no session key, and no other member's contact details.
+
+Deleting an account first ends what is open, through the usual transitions so partners are told:
+pending requests are cancelled (as mentee) or declined (as mentor), accepted relationships are
+withdrawn. Then the member's personal data is erased: name, email, profile, photo, contact
+details, criteria, sessions, notifications, reflections and the text of their messages. What the
+pair built together (goals, milestones, meetings) stays, under "Former member", because it is
+the partner's record too (their CPD hours among it).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, update
+from sqlmodel import Session, select
+
+from mentoring_app import storage
+from mentoring_app.models import (
+    ContactDetails,
+    Goal,
+    Journey,
+    Meeting,
+    MemberCriterion,
+    Message,
+    Milestone,
+    Notification,
+    OutboxEmail,
+    PasswordReset,
+    Profile,
+    Reflection,
+    Relationship,
+    RelationshipEvent,
+    Report,
+    Thread,
+    User,
+    Visit,
+)
+from mentoring_app.models.relationships import ACCEPTED, REQUESTED
+from mentoring_app.models.types import utcnow
+from mentoring_app.services import auth, relationships
+from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
+from mentoring_app.services.matching import sync_offer
+from mentoring_app.services.passwords import verify_password
+from mentoring_app.services.vocabulary import option_labels
+
+FORMER_MEMBER = "Former member"
+REMOVED_MESSAGE = "(This message was removed: its author deleted their account.)"
+
+
+def _active(actor: User | None) -> User:
+    if actor is None or not actor.is_active:
+        raise NotAllowed("Please log in again.")
+    return actor
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _row(model: Any, *fields: str) -> dict[str, Any]:
+    return {name: _plain(getattr(model, name)) for name in fields}
+
+
+def export_filename(now: datetime | None = None) -> str:
+    return f"mentoring-my-data-{(now or utcnow()):%Y-%m-%d}.json"
+
+
+def export_my_data(session: Session, *, actor: User | None, now: datetime | None = None) -> bytes:
+    """Everything the platform holds about the member, as UTF-8 JSON."""
+    member = _active(actor)
+    uid = member.id
+    names = {u.id: u.name for u in session.exec(select(User)).all()}
+    profile = session.get(Profile, uid)
+    contact = session.get(ContactDetails, uid)
+    criteria = session.exec(select(MemberCriterion).where(MemberCriterion.user_id == uid)).all()
+    labels = option_labels(session, [c.option_id for c in criteria])
+    rels = session.exec(
+        select(Relationship).where(or_(Relationship.mentee_id == uid, Relationship.mentor_id == uid))
+    ).all()
+    rel_ids = [r.id for r in rels]
+    journeys = session.exec(select(Journey).where(Journey.relationship_id.in_(rel_ids))).all()  # type: ignore[attr-defined]
+    journey_ids = [j.id for j in journeys]
+    goals = session.exec(select(Goal).where(Goal.journey_id.in_(journey_ids))).all()  # type: ignore[attr-defined]
+    milestones = session.exec(
+        select(Milestone).where(Milestone.goal_id.in_([g.id for g in goals]))  # type: ignore[attr-defined]
+    ).all()
+    threads = session.exec(select(Thread).where(or_(Thread.low_id == uid, Thread.high_id == uid))).all()
+    messages = session.exec(
+        select(Message).where(Message.thread_id.in_([t.id for t in threads])).order_by(Message.id)  # type: ignore[attr-defined]
+    ).all()
+    partner_of = {t.id: (t.high_id if t.low_id == uid else t.low_id) for t in threads}
+    data = {
+        "exported_at": _plain(now or utcnow()),
+        "account": _row(
+            member, "name", "email", "is_mentor", "is_mentee", "is_admin", "created_at", "last_active_at"
+        )
+        | {"message_emails": member.message_emails},
+        "profile": _row(profile, "headline", "bio", "help_wanted", "capacity", "available", "completeness")
+        | {"photo": storage.photo_url(profile.photo)}
+        if profile
+        else {},
+        "contact_details": _row(contact, "email", "phone", "preferred") if contact else {},
+        "criteria": [
+            {"side": c.side, "field": labels[c.option_id][0], "value": labels[c.option_id][1]}
+            for c in criteria
+            if c.option_id in labels
+        ],
+        "relationships": [
+            {
+                "your_role": "mentee" if r.mentee_id == uid else "mentor",
+                "partner": names.get(r.mentor_id if r.mentee_id == uid else r.mentee_id, FORMER_MEMBER),
+                **_row(r, "status", "request_text", "created_at", "decided_at", "ended_at", "end_reason"),
+                **_row(r, "decline_reason", "decline_note", "informal_since"),
+                "events": [
+                    _row(e, "from_status", "to_status", "at", "note")
+                    for e in session.exec(
+                        select(RelationshipEvent).where(RelationshipEvent.relationship_id == r.id)
+                    ).all()
+                ],
+                "journeys": [
+                    {
+                        **_row(j, "number", "started_at", "closed_at"),
+                        "agreement": _row(
+                            j, "topics", "questions", "ground_rules", "confidentiality", "meeting_frequency"
+                        )
+                        | _row(j, "feedback", "practical", "mentee_confirmed_at", "mentor_confirmed_at"),
+                        "goals": [
+                            {
+                                **_row(g, "specific", "measurable", "achievable", "relevant", "target_date"),
+                                **_row(g, "status", "created_at", "achieved_at"),
+                                "milestones": [
+                                    _row(m, "title", "due_date", "done_at", "note")
+                                    for m in milestones
+                                    if m.goal_id == g.id
+                                ],
+                            }
+                            for g in goals
+                            if g.journey_id == j.id
+                        ],
+                        "your_reflection": next(
+                            (
+                                x.text
+                                for x in session.exec(
+                                    select(Reflection).where(
+                                        Reflection.journey_id == j.id, Reflection.author_id == uid
+                                    )
+                                ).all()
+                            ),
+                            "",
+                        ),
+                    }
+                    for j in journeys
+                    if j.relationship_id == r.id
+                ],
+                "meetings": [
+                    _row(m, "status", "starts_at", "held_on", "duration_minutes", "place", "agenda")
+                    | _row(m, "notes", "next_steps")
+                    for m in session.exec(select(Meeting).where(Meeting.relationship_id == r.id)).all()
+                ],
+            }
+            for r in rels
+        ],
+        "messages": [
+            {
+                "with": names.get(partner_of[m.thread_id], FORMER_MEMBER),
+                "from_you": m.sender_id == uid,
+                "sent_at": _plain(m.created_at),
+                "text": m.body,
+            }
+            for m in messages
+        ],
+        "notifications": [
+            _row(n, "kind", "text", "created_at", "read_at")
+            for n in session.exec(select(Notification).where(Notification.user_id == uid)).all()
+        ],
+        "reports_you_made": [
+            _row(r, "reason", "created_at", "resolved_at")
+            for r in session.exec(select(Report).where(Report.reporter_id == uid)).all()
+        ],
+        "visits": [
+            _row(v, "started_at", "last_seen_at", "landing_path", "page_views")
+            for v in session.exec(select(Visit).where(Visit.user_id == uid)).all()
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def delete_account(
+    session: Session, *, actor: User | None, password: str, now: datetime | None = None
+) -> None:
+    """Delete the member's account after checking their password (see the module notes)."""
+    member = _active(actor)
+    if not verify_password(password, member.password_hash):
+        raise ValidationFailed({"password": "That is not your password."})
+    if member.is_admin:
+        others = session.exec(
+            select(User.id).where(User.is_admin.is_(True), User.is_active.is_(True), User.id != member.id)  # type: ignore[attr-defined]
+        ).first()
+        if others is None:
+            raise ServiceError("You are the only admin: make another member an admin first.")
+    now = now or utcnow()
+    uid: int = member.id  # type: ignore[assignment]
+    open_rows = session.exec(
+        select(Relationship).where(
+            or_(Relationship.mentee_id == uid, Relationship.mentor_id == uid),
+            Relationship.status.in_((REQUESTED, ACCEPTED)),  # type: ignore[attr-defined]
+        )
+    ).all()
+    for rel in open_rows:  # each through its usual transition, so the partner is told
+        if rel.status == ACCEPTED:
+            relationships.withdraw(
+                session, actor=member, relationship_id=rel.id, reason="They have left the platform.", now=now
+            )  # type: ignore[arg-type]
+        elif rel.mentee_id == uid:
+            relationships.cancel_request(session, actor=member, request_id=rel.id, now=now)  # type: ignore[arg-type]
+        else:
+            relationships.decline_request(
+                session,
+                actor=member,
+                request_id=rel.id,  # type: ignore[arg-type]
+                reason="other",
+                note="The mentor has left the platform.",
+                now=now,
+            )
+    old_email = member.email
+    profile = session.get(Profile, uid)
+    if profile is not None:
+        storage.delete_photo(profile.photo)
+        profile.headline = profile.bio = profile.help_wanted = profile.search_text = ""
+        profile.photo, profile.available, profile.capacity = None, False, 0
+        profile.completeness, profile.mentor_matchable = 0, False
+        session.add(profile)
+    contact = session.get(ContactDetails, uid)
+    if contact is not None:
+        contact.email, contact.phone = "", ""
+        session.add(contact)
+    session.exec(delete(MemberCriterion).where(MemberCriterion.user_id == uid))  # type: ignore[call-overload]
+    session.exec(delete(Notification).where(Notification.user_id == uid))  # type: ignore[call-overload]
+    session.exec(delete(PasswordReset).where(PasswordReset.user_id == uid))  # type: ignore[call-overload]
+    session.exec(delete(Reflection).where(Reflection.author_id == uid))  # type: ignore[call-overload]
+    session.exec(update(Message).where(Message.sender_id == uid).values(body=REMOVED_MESSAGE))  # type: ignore[call-overload]
+    session.exec(update(Visit).where(Visit.user_id == uid).values(user_id=None))  # type: ignore[call-overload]
+    session.exec(
+        delete(OutboxEmail).where(OutboxEmail.to_address == old_email, OutboxEmail.sent_at.is_(None))  # type: ignore[call-overload, union-attr]
+    )
+    auth.close_all_sessions(session, user_id=uid)
+    member.name = FORMER_MEMBER
+    member.email = member.email_key = f"deleted-{uid}@deleted.invalid"
+    member.password_hash = auth.UNUSABLE_PASSWORD
+    member.is_active = member.is_admin = member.is_mentor = member.is_mentee = False
+    member.message_emails, member.last_active_at = False, None
+    session.add(member)
+    session.flush()
+    sync_offer(session, uid)
+    session.commit()
