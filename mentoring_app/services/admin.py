@@ -77,6 +77,9 @@ def find_members(
     ]
 
 
+DELETED_DOMAIN = "@deleted.invalid"  # the address a deleted account keeps (services/privacy.py)
+
+
 def set_active(session: Session, *, actor: User | None, user_id: int, active: bool) -> User:
     """Deactivate (ending every session at once) or reactivate a member."""
     admin = require_admin(actor)
@@ -85,6 +88,8 @@ def set_active(session: Session, *, actor: User | None, user_id: int, active: bo
         raise NotFound("That member does not exist.")
     if user.id == admin.id and not active:
         raise ServiceError("You cannot deactivate your own account.")
+    if active and user.email_key.endswith(DELETED_DOMAIN):
+        raise ServiceError("This member deleted their account: it cannot be reactivated.")
     changed = user.is_active != active
     user.is_active = active
     session.add(user)

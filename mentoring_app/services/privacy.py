@@ -46,6 +46,7 @@ from mentoring_app.models import (
 from mentoring_app.models.relationships import ACCEPTED, REQUESTED
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import auth, relationships
+from mentoring_app.services.admin import DELETED_DOMAIN
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
 from mentoring_app.services.matching import sync_offer
 from mentoring_app.services.passwords import verify_password
@@ -255,7 +256,7 @@ def delete_account(
     )
     auth.close_all_sessions(session, user_id=uid)
     member.name = FORMER_MEMBER
-    member.email = member.email_key = f"deleted-{uid}@deleted.invalid"
+    member.email = member.email_key = f"deleted-{uid}{DELETED_DOMAIN}"
     member.password_hash = auth.UNUSABLE_PASSWORD
     member.is_active = member.is_admin = member.is_mentor = member.is_mentee = False
     member.message_emails, member.last_active_at = False, None

@@ -108,6 +108,11 @@ def test_deleting_an_account_erases_the_person_and_keeps_the_partners_record(
     with pytest.raises(auth.LoginRefused):
         auth.authenticate(db, email=address, password=STRONG_PASSWORD, address="a")
     assert db.exec(select(Goal)).all() == []  # none were set; the pair's meeting stays (above)
+    from mentoring_app.services import admin
+
+    boss = admin.create_admin(db, email="boss@example.org", password=STRONG_PASSWORD, name="Boss")[0]
+    with pytest.raises(ServiceError, match="deleted their account"):
+        admin.set_active(db, actor=boss, user_id=mentee.id, active=True)
 
 
 def test_the_only_admin_cannot_delete_their_account(db: Session) -> None:
