@@ -43,7 +43,8 @@ class HomeState(SessionState):
                 status="Continuing informally" if r.informal and r.status == "accepted" else r.status_label,
                 since=timefmt.show(r.since, tz, timefmt.DAY),
                 summary=(
-                    f"{r.goals_achieved} of {r.goals_total} goals achieved · {r.meetings_held} meetings held"
+                    f"{r.goals_achieved} of {r.goals_total} goal{'s' * (r.goals_total != 1)} achieved · "
+                    f"{r.meetings_held} meeting{'s' * (r.meetings_held != 1)} held"
                 ),
                 next_meeting=timefmt.show(r.next_meeting_at, tz, "%a %d %b, %H:%M"),
             )
