@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from mentoring_app.models.accounts import LoginAttempt, LoginSession, PasswordReset, User
+from mentoring_app.models.alerts import MentorAlert, MentorAlertHit, MentorAlertOption
 from mentoring_app.models.analytics import PageView, Visit, VisitMonth
 from mentoring_app.models.audit import AuditEntry
 from mentoring_app.models.guides import Guide, Video
@@ -32,6 +33,9 @@ __all__ = [
     "MatchingOption",
     "Meeting",
     "MemberCriterion",
+    "MentorAlert",
+    "MentorAlertHit",
+    "MentorAlertOption",
     "Message",
     "Milestone",
     "Notification",

@@ -9,7 +9,7 @@ from mentoring_app.components.criteria import criterion_field
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
 from mentoring_app.state.criteria_picker import FieldView
-from mentoring_app.state.find_mentor import FindMentorState, ResultView
+from mentoring_app.state.find_mentor import AlertRow, FindMentorState, ResultView
 
 
 def _exact_match(f: rx.Var[FieldView]) -> rx.Component:
@@ -66,14 +66,88 @@ def _filters() -> rx.Component:
         ),
         rx.cond(
             FindMentorState.can_save,
-            rx.button(
-                "Save these criteria",
-                type="button",
-                variant="soft",
+            rx.vstack(
+                rx.button(
+                    "Save these criteria",
+                    type="button",
+                    variant="soft",
+                    width="100%",
+                    on_click=FindMentorState.save_criteria,
+                ),
+                _notify_me(),
+                spacing="2",
                 width="100%",
                 margin_top="0.75rem",
-                on_click=FindMentorState.save_criteria,
             ),
+        ),
+        width="100%",
+    )
+
+
+def _notify_me() -> rx.Component:
+    return rx.vstack(
+        rx.button(
+            "Notify me about new mentors like this",
+            type="button",
+            variant="soft",
+            width="100%",
+            disabled=~FindMentorState.can_alert | ~rx.State.is_hydrated,
+            aria_describedby="notify-me-hint",
+            on_click=FindMentorState.notify_me,
+        ),
+        rx.text(
+            rx.cond(
+                FindMentorState.can_alert,
+                "We will tell you, here and by email, when a mentor matching your Exact match fields "
+                "joins or becomes available.",
+                "Tick Exact match on at least one field and search: then we can tell you when a mentor "
+                "like that joins or becomes available.",
+            ),
+            id="notify-me-hint",
+            size="2",
+            color=style.MUTED_COLOR,
+        ),
+        rx.cond(
+            FindMentorState.alert_error,
+            rx.text(FindMentorState.alert_error, size="2", color=style.ERROR_COLOR, role="alert"),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _alert(alert: rx.Var[AlertRow]) -> rx.Component:
+    description = alert["description"].to(str)
+    return rx.el.li(
+        rx.vstack(
+            rx.text(description, weight="bold", size="2"),
+            rx.text(alert["matching_now"].to(str), size="2", color=style.MUTED_COLOR),
+            rx.button(
+                "Stop this alert",
+                type="button",
+                variant="outline",
+                size="1",
+                aria_label="Stop this alert: " + description,
+                on_click=FindMentorState.stop_alert(alert["id"].to(int)),
+            ),
+            spacing="1",
+            align="start",
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def _alerts() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Your mentor alerts", as_="h2", size="4", id="mentor-alerts-heading"),
+            rx.el.ul(
+                rx.foreach(FindMentorState.alerts, _alert),
+                style=style.CARD_LIST,
+                aria_labelledby="mentor-alerts-heading",
+            ),
+            spacing="3",
+            width="100%",
         ),
         width="100%",
     )
@@ -201,7 +275,12 @@ def page() -> rx.Component:
                 rx.cond(
                     FindMentorState.allowed,
                     rx.grid(
-                        _filters(),
+                        rx.vstack(
+                            _filters(),
+                            rx.cond(FindMentorState.alerts.length() > 0, _alerts()),
+                            spacing="4",
+                            width="100%",
+                        ),
                         _results(),
                         columns={"initial": "1", "md": "minmax(18rem, 22rem) 1fr"},
                         gap="1.5rem",

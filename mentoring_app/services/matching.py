@@ -109,7 +109,11 @@ def is_offered(user: User, profile: Profile, accepted: int) -> bool:
 
 def sync_offer(session: Session, user_id: int) -> None:
     """Copy whether a mentor may be offered onto their criteria rows (after any change to that:
-    profile, availability, capacity, activation, or a relationship starting or ending)."""
+    profile, availability, capacity, activation, or a relationship starting or ending).
+
+    A mentor who becomes offered (was not, now is) is announced to the mentees whose alerts they
+    match, in the caller's transaction: the caller commits, as it does for the flag itself.
+    """
     user, profile = session.get(User, user_id), session.get(Profile, user_id)
     accepted = session.execute(
         select(func.count())
@@ -117,6 +121,7 @@ def sync_offer(session: Session, user_id: int) -> None:
         .where(Relationship.mentor_id == user_id, Relationship.status == ACCEPTED)
     ).scalar_one()
     flag = bool(user and profile and is_offered(user, profile, int(accepted)))
+    was_offered = bool(profile is not None and profile.offered)
     if profile is not None:
         profile.offered = flag
         session.add(profile)
@@ -125,6 +130,10 @@ def sync_offer(session: Session, user_id: int) -> None:
         .where(MemberCriterion.user_id == user_id, MemberCriterion.side == MENTOR_SIDE)  # type: ignore[arg-type]
         .values(offered=flag)
     )
+    if flag and not was_offered:
+        from mentoring_app.services import mentor_alerts  # it builds on this module
+
+        mentor_alerts.notify_matching_alerts(session, mentor_id=user_id)
 
 
 def _keyword(keyword: str, user_id: ColumnElement, dialect: str) -> ColumnElement[bool] | None:
@@ -150,14 +159,11 @@ def _keyword(keyword: str, user_id: ColumnElement, dialect: str) -> ColumnElemen
     return and_(*conditions)
 
 
-def _exact_ok(
-    search: Search, fields: dict[str, FieldSpec], hits: dict[str, ColumnElement]
-) -> dict[str, ColumnElement]:
-    """Per exact field: the condition a mentor's hit count must meet (one value, or all of them)."""
-    return {
-        key: (hits[key] == len(search.selected[key])) if fields[key].multiple else (hits[key] >= 1)
-        for key in search.exact
-    }
+def exact_field_met(multiple: bool, hits: Any, wanted: int) -> Any:
+    """The Exact match rule for one field, given how many of its ``wanted`` selected options a
+    mentor has (``hits``): at least one for a one-value field (Region), all of them for a
+    many-value field (Languages). Works on SQL expressions (Find mentor) and on numbers (alerts)."""
+    return hits == wanted if multiple else hits >= 1
 
 
 def _scores(search: Search, fields: dict[str, FieldSpec], viewer_id: int | None, dialect: str) -> Select:
@@ -193,11 +199,7 @@ def _scores(search: Search, fields: dict[str, FieldSpec], viewer_id: int | None,
 def _exact_conditions(search: Search, fields: dict[str, FieldSpec], scores: Any) -> dict[str, ColumnElement]:
     """Per exact field: one of its values (one-value field) or all of them (many-value field)."""
     return {
-        key: (
-            scores.c[f"hits_{key}"] == len(search.selected[key])
-            if fields[key].multiple
-            else scores.c[f"hits_{key}"] >= 1
-        )
+        key: exact_field_met(fields[key].multiple, scores.c[f"hits_{key}"], len(search.selected[key]))
         for key in search.exact
     }
 
@@ -299,6 +301,17 @@ def _counts(
         select(*(func.coalesce(func.sum(case((c, 1), else_=0)), 0) for c in conditions)).select_from(scores)
     ).one()
     return int(row[0]), {key: int(v) for key, v in zip(sorted(search.exact), row[1:], strict=True)}
+
+
+def count_exact(session: Session, *, search: Search, viewer_id: int | None) -> int:
+    """How many offered mentors (other than the viewer) pass every exact filter of ``search``."""
+    fields = load_fields(session)
+    search = clean_search(search, fields)
+    if not search.selected:
+        return 0
+    known = {spec.key: spec for spec in fields}
+    dialect = session.get_bind().dialect.name
+    return _counts(session, search, known, viewer_id, dialect)[0]  # type: ignore[arg-type]
 
 
 def find_mentors(session: Session, *, viewer: User | None, search: Search) -> SearchResults:

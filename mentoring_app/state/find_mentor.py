@@ -10,8 +10,8 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import routes
-from mentoring_app.services import matching, profiles
-from mentoring_app.services.errors import ServiceError
+from mentoring_app.services import matching, mentor_alerts, profiles
+from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.services.vocabulary import load_fields
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
@@ -30,6 +30,23 @@ class ResultView(TypedDict):
     match_line: str
     matched: list[str]
     profile_url: str
+
+
+class AlertRow(TypedDict):
+    id: int
+    description: str
+    matching_now: str
+
+
+def _alert_rows(views: list[mentor_alerts.AlertView]) -> list[AlertRow]:
+    return [
+        AlertRow(
+            id=v.id,
+            description=v.description,
+            matching_now=f"{_count(v.matching_now, 'mentor')} match{'es' if v.matching_now == 1 else ''} now",
+        )
+        for v in views
+    ]
 
 
 def _count(n: int, word: str) -> str:
@@ -79,7 +96,12 @@ class FindMentorState(CriteriaPicker, SessionState):
     costs: list[str] = []
     form_key: str = ""
     can_save: bool = False
+    # Notify me: the exact fields of the search on screen, and the mentee's alerts.
+    can_alert: bool = False
+    alert_error: str = ""
+    alerts: list[AlertRow] = []
     _selected: dict[str, list[int]] = {}
+    _exact: list[str] = []
 
     @rx.event
     async def load(self) -> None:
@@ -100,6 +122,9 @@ class FindMentorState(CriteriaPicker, SessionState):
         search = matching.clean_search(search, specs)
         self.allowed, self.can_save = True, user.is_mentee
         self._selected = {k: list(v) for k, v in search.selected.items()}
+        self._exact = sorted(search.exact)
+        self.can_alert, self.alert_error = bool(search.exact), ""
+        self.alerts = _alert_rows(await call(mentor_alerts.list_alerts, actor=user)) if user.is_mentee else []
         views = field_views(specs, search.selected, one_value_as_select=False)
         costs = {c.field_label: c for c in found.costs}
         for view in views:
@@ -181,3 +206,40 @@ class FindMentorState(CriteriaPicker, SessionState):
         return rx.toast.success(
             f"Saved {_count(count, 'criterion').replace('criterions', 'criteria')} to your profile."
         )
+
+    @rx.event
+    async def notify_me(self):
+        """Keep the exact criteria of the search on screen as an alert."""
+        user = await self._current_member()
+        if user is None:
+            return self._login_redirect()
+        search = matching.Search(
+            selected={k: tuple(v) for k, v in self._selected.items()}, exact=frozenset(self._exact)
+        )
+        try:
+            view = await call(mentor_alerts.create_alert, actor=user, search=search)
+        except ValidationFailed as refusal:
+            self.alert_error = refusal.errors.get("alert", refusal.message)
+            return None
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        self.alert_error = ""
+        self.alerts = _alert_rows(await call(mentor_alerts.list_alerts, actor=user))
+        return rx.toast.success(
+            f"Alert saved. We will tell you when a mentor matching {view.description} joins or becomes "
+            "available."
+        )
+
+    @rx.event
+    async def stop_alert(self, alert_id: int | str):
+        """Stop one of the member's own alerts (the service refuses anyone else's)."""
+        user = await self._current_member()
+        if user is None:
+            return self._login_redirect()
+        try:
+            await call(mentor_alerts.delete_alert, actor=user, alert_id=as_id(alert_id))
+            self.alerts = _alert_rows(await call(mentor_alerts.list_alerts, actor=user))
+        except ServiceError as refusal:
+            return rx.toast.error(refusal.message)
+        self.alert_error = ""
+        return rx.toast.success("Alert stopped.")

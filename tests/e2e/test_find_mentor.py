@@ -112,3 +112,53 @@ def test_exact_region_with_a_language(page: Page, app: RunningApp, unique_email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
     expect(results.first).to_contain_text("Astrid Best")
     expect(page.get_by_role("button", name="Remove Icelandic")).to_be_visible()
+
+
+def test_notify_me_about_a_new_welsh_mentor(page: Page, app: RunningApp, unique_email) -> None:
+    mentee_email = unique_email("alerted")
+    with Session(app.engine) as db:
+        auth.register(db, name="Nia Newport", email=mentee_email, password=PASSWORD, role="mentee")
+
+    log_in(page, app, email_address=mentee_email, password=PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
+    expect(page.get_by_role("heading", name=re.compile(r"mentors? found"))).to_be_visible()
+    notify = page.get_by_role("button", name="Notify me about new mentors like this")
+    expect(notify).to_be_disabled()  # no Exact match yet: the hint says what to do
+    expect(page.get_by_text("Tick Exact match on at least one field and search")).to_be_visible()
+
+    search = page.get_by_role("form", name="Find mentor")
+    search.get_by_role("checkbox", name="Wales", exact=True).check()
+    search.get_by_role("checkbox", name="Exact match: Region").check()
+    search.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r".*/find-mentor/?\?.*exact=region"))
+    expect(notify).to_be_enabled()
+    notify.click()
+    expect(page.get_by_text("Alert saved.", exact=False)).to_be_visible()
+    alerts = page.get_by_role("list", name="Your mentor alerts").get_by_role("listitem")
+    expect(alerts).to_have_count(1)
+    expect(alerts.first).to_contain_text("Region: Wales")
+    expect(alerts.first).to_contain_text(re.compile(r"\d+ mentors? match(es)? now"))
+    expect(alerts.first.get_by_role("button", name=re.compile("Stop this alert"))).to_be_visible()
+
+    # A Welsh mentor completes a matchable profile: the mentee is told, in the app and by email.
+    mentor_id = _mentor(app, unique_email("gwen"), "Gwen Gwynedd", "Wales", ["Welsh"])
+    with Session(app.engine) as db:
+        assert db.get(Profile, mentor_id).offered
+    subject = "A mentor matching your alert is available: Gwen Gwynedd"
+    message = app.mailbox.wait_for(mentee_email, subject)
+    assert f"/members/{mentor_id}" in message.get_body(preferencelist=("plain",)).get_content()
+
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name=re.compile(r"^Notifications")
+    ).click()
+    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+    link = page.get_by_role("link", name=subject)
+    expect(link).to_have_attribute("href", re.compile(rf"/members/{mentor_id}$"))
+    link.click()
+    expect(page.get_by_role("heading", name="Gwen Gwynedd", level=1)).to_be_visible()
+
+    # Stopping the alert removes it from the list.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
+    alerts.first.get_by_role("button", name=re.compile("Stop this alert")).click()
+    expect(page.get_by_text("Alert stopped.")).to_be_visible()
+    expect(page.get_by_role("list", name="Your mentor alerts")).to_have_count(0)

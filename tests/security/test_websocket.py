@@ -316,3 +316,36 @@ def test_stranger_forging_dashboard_events_changes_and_sees_nothing(
     for secret in ("A private goal", "Secret step", "Secret place", "+44 113 496 0999", "BEGIN:VCALENDAR"):
         assert secret not in received, secret
     context.close()
+
+
+def test_forged_alert_events_cannot_stop_or_create_for_others(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    """Stop this alert with another mentee's alert id, or Notify me from a mentor-only account,
+    changes nothing: the alert service checks the member and the alert's owner."""
+    from mentoring_app.models import MentorAlert
+    from mentoring_app.services import matching, mentor_alerts
+    from mentoring_app.services.vocabulary import load_fields
+    from mentoring_app.state.find_mentor import FindMentorState
+
+    victim = seed_member(app, unique_email("alertee"), "Alma Alertee")
+    with Session(app.engine, expire_on_commit=False) as db:
+        wales = next(f for f in load_fields(db) if f.key == "region").find("Wales").id
+        search = matching.Search(selected={"region": (wales,)}, exact=frozenset({"region"}))
+        alert = mentor_alerts.create_alert(db, actor=victim, search=search)
+
+    for role, name in (("mentee", "Sid Stranger"), ("mentor", "Mo Mentor")):
+        address = unique_email(role)
+        member = seed_member(app, address, name, role=role)
+        context = browser.new_context()
+        context.add_init_script(FORGE_SCRIPT)
+        page, _ = recording_page(context)
+        log_in(page, app, email_address=address, password=PASSWORD)
+        expect(page).to_have_url(HOME)
+        forge(page, handler(FindMentorState, "stop_alert"), {"alert_id": alert.id})
+        forge(page, handler(FindMentorState, "stop_alert"), {"alert_id": "1 OR 1=1"})
+        forge(page, handler(FindMentorState, "notify_me"), {})
+        with Session(app.engine) as db:
+            assert db.get(MentorAlert, alert.id) is not None
+            assert db.exec(select(MentorAlert).where(MentorAlert.mentee_id == member.id)).all() == []
+        context.close()
