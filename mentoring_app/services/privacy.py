@@ -29,6 +29,7 @@ from mentoring_app.models import (
     Journey,
     Meeting,
     MemberCriterion,
+    MentorAlert,
     Message,
     Milestone,
     Notification,
@@ -45,7 +46,7 @@ from mentoring_app.models import (
 )
 from mentoring_app.models.relationships import ACCEPTED, REQUESTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import auth, relationships
+from mentoring_app.services import auth, mentor_alerts, relationships
 from mentoring_app.services.admin import DELETED_DOMAIN
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
 from mentoring_app.services.matching import sync_offer
@@ -188,6 +189,10 @@ def export_my_data(session: Session, *, actor: User | None, now: datetime | None
             _row(r, "reason", "created_at", "resolved_at")
             for r in session.exec(select(Report).where(Report.reporter_id == uid)).all()
         ],
+        "mentor_alerts": [
+            {"criteria": a.description, "created_at": _plain(a.created_at)}
+            for a in (mentor_alerts.list_alerts(session, actor=member) if member.is_mentee else [])
+        ],
         "visits": [
             _row(v, "started_at", "last_seen_at", "landing_path", "page_views")
             for v in session.exec(select(Visit).where(Visit.user_id == uid)).all()
@@ -246,6 +251,7 @@ def delete_account(
         contact.email, contact.phone = "", ""
         session.add(contact)
     session.exec(delete(MemberCriterion).where(MemberCriterion.user_id == uid))  # type: ignore[call-overload]
+    session.exec(delete(MentorAlert).where(MentorAlert.mentee_id == uid))  # type: ignore[call-overload]
     session.exec(delete(Notification).where(Notification.user_id == uid))  # type: ignore[call-overload]
     session.exec(delete(PasswordReset).where(PasswordReset.user_id == uid))  # type: ignore[call-overload]
     session.exec(delete(Reflection).where(Reflection.author_id == uid))  # type: ignore[call-overload]

@@ -13,14 +13,26 @@ from mentoring_app.models import (
     Goal,
     LoginSession,
     Meeting,
+    MentorAlert,
     Message,
     Notification,
     OutboxEmail,
     Relationship,
     User,
 )
-from mentoring_app.services import auth, goals, meetings, messaging, privacy, profiles, relationships
+from mentoring_app.services import (
+    auth,
+    goals,
+    meetings,
+    mentor_alerts,
+    messaging,
+    privacy,
+    profiles,
+    relationships,
+)
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
+from mentoring_app.services.matching import Search
+from mentoring_app.services.vocabulary import load_fields
 from tests.unit.conftest import STRONG_PASSWORD
 from tests.unit.test_relationships import TEXT, make_mentor
 
@@ -85,7 +97,15 @@ def test_deleting_an_account_erases_the_person_and_keeps_the_partners_record(
 
     address = mentee.email
     assert db.exec(select(OutboxEmail).where(OutboxEmail.to_address == address)).all()  # emails to them
+    wales = next(f for f in load_fields(db) if f.key == "region").find("Wales").id
+    mentor_alerts.create_alert(
+        db, actor=mentee, search=Search(selected={"region": (wales,)}, exact=frozenset({"region"}))
+    )
+    assert [a["criteria"] for a in json.loads(privacy.export_my_data(db, actor=mentee))["mentor_alerts"]] == [
+        "Region: Wales"
+    ]
     privacy.delete_account(db, actor=mentee, password=STRONG_PASSWORD)
+    assert db.exec(select(MentorAlert)).all() == []
     gone = db.get(User, mentee.id)
     db.refresh(gone)
     assert (gone.name, gone.is_active, gone.email) == (
