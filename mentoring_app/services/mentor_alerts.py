@@ -15,8 +15,16 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from mentoring_app import routes
-from mentoring_app.models import MemberCriterion, MentorAlert, MentorAlertHit, MentorAlertOption, User
+from mentoring_app.models import (
+    MemberCriterion,
+    MentorAlert,
+    MentorAlertHit,
+    MentorAlertOption,
+    Relationship,
+    User,
+)
 from mentoring_app.models.profiles import MENTOR_SIDE
+from mentoring_app.models.relationships import ACCEPTED, REQUESTED
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import mail, matching, notifications
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
@@ -190,6 +198,11 @@ def notify_matching_alerts(session: Session, *, mentor_id: int, now: datetime | 
     if not options:
         return 0
     already = select(MentorAlertHit.alert_id).where(MentorAlertHit.mentor_id == mentor_id)
+    # Mentees already asking this mentor, or mentored by them, need no alert about them.
+    paired = select(Relationship.mentee_id).where(
+        Relationship.mentor_id == mentor_id,
+        Relationship.status.in_((REQUESTED, ACCEPTED)),  # type: ignore[attr-defined]
+    )
     candidates = list(
         session.execute(
             select(MentorAlert.id, MentorAlert.mentee_id)
@@ -202,6 +215,7 @@ def notify_matching_alerts(session: Session, *, mentor_id: int, now: datetime | 
                 ),
                 MentorAlert.mentee_id != mentor_id,
                 MentorAlert.id.not_in(already),  # type: ignore[union-attr]
+                MentorAlert.mentee_id.not_in(paired),  # type: ignore[attr-defined]
                 User.is_active.is_(True),  # type: ignore[attr-defined]
                 User.is_mentee.is_(True),  # type: ignore[attr-defined]
             )

@@ -205,3 +205,16 @@ def test_nothing_is_saved_unless_the_caller_commits(db: Session, make_member) ->
     matching.sync_offer(db, mentor)
     db.rollback()
     assert _alert_notes(db, mentee.id) == [] and db.exec(select(MentorAlertHit)).all() == []
+
+
+def test_no_alert_about_a_mentor_the_mentee_is_already_asking(db: Session, make_member) -> None:
+    from mentoring_app.models import Relationship
+
+    mentee = make_member(role="mentee")
+    wales = _option(db, "region", "Wales")
+    mentor = add_mentor(db, [wales], available=False)
+    db.add(Relationship(mentee_id=mentee.id, mentor_id=mentor, status="requested", request_text="Hello"))
+    db.commit()
+    mentor_alerts.create_alert(db, actor=mentee, search=_exact(region=(wales,)))
+    _becomes_available(db, mentor)
+    assert _alert_notes(db, mentee.id) == [] and _alert_emails(db, mentee.email) == []
