@@ -45,7 +45,7 @@ def test_one_arrival_is_one_visit_that_knows_the_member_after_log_in(
             if rows and rows[0].page_views >= 4:
                 break
             page.wait_for_timeout(100)
-            db.expire_all()
+            db.rollback()  # a new read: SQLite (WAL) keeps a transaction on its first snapshot
         assert len(rows) == 1
         visit = rows[0]
         assert visit.landing_path == "/" and visit.user_id == member_id and visit.page_views >= 4
