@@ -178,7 +178,6 @@ class MemberDetailView(TypedDict):
     contact_phone: str
     relationships: str
     open_reports_about: int
-    has_password: bool
     invitation: str
     can_resend: bool
     public_url: str
@@ -219,7 +218,6 @@ def _detail_view(d: admin.MemberDetail, tz: str) -> MemberDetailView:
             f"{d.relationships_total} in all."
         ),
         open_reports_about=d.open_reports_about,
-        has_password=d.has_password,
         invitation=invitation,
         can_resend=not d.has_password and d.is_active,
         public_url=f"{routes.MEMBERS}/{d.id}",

@@ -18,14 +18,14 @@ from reflex_base.utils.form import FormData
 
 from mentoring_app import routes, timefmt
 from mentoring_app.models import User
-from mentoring_app.services import dashboard, guides, messaging, profiles, relationships
-from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.services import dashboard, dashboard_snapshot, guides, profiles, relationships
+from mentoring_app.services.errors import ServiceError
 from mentoring_app.state.dashboard_ending import EndingPart
 from mentoring_app.state.dashboard_goals import GoalsPart
 from mentoring_app.state.dashboard_meetings import MeetingsPart
 from mentoring_app.state.dashboard_tools import ToolsPart
 from mentoring_app.state.db_calls import call
-from mentoring_app.state.messages import MessageCard, message_card
+from mentoring_app.state.messages import MessageCard, newer_cards, post_message
 from mentoring_app.state.session import SessionState
 from mentoring_app.storage import photo_url, upload_url
 
@@ -92,8 +92,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         return int(raw) if raw.isdigit() else 0
 
-    async def _load_overview(self, user: User) -> None:
-        view = await call(dashboard.overview, actor=user, relationship_id=self.relationship_id)
+    def _show_overview(self, view: dashboard.Overview) -> None:
         tz = self.time_zone
         self.partner_id, self.partner_name = view.partner_id, view.partner_name
         self.partner_headline = view.partner_headline
@@ -115,9 +114,13 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         )
 
     async def _load_progress(self, user: User) -> None:
-        glance = await call(
-            dashboard.progress, actor=user, relationship_id=self.relationship_id, today=self._today()
+        self._show_progress(
+            await call(
+                dashboard.progress, actor=user, relationship_id=self.relationship_id, today=self._today()
+            )
         )
+
+    def _show_progress(self, glance: dashboard.Progress) -> None:
         self.goals_total, self.goals_achieved = glance.goals_total, glance.goals_achieved
         self.milestones_done, self.milestones_total = glance.milestones_done, glance.milestones_total
         days = glance.days_since_last_contact
@@ -126,7 +129,9 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         )
 
     async def _load_shelf(self, user: User) -> None:
-        shelf = await call(guides.for_section, actor=user, section=self.section)
+        self._show_shelf(await call(guides.for_section, actor=user, section=self.section))
+
+    def _show_shelf(self, shelf: guides.StageShelf) -> None:
         self.shelf_label = shelf.label
         self.shelf_guides = [
             GuideLink(
@@ -142,20 +147,25 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         ]
 
     async def _load_messages(self, user: User) -> None:
-        last = self.messages[-1]["id"] if self.messages else 0
-        fresh = await call(messaging.read_thread, actor=user, other_id=self.partner_id, after_id=last)
-        known = {m["id"] for m in self.messages}
-        self.messages += [message_card(m, self.time_zone) for m in fresh if m.id not in known]
+        self.messages += await newer_cards(user, self.partner_id, self.messages, self.time_zone)
 
     async def _load_everything(self, user: User) -> None:
-        await self._load_overview(user)
-        await self._load_progress(user)
-        await self._load_agreement(user, self.partner_name)
-        await self._load_goals(user, self.partner_name)
-        await self._load_meetings(user)
-        await self._load_ending(user)
-        await self._load_shelf(user)
-        self._seen = await call(dashboard.version, actor=user, relationship_id=self.relationship_id)
+        """Every section, read in one session and one trip to a worker thread."""
+        found = await call(
+            dashboard_snapshot.snapshot,
+            actor=user,
+            relationship_id=self.relationship_id,
+            section=self.section,
+            today=self._today(),
+        )
+        self._show_overview(found.overview)
+        self._show_progress(found.progress)
+        self._show_agreement(found.agreement, self.partner_name)
+        self._show_goals(found.goals, self.partner_name)
+        self._show_meetings(found.meetings)
+        self._show_ending(found.ending)
+        self._show_shelf(found.shelf)
+        self._seen = found.version
 
     async def _refresh_dashboard(self) -> None:
         """After this member's own change: show every section as it now stands."""
@@ -166,6 +176,8 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
     @rx.event
     async def load(self):
         self.loaded, self.found, self.messages = False, False, []
+        # Nothing of a previously opened relationship stays in this browser's state.
+        self.partner_name = self.contact_email = self.contact_phone = self.contact_preferred = ""
         self.relationship_id = self._id_from_url()
         wanted = self.router.url.query_parameters.get("section", "")
         self.section = wanted if wanted in SECTIONS else "details"
@@ -198,20 +210,11 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         user = await self._current_member()
         if user is None:
             return self._login_redirect()
-        body = form.get("body", "")
-        try:
-            await call(
-                messaging.send_message,
-                actor=user,
-                other_id=self.partner_id,
-                body=body[:6000] if isinstance(body, str) else "",
-            )
-        except ValidationFailed as failure:
-            self.message_errors = failure.errors
+        self.message_errors, refusal = await post_message(user, self.partner_id, form)
+        if refusal:
+            return rx.toast.error(refusal)
+        if self.message_errors:
             return None
-        except ServiceError as refusal:
-            return rx.toast.error(refusal.message)
-        self.message_errors = {}
         self.message_form_key += 1
         await self._load_messages(user)
         return None

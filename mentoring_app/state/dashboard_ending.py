@@ -6,10 +6,8 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import timefmt
-from mentoring_app.models import User
 from mentoring_app.services import ending
 from mentoring_app.state.dashboard_base import DashboardBase, text_of
-from mentoring_app.state.db_calls import call
 
 
 class EndingPart(DashboardBase, mixin=True):
@@ -25,8 +23,7 @@ class EndingPart(DashboardBase, mixin=True):
     can_start_new_journey: bool = False
     informal_since: str = ""
 
-    async def _load_ending(self, user: User) -> None:
-        view = await call(ending.ending, actor=user, relationship_id=self.relationship_id)
+    def _show_ending(self, view: ending.EndingView) -> None:
         tz = self.time_zone  # type: ignore[attr-defined]
         mine = view.my_reflection.text if view.my_reflection else ""
         if mine != self.my_reflection:

@@ -8,10 +8,8 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import timefmt
-from mentoring_app.models import User
 from mentoring_app.services import goals
 from mentoring_app.state.dashboard_base import DashboardBase, text_of
-from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id
 
 # What each move is called on its button.
@@ -113,8 +111,7 @@ class GoalsPart(DashboardBase, mixin=True):
     milestone_errors: dict[str, str] = {}
     smart: list[SmartCard] = smart_cards()
 
-    async def _load_goals(self, user: User, partner_name: str) -> None:
-        views = await call(goals.goals, actor=user, relationship_id=self.relationship_id, today=self._today())
+    def _show_goals(self, views: list[goals.GoalView], partner_name: str) -> None:
         self.goal_list = [_goal_card(v, partner_name, self.time_zone) for v in views]  # type: ignore[attr-defined]
 
     @rx.event

@@ -12,7 +12,6 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import timefmt
-from mentoring_app.models import User
 from mentoring_app.services import meetings
 from mentoring_app.services.errors import ServiceError
 from mentoring_app.state.dashboard_base import DashboardBase, text_of
@@ -84,9 +83,8 @@ class MeetingsPart(DashboardBase, mixin=True):
     meeting_form_key: int = 0
     time_zone_label: str = "UTC"
 
-    async def _load_meetings(self, user: User) -> None:
+    def _show_meetings(self, view: meetings.MeetingsView) -> None:
         tz = self.time_zone  # type: ignore[attr-defined]
-        view = await call(meetings.meetings, actor=user, relationship_id=self.relationship_id)
         self.planned_meetings = [_card(m, tz) for m in view.planned]
         self.held_meetings = [_card(m, tz) for m in view.held]
         self.meetings_held = view.held_count

@@ -8,10 +8,8 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import timefmt
-from mentoring_app.models import User
 from mentoring_app.services import agreement
 from mentoring_app.state.dashboard_base import DashboardBase, text_of
-from mentoring_app.state.db_calls import call
 
 
 class AgreementItem(TypedDict):
@@ -36,8 +34,7 @@ class ToolsPart(DashboardBase, mixin=True):
     questions_for_mentor: list[str] = list(agreement.QUESTIONS_FOR_THE_MENTOR)
     questions_for_mentee: list[str] = list(agreement.QUESTIONS_FOR_THE_MENTEE)
 
-    async def _load_agreement(self, user: User, partner_name: str) -> None:
-        view = await call(agreement.agreement, actor=user, relationship_id=self.relationship_id)
+    def _show_agreement(self, view: agreement.AgreementView, partner_name: str) -> None:
         tz = self.time_zone  # type: ignore[attr-defined]
         changed = view.version != self.agreement_version
         self.agreement_items = [

@@ -13,6 +13,7 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import routes, timefmt
+from mentoring_app.models import User
 from mentoring_app.services import messaging
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
@@ -44,6 +45,33 @@ def message_card(view: messaging.MessageView, tz: str) -> MessageCard:
         body=view.body,
         sent=timefmt.show(view.sent_at, tz, timefmt.SHORT),
     )
+
+
+async def post_message(user: User, other_id: int, form: FormData) -> tuple[dict[str, str], str]:
+    """Send the form's message to ``other_id``: (field errors, refusal), both empty once sent.
+
+    Shared by Messages and the relationship dashboard's Messages section."""
+    body = form.get("body", "")
+    try:
+        await call(
+            messaging.send_message,
+            actor=user,
+            other_id=other_id,
+            body=body[:6000] if isinstance(body, str) else "",
+        )
+    except ValidationFailed as failure:
+        return failure.errors, ""
+    except ServiceError as refusal:
+        return {}, refusal.message
+    return {}, ""
+
+
+async def newer_cards(user: User, other_id: int, shown: list[MessageCard], tz: str) -> list[MessageCard]:
+    """The thread's messages after the last one shown (none of them twice), as cards."""
+    last = shown[-1]["id"] if shown else 0
+    known = {m["id"] for m in shown}
+    fresh = await call(messaging.read_thread, actor=user, other_id=other_id, after_id=last)
+    return [message_card(m, tz) for m in fresh if m.id not in known]
 
 
 class ThreadsState(SessionState):
@@ -111,26 +139,13 @@ class ThreadState(SessionState):
         user = await self._current_member()
         if user is None:
             return self._login_redirect()
-        body = form.get("body", "")
-        try:
-            await call(
-                messaging.send_message,
-                actor=user,
-                other_id=self.other_id,
-                body=body[:6000] if isinstance(body, str) else "",
-            )
-        except ValidationFailed as failure:
-            self.errors = failure.errors
+        self.errors, refusal = await post_message(user, self.other_id, form)
+        if refusal:
+            return rx.toast.error(refusal)
+        if self.errors:
             return None
-        except ServiceError as refusal:
-            return rx.toast.error(refusal.message)
-        self.errors = {}
         self.form_key += 1  # a fresh, empty message box
-        last = self.messages[-1]["id"] if self.messages else 0
-        self.messages += [
-            message_card(m, self.time_zone)
-            for m in await call(messaging.read_thread, actor=user, other_id=self.other_id, after_id=last)
-        ]
+        self.messages += await newer_cards(user, self.other_id, self.messages, self.time_zone)
         return None
 
     @rx.event(background=True)
@@ -150,17 +165,15 @@ class ThreadState(SessionState):
                     ):
                         return
                     user = await self._current_member()
-                    other_id, last = self.other_id, (self.messages[-1]["id"] if self.messages else 0)
+                    other_id, shown, tz = self.other_id, list(self.messages), self.time_zone
                 if user is None:
                     return
-                fresh = await call(messaging.read_thread, actor=user, other_id=other_id, after_id=last)
+                fresh = await newer_cards(user, other_id, shown, tz)
                 if fresh:
                     async with self:
                         if self.other_id == other_id:
                             known = {m["id"] for m in self.messages}
-                            self.messages += [
-                                message_card(m, self.time_zone) for m in fresh if m.id not in known
-                            ]
+                            self.messages += [m for m in fresh if m["id"] not in known]
         finally:
             async with self:
                 self._watching = False
