@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, select
@@ -405,6 +406,34 @@ def _tell_partner(session: Session, rel: Relationship, member: User, kind: str, 
     )
 
 
+def _checked_parts(
+    specific: str,
+    measurable: str,
+    achievable: str,
+    relevant: str,
+    target_date: date | str | None,
+    today: date,
+) -> dict[str, Any]:
+    """The five SMART parts, checked (ValidationFailed with a message per part) and tidied."""
+    errors = validate_goal(
+        specific=specific,
+        measurable=measurable,
+        achievable=achievable,
+        relevant=relevant,
+        target_date=target_date,
+        today=today,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    return {
+        "specific": specific.strip(),
+        "measurable": measurable.strip(),
+        "achievable": achievable.strip(),
+        "relevant": relevant.strip(),
+        "target_date": _parse_date(target_date),
+    }
+
+
 def propose_goal(
     session: Session,
     *,
@@ -422,26 +451,13 @@ def propose_goal(
     member, rel = writable_relationship(session, actor, relationship_id)
     now = now or utcnow()
     today = today or now.date()
-    errors = validate_goal(
-        specific=specific,
-        measurable=measurable,
-        achievable=achievable,
-        relevant=relevant,
-        target_date=target_date,
-        today=today,
-    )
-    if errors:
-        raise ValidationFailed(errors)
+    values = _checked_parts(specific, measurable, achievable, relevant, target_date, today)
     bump(session, rel, now=now)
     journey = open_journey(session, rel, now)
     new = Goal(
         journey_id=journey.id,  # type: ignore[arg-type]
         proposed_by=member.id,
-        specific=specific.strip(),
-        measurable=measurable.strip(),
-        achievable=achievable.strip(),
-        relevant=relevant.strip(),
-        target_date=_parse_date(target_date),  # type: ignore[arg-type]
+        **values,
         created_at=now,
         updated_at=now,
     )
@@ -471,23 +487,7 @@ def edit_goal(
     now = now or utcnow()
     today = today or now.date()
     found, journey = _open_goal(session, rel, goal_id)
-    errors = validate_goal(
-        specific=specific,
-        measurable=measurable,
-        achievable=achievable,
-        relevant=relevant,
-        target_date=target_date,
-        today=today,
-    )
-    if errors:
-        raise ValidationFailed(errors)
-    values = {
-        "specific": specific.strip(),
-        "measurable": measurable.strip(),
-        "achievable": achievable.strip(),
-        "relevant": relevant.strip(),
-        "target_date": _parse_date(target_date),
-    }
+    values = _checked_parts(specific, measurable, achievable, relevant, target_date, today)
     if all(getattr(found, key) == value for key, value in values.items()):
         return _goal_views(session, rel, member, [(found, journey)], today)[0]
     bump(session, rel, now=now)
