@@ -53,7 +53,8 @@ from mentoring_app.state.messages import ThreadsState, ThreadState
 from mentoring_app.state.notifications import NotificationsState
 from mentoring_app.state.profile import ProfileState, PublicProfileState
 from mentoring_app.state.requests import RequestsState
-from mentoring_app.state.session import SessionState
+from mentoring_app.state.session import IdentityGuard, SessionState
+from mentoring_app.web.session_routes import session_api
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -71,7 +72,10 @@ app = rx.App(
     toaster=rx.toast.provider(position="bottom-right", rich_colors=True),
     head_components=[rx.script(TIME_ZONE_SCRIPT)],
     stylesheets=["/print.css"],
+    api_transformer=session_api(),
 )
+# Before a (re)connected page receives the whole state, it is made the current member's.
+app.add_middleware(IdentityGuard())
 
 PUBLIC, MEMBER, ADMIN = SessionState.check_session, SessionState.require_member, SessionState.require_admin
 

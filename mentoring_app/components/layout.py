@@ -6,6 +6,7 @@ import reflex as rx
 
 from mentoring_app import routes, style
 from mentoring_app.state.session import SessionState
+from mentoring_app.web.session_routes import CLAIM_PATH, LOGOUT_PATH
 
 
 def _nav_link(label: str, href: str) -> rx.Component:
@@ -77,6 +78,46 @@ def navbar() -> rx.Component:
     )
 
 
+def _posted_at_once(form_id: str, action: str, label: str, *fields: rx.Component) -> rx.Component:
+    """A form the page posts as soon as it appears (a plain HTTP request, so its response can set
+    or clear the HttpOnly session cookie). Its button is there if the automatic post is stopped.
+    ``form.submit()`` posts natively, past the submit handler Reflex gives every form."""
+    submit = rx.call_function(rx.Var(f"() => document.getElementById({form_id!r})?.submit()"))
+    return rx.el.form(
+        *fields,
+        rx.hstack(
+            rx.spinner(size="2"),
+            rx.text(label, size="2"),
+            rx.button("Continue", type="button", size="1", variant="soft", on_click=submit),
+            align="center",
+            spacing="2",
+        ),
+        id=form_id,
+        method="post",
+        action=action,
+        aria_label=label,
+        on_mount=submit,
+        style={"padding": "0.5rem 1rem"},
+    )
+
+
+def session_handoff() -> rx.Component:
+    """After a log-in or a log-out, the page lets the backend set or clear the session cookie."""
+    return rx.fragment(
+        rx.cond(
+            SessionState.handoff_code != "",
+            _posted_at_once(
+                "session-claim",
+                CLAIM_PATH,
+                "Logging you in",
+                rx.el.input(type="hidden", name="code", default_value=SessionState.handoff_code),
+                rx.el.input(type="hidden", name="next", default_value=SessionState.handoff_next),
+            ),
+        ),
+        rx.cond(SessionState.leaving, _posted_at_once("session-leave", LOGOUT_PATH, "Logging you out")),
+    )
+
+
 def page_shell(*children: rx.Component) -> rx.Component:
     """Every page: a skip link, the navigation, and a main region."""
     return rx.box(
@@ -95,6 +136,7 @@ def page_shell(*children: rx.Component) -> rx.Component:
                 },
             },
         ),
+        session_handoff(),
         navbar(),
         rx.el.main(
             rx.box(*children, max_width=style.CONTENT_WIDTH, margin_x="auto", width="100%"),

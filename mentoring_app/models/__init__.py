@@ -19,6 +19,7 @@ from mentoring_app.models.profiles import (
 )
 from mentoring_app.models.relationships import Notification, Relationship, RelationshipEvent
 from mentoring_app.models.reports import Report
+from mentoring_app.models.session_handoffs import SessionHandoff
 
 __all__ = [
     "AgreementRecord",
@@ -48,6 +49,7 @@ __all__ = [
     "RelationshipEvent",
     "Report",
     "SQLModel",
+    "SessionHandoff",
     "Thread",
     "User",
     "Video",

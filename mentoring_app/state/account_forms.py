@@ -48,10 +48,12 @@ class RegisterState(SessionState):
             self.errors = failure.errors
             self.busy = False
             return
-        await self._start_session(user)
         self.busy = False
-        yield rx.redirect(routes.MY_PROFILE)
-        yield rx.toast.success(f"Welcome, {user.name}! Your account is ready: now complete your profile.")
+        await self._start_session(
+            user,
+            then=routes.MY_PROFILE,
+            notice=f"Welcome, {user.name}! Your account is ready: now complete your profile.",
+        )
 
 
 class LoginState(SessionState):
@@ -88,9 +90,8 @@ class LoginState(SessionState):
             self.form_error = refusal.message
             self.busy = False
             return
-        await self._start_session(user)
         self.busy = False
-        yield rx.redirect(routes.safe_next(self.router.url.query_parameters.get("next")))
+        await self._start_session(user, then=routes.safe_next(self.router.url.query_parameters.get("next")))
 
 
 class ForgotPasswordState(SessionState):
@@ -159,10 +160,12 @@ class ResetPasswordState(SessionState):
             self.link_ok = False
             self.busy = False
             return
-        await self._start_session(user)
         self.busy = False
-        yield rx.redirect(routes.HOME)
-        yield rx.toast.success("Your password has been changed. Every other session was logged out.")
+        await self._start_session(
+            user,
+            then=routes.HOME,
+            notice="Your password has been changed. Every other session was logged out.",
+        )
 
 
 class ChangePasswordState(SessionState):
@@ -195,9 +198,12 @@ class ChangePasswordState(SessionState):
             self.errors = failure.errors
             self.busy = False
             return
-        await self._start_session(user)
         self.busy = False
-        yield rx.toast.success("Your password has been changed. Every other session was logged out.")
+        await self._start_session(
+            user,
+            then=routes.ACCOUNT,
+            notice="Your password has been changed. Every other session was logged out.",
+        )
 
 
 class EmailSettingsState(SessionState):

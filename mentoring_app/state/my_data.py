@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from mentoring_app import routes
 from mentoring_app.services import privacy
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
@@ -43,10 +42,6 @@ class MyDataState(SessionState):
         except ServiceError as refusal:
             self.deleting = False
             return rx.toast.error(refusal.message)
-        self.deleting = False
-        self.session_key = ""  # the service has ended every session: forget this browser's key
-        self._show_member(None)
-        return [
-            rx.redirect(routes.LANDING),
-            rx.toast.success("Your account has been deleted. Thank you for mentoring with us."),
-        ]
+        # The service has ended every session: forget the member here, and clear the cookie.
+        await self._end_session(notice="Your account has been deleted. Thank you for mentoring with us.")
+        return None

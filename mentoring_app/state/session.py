@@ -1,7 +1,9 @@
 """Who is using this browser: the member behind the session cookie, re-checked on every event.
 
-The browser keeps only an opaque, random session key (a cookie). Each handler turns it back into
-a member through the database, so a logged-out, expired or deactivated session stops at once.
+The browser keeps only an opaque, random session key in an HttpOnly cookie that its scripts cannot
+read; the server reads it from the websocket's handshake. Each handler turns it back into a member
+through the database, so a logged-out, expired or deactivated session stops at once, and when the
+member behind a tab changes, nothing the tab's state held for the previous one is kept.
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ import secrets
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.middleware import Middleware
+from reflex_base.event import Event
 
 from mentoring_app import routes
 from mentoring_app.models import User
-from mentoring_app.services import auth, messaging, notifications, visits
+from mentoring_app.services import auth, messaging, notifications, session_handoff, visits
 from mentoring_app.settings import get_settings
 from mentoring_app.state.db_calls import call
+from mentoring_app.state.identity import reset_app_states
+from mentoring_app.web import session_cookie
 
 _settings = get_settings()
 
@@ -35,15 +41,6 @@ async def _record_page_view(browser_id: str, user_id: int | None, path: str) -> 
 class SessionState(rx.State):
     """The current member as the pages need to see them (no email, no secrets)."""
 
-    # This browser's own session key: the only credential the browser holds.
-    session_key: str = rx.Cookie(
-        "",
-        name="mentoring_session",
-        path="/",
-        max_age=_settings.session_absolute_days * 24 * 3600,
-        same_site="strict",
-        secure=_settings.secure_cookies,
-    )
     # The browser's IANA time zone, set by a script in every page's head: times show in it.
     time_zone: str = rx.Cookie("", name="mentoring_tz", path="/", max_age=365 * 24 * 3600, same_site="strict")
     # A random id for this browser, so the admin dashboard can count visits (never an IP address).
@@ -63,14 +60,36 @@ class SessionState(rx.State):
     session_checked: bool = False
     unread_notifications: int = 0
     unread_messages: int = 0
+    # After a log-in: a one-time code the page posts at once to the backend, which answers with the
+    # HttpOnly session cookie and sends the browser on to ``handoff_next``.
+    handoff_code: str = ""
+    handoff_next: str = ""
+    # After a log-out: the page posts to the backend, which clears the cookie.
+    leaving: bool = False
+    # Whose data this tab's state holds (0: nobody's). When the member changes, everything goes.
+    _owner_id: int = 0
+    # A message to show once the next page has loaded (a full page load loses toasts).
+    _notice: str = ""
+
+    def _session_key(self) -> str:
+        """The session key from the websocket handshake's cookies (never stored in state)."""
+        return session_cookie.read_key(self.router.headers.cookie)
 
     async def _current_member(self) -> User | None:
-        """Resolve the cookie to an active member, refreshing what the navigation shows."""
-        user = await call(auth.resolve_session, key=self.session_key) if self.session_key else None
-        self._show_member(user)
-        if user is None and self.session_key:
-            self.session_key = ""
+        """Resolve the session cookie to an active member, refreshing what the navigation shows."""
+        key = self._session_key()
+        user = await call(auth.resolve_session, key=key) if key else None
+        await self._belongs_to(user)
         return user
+
+    async def _belongs_to(self, user: User | None) -> None:
+        """Make this tab's state the state of ``user`` (None: of a visitor). When that is another
+        person than before, every var of every page state is reset first."""
+        owner = user.id if user and user.id else 0
+        if owner != self._owner_id:
+            await reset_app_states(self, keep=KEPT_FOR_THE_BROWSER)
+            self._owner_id = owner
+        self._show_member(user)
 
     def _show_member(self, user: User | None) -> None:
         self.signed_in = user is not None
@@ -80,10 +99,30 @@ class SessionState(rx.State):
         self.is_admin = bool(user and user.is_admin)
         self.session_checked = True
 
-    async def _start_session(self, user: User) -> None:
-        """Log this browser in as ``user`` with a fresh key (any previous key is deleted)."""
-        self.session_key = await call(auth.open_session, user_id=user.id, replacing=self.session_key)
-        self._show_member(user)
+    async def _start_session(self, user: User, *, then: str = routes.HOME, notice: str = "") -> None:
+        """Log this browser in as ``user``: the page trades a one-time code for the session cookie,
+        then opens ``then`` (a full page load, so the websocket's handshake carries the cookie)."""
+        code = await call(session_handoff.issue, user_id=user.id)
+        await self._belongs_to(user)
+        self.handoff_code, self.handoff_next = code, routes.safe_next(then)
+        self._notice = notice
+
+    async def _end_session(self, *, notice: str = "") -> None:
+        """Forget the member in this tab, then let the page clear the cookie (the server-side session
+        must already be closed)."""
+        await self._belongs_to(None)
+        self.leaving = True
+        self._notice = notice
+
+    def _take_notice(self) -> rx.event.EventSpec | None:
+        notice, self._notice = self._notice, ""
+        return rx.toast.success(notice) if notice else None
+
+    async def _on_page_open(self) -> None:
+        """A page (re)connected: before Reflex sends it the whole state, make sure that state is the
+        current member's. Any hand-over of the cookie has happened by now."""
+        self.handoff_code, self.handoff_next, self.leaving = "", "", False
+        await self._current_member()
 
     def _login_redirect(self) -> rx.event.EventSpec:
         here = self.router.url.path or routes.HOME
@@ -107,11 +146,12 @@ class SessionState(rx.State):
         self.unread_messages = await call(messaging.unread_total, actor=user) if user else 0
 
     @rx.event
-    async def check_session(self) -> None:
+    async def check_session(self):
         """On public pages: show the navigation that fits who is here."""
         user = await self._current_member()
         await self._count_visit(user)
         await self._count_unread(user)
+        return self._take_notice()
 
     @rx.event
     async def require_member(self):
@@ -121,7 +161,7 @@ class SessionState(rx.State):
         if user is None:
             return self._login_redirect()
         await self._count_unread(user)
-        return None
+        return self._take_notice()
 
     @rx.event
     async def require_admin(self):
@@ -132,13 +172,32 @@ class SessionState(rx.State):
             return self._login_redirect()
         if not user.is_admin:
             return [rx.redirect(routes.HOME), rx.toast.error("That page is for admins only.")]
-        return None
+        return self._take_notice()
 
     @rx.event
-    async def log_out(self):
-        """End this browser's session on the server, then forget the key."""
-        if self.session_key:
-            await call(auth.close_session, key=self.session_key)
-        self.session_key = ""
-        self._show_member(None)
-        return [rx.redirect(routes.LANDING), rx.toast.success("You have logged out.")]
+    async def log_out(self) -> None:
+        """End this browser's session on the server and forget the member; the page then has the
+        backend clear the cookie and goes to the landing page."""
+        key = self._session_key()
+        if key:
+            await call(auth.close_session, key=key)
+        await self._end_session(notice="You have logged out.")
+
+
+# Facts about the browser, not the member: kept when the member changes.
+KEPT_FOR_THE_BROWSER = frozenset({"time_zone", "browser_id"})
+
+
+class IdentityGuard(Middleware):
+    """Runs before Reflex answers a page's (re)connection with the whole state: the state is first
+    made the current member's, so a reload after a log-out, an expiry or a deactivation never
+    receives what the tab held for the previous member."""
+
+    async def preprocess(self, app: rx.App, state: rx.State, event: Event) -> None:  # type: ignore[override]
+        if event.name.rsplit(".", 1)[-1] in _PAGE_OPEN_EVENTS:
+            session = await state.get_state(SessionState)
+            await session._on_page_open()
+        return None
+
+
+_PAGE_OPEN_EVENTS = frozenset({"hydrate", "hydrate_and_load"})

@@ -79,3 +79,35 @@ def test_member_journey_across_tabs_with_postgres_and_redis(
     log_in(first, app, email_address=address, password=PASSWORD)
     expect(first).to_have_url(HOME)
     context.close()
+
+
+def _redis_holds(text: str) -> list[bytes]:
+    """The Redis keys whose value contains ``text`` (Reflex keeps each tab's states there)."""
+    client = redis.Redis.from_url(REDIS_URL)
+    needle = text.encode()
+    return [
+        key
+        for key in client.scan_iter(count=1000)
+        if client.type(key) == b"string" and needle in (client.get(key) or b"")
+    ]
+
+
+def test_log_out_leaves_nothing_of_the_member_in_redis(
+    browser: Browser, scaled_app: RunningApp, unique_email
+) -> None:
+    app = scaled_app
+    address = unique_email("redis.leaver")
+    name = "Rosalind Redisleaver"
+    page = browser.new_context().new_page()
+    register(page, app, name=name, email_address=address, password=PASSWORD, role="Mentee")
+    expect(page).to_have_url(re.compile(r".*/profile/?$"))
+    page.goto(app.url("/account"))
+    expect(page.get_by_role("heading", name="Change password")).to_be_visible()
+    assert _redis_holds(name), "the member's state should be in Redis while they are logged in"
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You have logged out.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("link", name="Log in").first).to_be_visible()
+    assert _redis_holds(name) == []
+    assert _redis_holds(address) == []

@@ -180,7 +180,7 @@ def test_browser_never_receives_hashes_or_other_sessions(
     assert their_key not in received
     assert theirs not in received and "Theo Theirs" not in received
     assert PASSWORD not in received
-    assert my_key in received  # the browser's own key is the one secret it holds
+    assert my_key not in received  # the session key lives in an HttpOnly cookie, never in a frame
     with Session(app.engine) as db:
         digests = [u.password_hash for u in db.exec(select(User)).all()]
     assert not any(d in received for d in digests)

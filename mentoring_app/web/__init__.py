@@ -1,0 +1,1 @@
+"""What the backend answers over plain HTTP, beside Reflex's websocket: routes and middlewares."""
