@@ -17,7 +17,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from mentoring_app.models import LoginAttempt, LoginSession, PasswordReset, User
+from mentoring_app.models import LoginAttempt, LoginSession, PasswordReset, SessionHandoff, User
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import mail
 from mentoring_app.services.errors import ServiceError, ValidationFailed
@@ -369,4 +369,5 @@ def purge_stale(session: Session, *, now: datetime | None = None) -> None:
     )
     session.exec(delete(PasswordReset).where(PasswordReset.expires_at <= now - timedelta(days=1)))  # type: ignore[call-overload]
     session.exec(delete(LoginAttempt).where(LoginAttempt.attempted_at <= now - timedelta(days=1)))  # type: ignore[call-overload]
+    session.exec(delete(SessionHandoff).where(SessionHandoff.expires_at <= now))  # type: ignore[call-overload]
     session.commit()

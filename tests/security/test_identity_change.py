@@ -11,8 +11,9 @@ import re
 from datetime import date, timedelta
 
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from mentoring_app.models import User
 from mentoring_app.services import admin as admin_service
 from mentoring_app.services import auth, goals, messaging, profiles, relationships
 from mentoring_app.services.vocabulary import load_fields
@@ -211,3 +212,31 @@ def test_session_cookie_routes_refuse_other_origins_and_spent_codes(app: Running
     assert (status, cookie) == (303, "")
     status, cookie = post("/_session/claim", app.base_url, "code=" + "x" * 5000)
     assert status == 413 and cookie == ""
+
+
+def test_a_deactivated_member_s_tab_gets_nothing_back_on_reload(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    """No event of the member runs between the deactivation and the reload: the state is made the
+    current member's (nobody's) before Reflex sends a reconnecting page its snapshot."""
+    mentee_email, _next_email, rid, private = _pair_with_private_data(app, unique_email)
+    with Session(app.engine, expire_on_commit=False) as db:
+        boss = admin_service.create_admin(
+            db, email=unique_email("deactivator"), password=PASSWORD, name="Dora Deactivator"
+        )[0]
+    page, frames = recording_page(browser.new_context())
+    log_in(page, app, email_address=mentee_email, password=PASSWORD)
+    expect(page).to_have_url(HOME)
+    page.goto(app.url(f"/relationships/{rid}"))
+    page.get_by_role("tab", name="Messages").click()
+    expect(page.get_by_text("my day rate with the agency")).to_be_visible()
+    assert len(_leaks(frames, private)) >= 5
+
+    with Session(app.engine, expire_on_commit=False) as db:
+        mentee = db.exec(select(User).where(User.email == mentee_email)).one()
+        admin_service.set_active(db, actor=boss, user_id=mentee.id, active=False)
+    seen = len(frames)
+    page.reload()
+    expect(page).to_have_url(re.compile(r".*/login/?\?next="))
+    assert len(frames) > seen
+    assert _leaks(frames[seen:], private) == []
