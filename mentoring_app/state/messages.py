@@ -61,7 +61,7 @@ async def post_message(user: User, other_id: int, form: FormData) -> tuple[dict[
         )
     except ValidationFailed as failure:
         return failure.errors, ""
-    except limits.LimitReached as reached:  # beside the box, which keeps what was typed
+    except limits.LimitReached as reached:  # shown beside the message box, where it stays
         return {"body": reached.message}, ""
     except ServiceError as refusal:
         return {}, refusal.message
