@@ -10,9 +10,10 @@ Atomicity: ``take`` inserts its row first, then counts the subject's rows in the
 - PostgreSQL: a transaction-scoped advisory lock on (limit, key) is taken before the insert, so
   two workers using the same subject's last slot queue on the lock; under READ COMMITTED the second
   one's count, run after the first commits, sees the first one's row. Other subjects never wait.
-- SQLite: the insert takes the database's single write lock, held until commit, and our
-  transactions read nothing before their first write (pysqlite begins them at the first write),
-  so the count after the insert sees every committed use.
+- SQLite: the insert takes the database's single write lock, held until commit, and a writer
+  always reads the newest committed data (WAL refuses a write from an older snapshot), so the
+  count after the insert sees every committed use and no other use commits before ours.
+A refused ``take`` deletes its own row; ``enforce`` also rolls the caller's transaction back.
 
 Numbers can be changed without code through the ``RATE_LIMITS`` setting, for example
 ``RATE_LIMITS="report=10/1d,password_reset=5/1h"``.
