@@ -34,7 +34,7 @@ from mentoring_app.pages import (
     requests,
     reset_password,
 )
-from mentoring_app.services import auth, relationships, relay, visits
+from mentoring_app.services import auth, limits, relationships, relay, visits
 from mentoring_app.services import guides as guide_library
 from mentoring_app.state.account_forms import EmailSettingsState, ResetPasswordState
 from mentoring_app.state.admin_audit import AdminAuditState
@@ -151,7 +151,8 @@ async def due_jobs() -> None:
 @app.register_lifespan_task
 async def housekeeping() -> None:
     """At start, add any built-in guide that is missing; then hourly, drop expired sessions, spent
-    reset links, old log-in attempts and page views older than 90 days (visits stay)."""
+    reset links, old log-in attempts, rate-limit uses past their window and page views older than
+    90 days (visits stay)."""
     with contextlib.suppress(asyncio.CancelledError):
         try:
             await call(guide_library.sync_built_in_guides)
@@ -160,6 +161,7 @@ async def housekeeping() -> None:
         while True:
             try:
                 await call(auth.purge_stale)
+                await call(limits.purge_expired)
                 await call(visits.purge_page_views)
             except Exception:
                 logging.getLogger(__name__).exception("Housekeeping failed")

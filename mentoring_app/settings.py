@@ -52,6 +52,8 @@ class Settings:
     login_max_failures_per_account: int
     login_max_failures_per_address: int
     secure_cookies: bool
+    # Overrides of the per-member limits in services/limits.py: "report=10/1d,password_reset=5/1h".
+    rate_limits: str = ""
 
     @property
     def allowed_origins(self) -> tuple[str, ...]:
@@ -93,6 +95,7 @@ class Settings:
             login_max_failures_per_account=10,
             login_max_failures_per_address=50,
             secure_cookies=app_url.startswith("https://"),
+            rate_limits=os.environ.get("RATE_LIMITS", "").strip(),
         )
 
 

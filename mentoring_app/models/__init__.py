@@ -8,6 +8,7 @@ from mentoring_app.models.analytics import PageView, Visit, VisitMonth
 from mentoring_app.models.audit import AuditEntry
 from mentoring_app.models.guides import Guide, Video
 from mentoring_app.models.journeys import AgreementRecord, Goal, Journey, Meeting, Milestone, Reflection
+from mentoring_app.models.limits import RateEvent
 from mentoring_app.models.messages import Message, Thread
 from mentoring_app.models.outbox import OutboxEmail
 from mentoring_app.models.profiles import (
@@ -44,6 +45,7 @@ __all__ = [
     "PageView",
     "PasswordReset",
     "Profile",
+    "RateEvent",
     "Reflection",
     "Relationship",
     "RelationshipEvent",

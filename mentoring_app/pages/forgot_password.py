@@ -13,10 +13,22 @@ from mentoring_app.state.account_forms import ForgotPasswordState
 def page() -> rx.Component:
     sent = rx.vstack(
         rx.callout(
-            rx.text(
-                "If an account exists for ",
-                rx.text.strong(ForgotPasswordState.sent_to),
-                ", we have emailed it a link to choose a new password. The link works once, for one hour.",
+            rx.cond(
+                ForgotPasswordState.ask_again_in,
+                rx.text(
+                    "If an account exists for ",
+                    rx.text.strong(ForgotPasswordState.sent_to),
+                    ", we have already emailed it links to choose a new password: use the newest. "
+                    "You can ask for another in ",
+                    ForgotPasswordState.ask_again_in,
+                    ".",
+                ),
+                rx.text(
+                    "If an account exists for ",
+                    rx.text.strong(ForgotPasswordState.sent_to),
+                    ", we have emailed it a link to choose a new password. "
+                    "The link works once, for one hour.",
+                ),
             ),
             icon="mail",
             role="status",

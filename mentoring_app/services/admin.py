@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from mentoring_app.models import ContactDetails, PasswordReset, Profile, Relationship, Report, User
 from mentoring_app.models.relationships import ACCEPTED, REQUESTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import audit, auth
+from mentoring_app.services import audit, auth, limits
 from mentoring_app.services.admin_access import require_admin
 from mentoring_app.services.errors import NotFound, ServiceError, ValidationFailed
 from mentoring_app.services.matching import sync_offer
@@ -298,7 +298,8 @@ def resend_invitation(
     """Email an imported member who never chose a password a new 7-day link to choose one.
 
     Their earlier invitation links stop working, so only the newest email's link is valid. Members
-    who have a password already are refused: Forgot password is their way back in.
+    who have a password already are refused: Forgot password is their way back in. Resends are
+    limited per member (services/limits.py), so no one's inbox is flooded by repeated clicks.
     """
     admin = require_admin(actor)
     now = now or utcnow()
@@ -309,6 +310,7 @@ def resend_invitation(
         raise ServiceError("Reactivate this member before inviting them again.")
     if user.password_hash != auth.UNUSABLE_PASSWORD:
         raise ServiceError(f"{user.name} has chosen a password already: they can use Forgot password.")
+    limits.enforce(session, "invitation_resend", f"user:{user.id}", now=now)
     session.exec(
         update(PasswordReset)  # type: ignore[call-overload]
         .where(

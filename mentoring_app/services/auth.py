@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import LoginAttempt, LoginSession, PasswordReset, SessionHandoff, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import mail
+from mentoring_app.services import limits, mail
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.services.passwords import (
     burn_verification_time,
@@ -236,18 +236,28 @@ def close_all_sessions(session: Session, *, user_id: int) -> int:
     return int(result.rowcount or 0)
 
 
-def request_password_reset(session: Session, *, email: str, now: datetime | None = None) -> None:
-    """Email a one-time reset link if the address belongs to an active member; silent otherwise."""
+def request_password_reset(session: Session, *, email: str, now: datetime | None = None) -> timedelta | None:
+    """Email a one-time reset link if the address belongs to an active member; silent otherwise.
+
+    At most a few requests per address an hour are acted on (services/limits.py), counted for
+    every address, member or not, so the answer (None, or how long until another can be asked
+    for) is the same for all and tells nobody who has an account.
+    """
     now = now or utcnow()
-    user = _find_by_email(session, email) if email.strip() else None
+    if not email.strip():
+        return None
+    wait = limits.take(session, "password_reset", f"email:{email_key(email)}", now=now)
+    user = _find_by_email(session, email) if wait is None else None
     if user is None or not user.is_active:
-        return
+        session.commit()  # the use is counted for addresses without an account too
+        return wait
     minutes = get_settings().reset_link_minutes
     reset_url = _password_link(
         session, user=user, purpose="reset", lifetime=timedelta(minutes=minutes), now=now
     )
     mail.queue(session, to=user.email, email=mail.password_reset_email(user.name, reset_url, minutes))
     session.commit()
+    return None
 
 
 def _password_link(session: Session, *, user: User, purpose: str, lifetime: timedelta, now: datetime) -> str:

@@ -2,7 +2,8 @@
 
 A mentee may ask any active mentor a question; after that, and between members with a request or
 relationship, either side may write. The other member gets an in-app notification, and at most
-one email per thread per hour.
+one email per thread per hour. Messages to a member one is not connected with (no open request or
+live relationship, and they have not written back) are limited per sender (services/limits.py).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from mentoring_app.models import Message, Relationship, Thread, User
+from mentoring_app.models.relationships import ACCEPTED, REQUESTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import mail, notifications
+from mentoring_app.services import limits, mail, notifications
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
 
 MAX_BODY = 5000
@@ -70,6 +72,31 @@ def _connected(session: Session, a: int, b: int) -> bool:
     )
 
 
+def _unsolicited(session: Session, sender_id: int, other_id: int, thread: Thread | None) -> bool:
+    """Whether a message would go to someone the sender is not connected with.
+
+    Connected: an open request or a live (accepted) relationship between the two, or the other
+    member has written to the sender. A former partner or a declined mentee is not connected.
+    """
+    live = session.exec(
+        select(Relationship.id).where(
+            or_(
+                (Relationship.mentee_id == sender_id) & (Relationship.mentor_id == other_id),
+                (Relationship.mentee_id == other_id) & (Relationship.mentor_id == sender_id),
+            ),
+            Relationship.status.in_([REQUESTED, ACCEPTED]),  # type: ignore[attr-defined]
+        )
+    ).first()
+    if live is not None:
+        return False
+    if thread is None:
+        return True
+    answered = session.exec(
+        select(Message.id).where(Message.thread_id == thread.id, Message.sender_id == other_id).limit(1)
+    ).first()
+    return answered is None
+
+
 def may_write(session: Session, sender: User, other: User | None) -> bool:
     """Whether ``sender`` may write to ``other`` (start a thread, or answer in one)."""
     if other is None or not other.is_active or other.id == sender.id:
@@ -96,6 +123,7 @@ def send_message(
     if len(text) > MAX_BODY:
         raise ValidationFailed({"body": f"Use at most {MAX_BODY:,} characters (this has {len(text):,})."})
     thread = _find_thread(session, sender.id, other.id)  # type: ignore[arg-type]
+    unsolicited = _unsolicited(session, sender.id, other.id, thread)  # type: ignore[arg-type]
     if thread is None:
         low, high = _pair(sender.id, other.id)  # type: ignore[arg-type]
         thread = Thread(low_id=low, high_id=high, created_at=now, last_message_at=now)
@@ -106,6 +134,8 @@ def send_message(
             session.rollback()
             thread = _find_thread(session, sender.id, other.id)  # type: ignore[arg-type]
             assert thread is not None
+    if unsolicited:  # after the thread's own write, so a refusal's rollback takes that back too
+        limits.enforce(session, "message_unconnected", f"user:{sender.id}", now=now)
     message = Message(thread_id=thread.id, sender_id=sender.id, body=text, created_at=now)  # type: ignore[arg-type]
     session.add(message)
     thread.last_message_at = now

@@ -3,7 +3,9 @@
 Every transition is a conditional update on the current status (so two clicks, two tabs or two
 workers cannot both succeed), is recorded with who and when, and writes its emails (outbox) and
 in-app notifications in the same transaction. The database also refuses a second open request
-and a second live relationship per pair.
+and a second live relationship per pair. Requests are limited per mentee and per pair, and a
+mentor gets at most one email a day about a mentee's new requests (and one about cancellations):
+repeats are told in the app only (services/limits.py).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from mentoring_app.models.relationships import (
     WITHDRAWN,
 )
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import mail, notifications
+from mentoring_app.services import limits, mail, notifications
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
 from mentoring_app.services.matching import sync_offer
 from mentoring_app.services.relationship_access import wind_down
@@ -109,19 +111,21 @@ def _tell(
     paragraphs: list[str],
     link_text: str,
     path: str = REQUESTS_PATH,
+    email: bool = True,
 ) -> None:
-    """Email (outbox) and in-app notification, in the caller's transaction."""
-    mail.queue(
-        session,
-        to=user.email,
-        email=mail.compose(
-            kind=kind,
-            subject=subject,
-            greeting_name=user.name,
-            paragraphs=paragraphs,
-            action=(link_text, mail.link(path)),
-        ),
-    )
+    """Email (outbox, unless ``email`` is False) and in-app notification, in the caller's transaction."""
+    if email:
+        mail.queue(
+            session,
+            to=user.email,
+            email=mail.compose(
+                kind=kind,
+                subject=subject,
+                greeting_name=user.name,
+                paragraphs=paragraphs,
+                action=(link_text, mail.link(path)),
+            ),
+        )
     notifications.notify(session, user_id=user.id, kind=kind, text=subject, link=path)  # type: ignore[arg-type]
 
 
@@ -170,6 +174,10 @@ def _clean_text(text: str, *, confirm_template: bool) -> str:
             "Your request is still the template. Edit it to say what you need, or send it as it is."
         )
     return text
+
+
+def _pair_key(mentee_id: int, mentor_id: int) -> str:
+    return f"pair:{mentee_id}:{mentor_id}"
 
 
 def accepted_count(session: Session, mentor_id: int) -> int:
@@ -226,6 +234,8 @@ def send_request(
         )
     ).first():
         raise ServiceError(f"{mentor.name} is already your mentor.")
+    limits.enforce(session, "request", f"user:{mentee.id}", now=now)
+    limits.enforce(session, "request_same_mentor", _pair_key(mentee.id, mentor_id), now=now)  # type: ignore[arg-type]
     rel = Relationship(
         mentee_id=mentee.id, mentor_id=mentor_id, request_text=clean, created_at=now, updated_at=now
     )  # type: ignore[arg-type]
@@ -247,6 +257,7 @@ def send_request(
             "You can message them to clarify, then accept or decline. The request expires in 14 days.",
         ],
         link_text="Open your requests",
+        email=limits.take(session, "request_email", _pair_key(mentee.id, mentor_id), now=now) is None,  # type: ignore[arg-type]
     )
     session.commit()
     return rel
@@ -283,8 +294,9 @@ def cancel_request(
     session: Session, *, actor: User | None, request_id: int, now: datetime | None = None
 ) -> None:
     mentee = _active(actor)
+    now = now or utcnow()
     rel = _own_request(session, mentee, request_id, as_mentor=False)
-    _transition(session, rel, before=REQUESTED, after=CANCELLED, actor_id=mentee.id, now=now or utcnow())
+    _transition(session, rel, before=REQUESTED, after=CANCELLED, actor_id=mentee.id, now=now)
     mentor = session.get(User, rel.mentor_id)
     if mentor:
         _tell(
@@ -294,6 +306,7 @@ def cancel_request(
             subject=f"{mentee.name} cancelled their mentoring request",
             paragraphs=["No action is needed."],
             link_text="Open your requests",
+            email=limits.take(session, "cancel_email", _pair_key(mentee.id, mentor.id), now=now) is None,  # type: ignore[arg-type]
         )
     session.commit()
 

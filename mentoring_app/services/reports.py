@@ -11,17 +11,30 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import Message, Report, Thread, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import audit
+from mentoring_app.services import audit, limits
 from mentoring_app.services.admin_access import require_admin
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
 
 MAX_REASON = 2000
 
 
+ALREADY_REPORTED = "You have reported this already: an admin will look at it soon."
+
+
 def report(
-    session: Session, *, actor: User | None, subject_user_id: int, reason: str, message_id: int | None = None
+    session: Session,
+    *,
+    actor: User | None,
+    subject_user_id: int,
+    reason: str,
+    message_id: int | None = None,
+    now: datetime | None = None,
 ) -> Report:
-    """Store a report. A message can be reported only by the member it was sent to."""
+    """Store a report. A message can be reported only by the member it was sent to.
+
+    Reports are limited per reporter (services/limits.py), and a reporter has at most one open
+    report about one profile or one message: admins read each complaint once, not ten times.
+    """
     reporter = actor
     if reporter is None or not reporter.is_active:
         raise NotAllowed("Please log in again.")
@@ -43,7 +56,27 @@ def report(
             or reporter.id not in (thread.low_id, thread.high_id)
         ):
             raise NotFound("That message could not be found.")
-    row = Report(reporter_id=reporter.id, subject_user_id=subject.id, message_id=message_id, reason=text)  # type: ignore[arg-type]
+    now = now or utcnow()
+    # Taken first: it serialises this reporter's reports, so the duplicate check below holds too.
+    limits.enforce(session, "report", f"user:{reporter.id}", now=now)
+    same = session.exec(
+        select(Report.id).where(
+            Report.reporter_id == reporter.id,
+            Report.subject_user_id == subject.id,
+            Report.message_id == message_id if message_id is not None else Report.message_id.is_(None),  # type: ignore[union-attr]
+            Report.resolved_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).first()
+    if same is not None:
+        session.rollback()  # the duplicate uses no slot of the limit
+        raise ServiceError(ALREADY_REPORTED)
+    row = Report(
+        reporter_id=reporter.id,  # type: ignore[arg-type]
+        subject_user_id=subject.id,  # type: ignore[arg-type]
+        message_id=message_id,
+        reason=text,
+        created_at=now,
+    )
     session.add(row)
     session.commit()
     return row

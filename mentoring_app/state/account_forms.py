@@ -11,7 +11,7 @@ from typing import Any
 import reflex as rx
 
 from mentoring_app import routes
-from mentoring_app.services import auth, messaging
+from mentoring_app.services import auth, limits, messaging
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
@@ -99,6 +99,8 @@ class ForgotPasswordState(SessionState):
 
     errors: dict[str, str] = {}
     sent_to: str = ""
+    # Set when this address asked too often: the same words whether or not it has an account.
+    ask_again_in: str = ""
     busy: bool = False
 
     @rx.event
@@ -110,13 +112,15 @@ class ForgotPasswordState(SessionState):
             return
         self.busy = True
         yield
-        await call(auth.request_password_reset, email=email)
+        wait = await call(auth.request_password_reset, email=email)
+        self.ask_again_in = limits.wait_text(wait) if wait else ""
         self.sent_to = email
         self.busy = False
 
     @rx.event
     def start_again(self) -> None:
         self.sent_to = ""
+        self.ask_again_in = ""
         self.errors = {}
 
 

@@ -14,7 +14,7 @@ from reflex_base.utils.form import FormData
 
 from mentoring_app import routes, timefmt
 from mentoring_app.models import User
-from mentoring_app.services import messaging
+from mentoring_app.services import limits, messaging
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
@@ -61,6 +61,8 @@ async def post_message(user: User, other_id: int, form: FormData) -> tuple[dict[
         )
     except ValidationFailed as failure:
         return failure.errors, ""
+    except limits.LimitReached as reached:  # shown beside the message box, where it stays
+        return {"body": reached.message}, ""
     except ServiceError as refusal:
         return {}, refusal.message
     return {}, ""

@@ -12,7 +12,7 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import routes, timefmt
-from mentoring_app.services import profiles, relationships
+from mentoring_app.services import limits, profiles, relationships
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id
@@ -92,6 +92,9 @@ class SendRequestState(SessionState):
             return
         except ValidationFailed as failure:
             self.errors, self.busy = failure.errors, False
+            return
+        except limits.LimitReached as reached:  # under the request, which stays as typed
+            self.errors, self.busy = {"request_text": reached.message}, False
             return
         except ServiceError as refusal:
             self.busy = False
