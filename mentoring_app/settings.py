@@ -52,6 +52,7 @@ class Settings:
     login_max_failures_per_account: int
     login_max_failures_per_address: int
     secure_cookies: bool
+    outbox_retention_days: int
 
     @property
     def allowed_origins(self) -> tuple[str, ...]:
@@ -93,6 +94,7 @@ class Settings:
             login_max_failures_per_account=10,
             login_max_failures_per_address=50,
             secure_cookies=app_url.startswith("https://"),
+            outbox_retention_days=max(0, _env_int("OUTBOX_RETENTION_DAYS", 30)),
         )
 
 
