@@ -151,8 +151,8 @@ async def due_jobs() -> None:
 @app.register_lifespan_task
 async def housekeeping() -> None:
     """At start, add any built-in guide that is missing; then hourly, drop expired sessions, spent
-    reset links, old log-in attempts, rate-limit uses past their window and page views older than
-    90 days (visits stay)."""
+    reset links, old log-in attempts, rate-limit uses past their window, page views older than
+    90 days (visits stay) and emails sent more than OUTBOX_RETENTION_DAYS ago."""
     with contextlib.suppress(asyncio.CancelledError):
         try:
             await call(guide_library.sync_built_in_guides)
@@ -163,6 +163,7 @@ async def housekeeping() -> None:
                 await call(auth.purge_stale)
                 await call(limits.purge_expired)
                 await call(visits.purge_page_views)
+                await call(relay.purge_sent)
             except Exception:
                 logging.getLogger(__name__).exception("Housekeeping failed")
             await asyncio.sleep(3600)

@@ -52,6 +52,7 @@ class Settings:
     login_max_failures_per_account: int
     login_max_failures_per_address: int
     secure_cookies: bool
+    outbox_retention_days: int
     # Overrides of the per-member limits in services/limits.py: "report=10/1d,password_reset=5/1h".
     rate_limits: str = ""
 
@@ -96,6 +97,7 @@ class Settings:
             login_max_failures_per_address=50,
             secure_cookies=app_url.startswith("https://"),
             rate_limits=os.environ.get("RATE_LIMITS", "").strip(),
+            outbox_retention_days=max(0, _env_int("OUTBOX_RETENTION_DAYS", 30)),
         )
 
 

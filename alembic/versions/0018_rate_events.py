@@ -5,7 +5,7 @@ password-reset emails, invitation resends, one request email per pair a day): on
 counted over a sliding window and pruned hourly.
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-02 10:00:00.000000
 """
 
@@ -18,7 +18,7 @@ import mentoring_app.models.types
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0015"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

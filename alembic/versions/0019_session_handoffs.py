@@ -4,7 +4,7 @@ The session cookie becomes HttpOnly: a log-in over the websocket leaves a one-ti
 digest here) that the browser exchanges, in a plain HTTP request, for the cookie.
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0018
 Create Date: 2026-11-30 04:20:00.000000
 """
 
@@ -17,7 +17,7 @@ import mentoring_app.models.types
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0015"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

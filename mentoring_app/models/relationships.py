@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, text
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, text
 from sqlmodel import Field, SQLModel
 
 from mentoring_app.models.types import UTCDateTime, utcnow
@@ -98,7 +98,12 @@ class RelationshipEvent(SQLModel, table=True):
 
 
 class Notification(SQLModel, table=True):
-    """An in-app notification (its email, if any, goes through the outbox)."""
+    """An in-app notification (its email, if any, goes through the outbox).
+
+    ``text`` is a template: the member it is about is ``{actor}``, kept as ``actor_id`` and named
+    when read (services/notifications), so it reads "Former member" once they delete their account.
+    What members typed (a goal) goes in ``params``, never in the template.
+    """
 
     __tablename__ = "notifications"
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
@@ -109,6 +114,10 @@ class Notification(SQLModel, table=True):
     )
     kind: str = Field(max_length=30)
     text: str = Field(max_length=500)
+    actor_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    )
+    params: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     link: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -18,6 +18,7 @@ from mentoring_app.services.errors import NotFound, ServiceError, ValidationFail
 from mentoring_app.services.matching import sync_offer
 from mentoring_app.services.member_import import import_members
 from mentoring_app.services.passwords import hash_password, password_problem
+from mentoring_app.services.people import DELETED_DOMAIN
 
 PAGE_SIZE = 50
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -77,9 +78,6 @@ def find_members(
     ]
 
 
-DELETED_DOMAIN = "@deleted.invalid"  # the address a deleted account keeps (services/privacy.py)
-
-
 def set_active(session: Session, *, actor: User | None, user_id: int, active: bool) -> User:
     """Deactivate (ending every session at once) or reactivate a member."""
     admin = require_admin(actor)
@@ -103,8 +101,7 @@ def set_active(session: Session, *, actor: User | None, user_id: int, active: bo
             action="member.reactivate" if active else "member.deactivate",
             target_type="user",
             target_id=user.id,
-            summary=f"{'Reactivated' if active else f'Deactivated (ended {ended} session(s))'}: "
-            f"{user.name} <{user.email}>",
+            summary="Reactivated" if active else f"Deactivated (ended {ended} session(s))",
         )
     session.flush()
     sync_offer(session, user_id)  # a deactivated mentor is never offered
@@ -127,7 +124,7 @@ def set_admin(session: Session, *, actor: User | None, user_id: int, is_admin: b
             action="member.make_admin" if is_admin else "member.remove_admin",
             target_type="user",
             target_id=user.id,
-            summary=f"{'Made admin' if is_admin else 'Removed admin role'}: {user.name} <{user.email}>",
+            summary="Made admin" if is_admin else "Removed admin role",
         )
     user.is_admin = is_admin
     session.add(user)
@@ -181,7 +178,7 @@ def create_admin(
         action="member.create_admin",
         target_type="user",
         target_id=user.id,
-        summary=f"{'Created admin' if created else 'Made admin, with a new password'}: {user.email}",
+        summary="Created admin" if created else "Made admin, with a new password",
         now=now,
     )
     session.commit()
@@ -327,7 +324,7 @@ def resend_invitation(
         action="member.resend_invitation",
         target_type="user",
         target_id=user.id,
-        summary=f"Invitation sent again to {user.name} <{user.email}>",
+        summary="Invitation sent again",
         now=now,
     )
     session.commit()

@@ -223,7 +223,8 @@ def update_agreement(
             session,
             user_id=partner_id(rel, member.id),  # type: ignore[arg-type]
             kind="agreement_changed",
-            text=f"{member.name} changed your mentoring agreement: please read it and confirm it again",
+            template="{actor} changed your mentoring agreement: please read it and confirm it again",
+            actor_id=member.id,
             link=dashboard_path(rel.id),  # type: ignore[arg-type]
         )
     session.commit()
@@ -271,7 +272,8 @@ def confirm_agreement(
             session,
             user_id=partner_id(rel, member.id),  # type: ignore[arg-type]
             kind="agreement_confirmed",
-            text=f"{member.name} confirmed your mentoring agreement",
+            template="{actor} confirmed your mentoring agreement",
+            actor_id=member.id,
             link=dashboard_path(rel.id),  # type: ignore[arg-type]
         )
     session.commit()

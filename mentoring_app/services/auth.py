@@ -368,6 +368,11 @@ def _set_password(session: Session, user: User, new_password: str, now: datetime
     mail.queue(session, to=user.email, email=mail.password_changed_email(user.name))
 
 
+def forget_login_attempts(session: Session, *, email: str) -> None:
+    """Drop the log-in attempts made with this address (a deleted account); the caller commits."""
+    session.exec(delete(LoginAttempt).where(LoginAttempt.email_key == email_key(email)))  # type: ignore[call-overload]
+
+
 def purge_stale(session: Session, *, now: datetime | None = None) -> None:
     """Housekeeping: drop expired sessions, spent reset links and old log-in attempts."""
     now = now or utcnow()

@@ -153,12 +153,17 @@ def _close_open_journey(session: Session, rel: Relationship, reason: str, now: d
     return journey
 
 
-def _notify_partner(session: Session, rel: Relationship, member: User, kind: str, text: str) -> None:
+def _notify_partner(
+    session: Session, rel: Relationship, member: User, kind: str, template: str, **params: str
+) -> None:
+    """Tell the partner; ``template`` names the member as ``{actor}`` (named when read)."""
     notifications.notify(
         session,
         user_id=partner_id(rel, member.id),  # type: ignore[arg-type]
         kind=kind,
-        text=text,
+        template=template,
+        actor_id=member.id,
+        params=params,
         link=dashboard_path(rel.id),  # type: ignore[arg-type]
     )
 
@@ -202,7 +207,8 @@ def end_relationship(
             session,
             other,
             kind="relationship_ended",
-            subject=f"{member.name} ended your mentoring relationship",
+            subject="{actor} ended your mentoring relationship",
+            about=member,
             paragraphs=paragraphs,
             link_text="Open your relationship page",
             path=dashboard_path(rel.id),  # type: ignore[arg-type]
@@ -235,7 +241,7 @@ def continue_informally(
         rel,
         member,
         "continue_informally",
-        f"{member.name} chose to continue your mentoring informally",
+        "{actor} chose to continue your mentoring informally",
     )
     session.commit()
     session.refresh(rel)
@@ -264,7 +270,8 @@ def start_new_journey(
         rel,
         member,
         "new_journey",
-        f"{member.name} started journey {journey.number} of your mentoring: time to set new goals",
+        "{actor} started journey {number} of your mentoring: time to set new goals",
+        number=str(journey.number),
     )
     session.commit()
     session.refresh(rel)

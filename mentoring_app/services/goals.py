@@ -396,12 +396,17 @@ def _open_goal(session: Session, rel: Relationship, goal_id: int) -> tuple[Goal,
     return found, journey
 
 
-def _tell_partner(session: Session, rel: Relationship, member: User, kind: str, text: str) -> None:
+def _tell_partner(
+    session: Session, rel: Relationship, member: User, kind: str, template: str, goal: str = ""
+) -> None:
+    """Tell the partner; ``template`` names the member as ``{actor}`` and the goal as ``{goal}``."""
     notifications.notify(
         session,
         user_id=partner_id(rel, member.id),  # type: ignore[arg-type]
         kind=kind,
-        text=text,
+        template=template,
+        actor_id=member.id,
+        params={"goal": goal} if goal else None,
         link=dashboard_path(rel.id),  # type: ignore[arg-type]
     )
 
@@ -463,7 +468,7 @@ def propose_goal(
     )
     session.add(new)
     session.flush()
-    _tell_partner(session, rel, member, "goal_proposed", f"{member.name} proposed a goal: {new.specific}")
+    _tell_partner(session, rel, member, "goal_proposed", "{actor} proposed a goal: {goal}", new.specific)
     session.commit()
     return _goal_views(session, rel, member, [(new, journey)], today)[0]
 
@@ -501,7 +506,7 @@ def edit_goal(
         raise ServiceError("This goal changed meanwhile: nothing was saved. Look again, then edit it.")
     if found.status != PROPOSED or found.proposed_by != member.id:
         _tell_partner(
-            session, rel, member, "goal_proposed", f"{member.name} changed a goal; please agree to it again"
+            session, rel, member, "goal_proposed", "{actor} changed a goal; please agree to it again"
         )
     session.commit()
     found, journey = _find_goal(session, rel, goal_id)
@@ -547,10 +552,10 @@ def set_goal_status(
         raise ServiceError("This goal changed meanwhile: nothing was saved.")
     if status == AGREED:
         _tell_partner(
-            session, rel, member, "goal_agreed", f"{member.name} agreed to the goal: {found.specific}"
+            session, rel, member, "goal_agreed", "{actor} agreed to the goal: {goal}", found.specific
         )
     elif status == ACHIEVED:
-        _tell_partner(session, rel, member, "goal_achieved", f"Goal achieved: {found.specific}")
+        _tell_partner(session, rel, member, "goal_achieved", "Goal achieved: {goal}", found.specific)
     session.commit()
     return goal(session, actor=member, relationship_id=rel.id, goal_id=goal_id, today=now.date())  # type: ignore[arg-type]
 

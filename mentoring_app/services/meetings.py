@@ -183,7 +183,8 @@ def schedule_meeting(
         session,
         user_id=partner_id(rel, member.id),  # type: ignore[arg-type]
         kind="meeting_scheduled",
-        text=f"{member.name} {'moved' if existing else 'scheduled'} your next mentoring meeting",
+        template=f"{{actor}} {'moved' if existing else 'scheduled'} your next mentoring meeting",
+        actor_id=member.id,
         link=dashboard_path(rel.id),  # type: ignore[arg-type]
     )
     session.commit()
@@ -211,7 +212,8 @@ def cancel_meeting(
         session,
         user_id=partner_id(rel, member.id),  # type: ignore[arg-type]
         kind="meeting_cancelled",
-        text=f"{member.name} cancelled a planned mentoring meeting",
+        template="{actor} cancelled a planned mentoring meeting",
+        actor_id=member.id,
         link=dashboard_path(rel.id),  # type: ignore[arg-type]
     )
     session.commit()

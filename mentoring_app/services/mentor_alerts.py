@@ -26,7 +26,7 @@ from mentoring_app.models import (
 from mentoring_app.models.profiles import MENTOR_SIDE
 from mentoring_app.models.relationships import ACCEPTED, REQUESTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import mail, matching, notifications
+from mentoring_app.services import mail, matching, notifications, people
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
 from mentoring_app.services.vocabulary import FieldSpec, load_fields
 
@@ -238,13 +238,13 @@ def notify_matching_alerts(session: Session, *, mentor_id: int, now: datetime | 
         alert.last_notified_at = now
         session.add(alert)
         description = describe(criteria[alert_id], list(fields.values()))
-        subject = f"A mentor matching your alert is available: {mentor.name}"
+        template = "A mentor matching your alert is available: {actor}"
         mail.queue(
             session,
             to=mentee.email,
             email=mail.compose(
                 kind=KIND,
-                subject=subject,
+                subject=people.fill(template, actor=mentor.name),
                 greeting_name=mentee.name,
                 paragraphs=[
                     f"{mentor.name} has just become available as a mentor, and matches your alert "
@@ -255,7 +255,9 @@ def notify_matching_alerts(session: Session, *, mentor_id: int, now: datetime | 
                 action=(f"See {mentor.name}'s profile", mail.link(path)),
             ),
         )
-        notifications.notify(session, user_id=mentee_id, kind=KIND, text=subject, link=path)
+        notifications.notify(
+            session, user_id=mentee_id, kind=KIND, template=template, actor_id=mentor_id, link=path
+        )
         told += 1
     session.flush()
     return told

@@ -141,8 +141,13 @@ def send_message(
     thread.last_message_at = now
     path = f"/messages/{sender.id}"
     notifications.notify(
-        session, user_id=other.id, kind="message", text=f"New message from {sender.name}", link=path
-    )  # type: ignore[arg-type]
+        session,
+        user_id=other.id,  # type: ignore[arg-type]
+        kind="message",
+        template="New message from {actor}",
+        actor_id=sender.id,
+        link=path,
+    )
     emailed_field = "last_email_low_at" if other.id == thread.low_id else "last_email_high_at"
     last_emailed = getattr(thread, emailed_field)
     if other.message_emails and (last_emailed is None or now - last_emailed >= EMAIL_GAP):

@@ -1,7 +1,13 @@
-"""In-app notifications (with an unread count), written in the same transaction as their cause."""
+"""In-app notifications (with an unread count), written in the same transaction as their cause.
+
+A notification stores a template and the id of the member it is about, never their name: names
+are filled in when read (services/people), so a member who deletes their account reads
+"Former member" in everyone's notifications.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +16,7 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import Notification, User
 from mentoring_app.models.types import utcnow
+from mentoring_app.services import people
 from mentoring_app.services.errors import NotAllowed
 
 
@@ -22,9 +29,44 @@ class NotificationView:
     unread: bool
 
 
-def notify(session: Session, *, user_id: int, kind: str, text: str, link: str = "") -> None:
-    """Add a notification; it is saved only if the caller's transaction commits."""
-    session.add(Notification(user_id=user_id, kind=kind, text=text[:500], link=link[:200]))
+def notify(
+    session: Session,
+    *,
+    user_id: int,
+    kind: str,
+    template: str,
+    actor_id: int | None = None,
+    params: Mapping[str, str] | None = None,
+    link: str = "",
+) -> None:
+    """Add a notification; it is saved only if the caller's transaction commits.
+
+    ``template`` is one of ours, naming the member ``actor_id`` as ``{actor}`` and anything typed
+    by members as ``{param}`` from ``params`` (values are filled in, never parsed).
+    """
+    session.add(
+        Notification(
+            user_id=user_id,
+            kind=kind,
+            text=template[:500],
+            actor_id=actor_id,
+            params=dict(params) if params else None,
+            link=link[:200],
+        )
+    )
+
+
+def render(rows: list[Notification], names: Mapping[int, str]) -> list[str]:
+    """The texts as members read them, with the current name of each member they are about."""
+    return [
+        people.fill(r.text, actor=names.get(r.actor_id or 0, people.FORMER_MEMBER), params=r.params)[:500]
+        for r in rows
+    ]
+
+
+def texts(session: Session, rows: list[Notification]) -> list[str]:
+    """:func:`render` with the names looked up in one query."""
+    return render(rows, people.names(session, (r.actor_id for r in rows)))
 
 
 def unread_count(session: Session, *, actor: User | None) -> int:
@@ -49,7 +91,11 @@ def recent(session: Session, *, actor: User | None, limit: int = 50) -> list[Not
         .order_by(Notification.created_at.desc(), Notification.id.desc())  # type: ignore[attr-defined, union-attr]
         .limit(limit)
     ).all()
-    return [NotificationView(r.id, r.text, r.link, r.created_at, r.read_at is None) for r in rows]  # type: ignore[arg-type]
+    rows = list(rows)
+    return [
+        NotificationView(r.id, text, r.link, r.created_at, r.read_at is None)  # type: ignore[arg-type]
+        for r, text in zip(rows, texts(session, rows), strict=True)
+    ]
 
 
 def mark_all_read(session: Session, *, actor: User | None, now: datetime | None = None) -> int:

@@ -8,18 +8,27 @@ visits. It holds no password hash, no session key, and no other member's contact
 Deleting an account first ends what is open, through the usual transitions so partners are told:
 pending requests are cancelled (as mentee) or declined (as mentor), accepted relationships are
 withdrawn. Then the member's personal data is erased: name, email, profile, photo, contact
-details, criteria, sessions, notifications, reflections and the text of their messages. What the
-pair built together (goals, milestones, meetings) stays, under "Former member", because it is
-the partner's record too (their CPD hours among it).
+details, criteria, sessions, log-in attempts, notifications, reflections and the text of their
+messages, requests and notes. What the pair built together (goals, milestones, meetings) stays,
+under "Former member", because it is the partner's record too (their CPD hours among it).
+
+Nothing else names them afterwards: notifications and the audit log keep member ids and name
+them when read (services/people), so they read "Former member". Emails are the one place a
+name is written out: the member's own are deleted at once, and every other email in the outbox
+(sent or not) has their name and address replaced by "Former member". Pending emails are kept,
+re-worded rather than dropped, because they tell the partner something they need (a withdrawal,
+a cancelled request); sent ones go anyway after OUTBOX_RETENTION_DAYS (services/relay).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
+from html import escape
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
 from mentoring_app import storage
@@ -44,17 +53,17 @@ from mentoring_app.models import (
     User,
     Visit,
 )
-from mentoring_app.models.relationships import ACCEPTED, REQUESTED
+from mentoring_app.models.relationships import ACCEPTED, ENDED, REQUESTED, WITHDRAWN
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import auth, mentor_alerts, relationships
-from mentoring_app.services.admin import DELETED_DOMAIN
+from mentoring_app.services import auth, mentor_alerts, notifications, relationships
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
 from mentoring_app.services.matching import sync_offer
 from mentoring_app.services.passwords import verify_password
+from mentoring_app.services.people import DELETED_DOMAIN, FORMER_MEMBER
 from mentoring_app.services.vocabulary import option_labels
 
-FORMER_MEMBER = "Former member"
 REMOVED_MESSAGE = "(This message was removed: its author deleted their account.)"
+REMOVED_REQUEST = "(This request was removed: its author deleted their account.)"
 
 
 def _active(actor: User | None) -> User:
@@ -101,6 +110,7 @@ def export_my_data(session: Session, *, actor: User | None, now: datetime | None
         select(Message).where(Message.thread_id.in_([t.id for t in threads])).order_by(Message.id)  # type: ignore[attr-defined]
     ).all()
     partner_of = {t.id: (t.high_id if t.low_id == uid else t.low_id) for t in threads}
+    own_notes = list(session.exec(select(Notification).where(Notification.user_id == uid)).all())
     data = {
         "exported_at": _plain(now or utcnow()),
         "account": _row(
@@ -182,8 +192,8 @@ def export_my_data(session: Session, *, actor: User | None, now: datetime | None
             for m in messages
         ],
         "notifications": [
-            _row(n, "kind", "text", "created_at", "read_at")
-            for n in session.exec(select(Notification).where(Notification.user_id == uid)).all()
+            {"kind": n.kind, "text": text, **_row(n, "created_at", "read_at")}
+            for n, text in zip(own_notes, notifications.texts(session, own_notes), strict=True)
         ],
         "reports_you_made": [
             _row(r, "reason", "created_at", "resolved_at")
@@ -216,6 +226,8 @@ def delete_account(
             raise ServiceError("You are the only admin: make another member an admin first.")
     now = now or utcnow()
     uid: int = member.id  # type: ignore[assignment]
+    old_name, old_email = member.name, member.email
+    _erase_own_words(session, uid)  # before the transitions below, which add notes of their own
     open_rows = session.exec(
         select(Relationship).where(
             or_(Relationship.mentee_id == uid, Relationship.mentor_id == uid),
@@ -238,7 +250,6 @@ def delete_account(
                 note="The mentor has left the platform.",
                 now=now,
             )
-    old_email = member.email
     profile = session.get(Profile, uid)
     if profile is not None:
         storage.delete_photo(profile.photo)
@@ -257,9 +268,14 @@ def delete_account(
     session.exec(delete(Reflection).where(Reflection.author_id == uid))  # type: ignore[call-overload]
     session.exec(update(Message).where(Message.sender_id == uid).values(body=REMOVED_MESSAGE))  # type: ignore[call-overload]
     session.exec(update(Visit).where(Visit.user_id == uid).values(user_id=None))  # type: ignore[call-overload]
+    auth.forget_login_attempts(session, email=old_email)
     session.exec(
-        delete(OutboxEmail).where(OutboxEmail.to_address == old_email, OutboxEmail.sent_at.is_(None))  # type: ignore[call-overload, union-attr]
+        delete(OutboxEmail).where(  # type: ignore[call-overload]
+            or_(OutboxEmail.to_address == old_email, func.lower(OutboxEmail.to_address) == old_email.lower())
+        )
     )
+    session.flush()
+    _scrub_outbox(session, name=old_name, email=old_email)
     auth.close_all_sessions(session, user_id=uid)
     member.name = FORMER_MEMBER
     member.email = member.email_key = f"deleted-{uid}{DELETED_DOMAIN}"
@@ -270,3 +286,59 @@ def delete_account(
     session.flush()
     sync_offer(session, uid)
     session.commit()
+
+
+def _erase_own_words(session: Session, uid: int) -> None:
+    """What the member wrote to others outside messages: request texts, decline and ending notes."""
+    session.exec(
+        update(Relationship).where(Relationship.mentee_id == uid).values(request_text=REMOVED_REQUEST)  # type: ignore[call-overload]
+    )
+    session.exec(
+        update(Relationship)  # type: ignore[call-overload]
+        .where(Relationship.mentor_id == uid, Relationship.decline_note.is_not(None))  # type: ignore[union-attr]
+        .values(decline_note=None)
+    )
+    ended_by_them = select(RelationshipEvent.relationship_id).where(
+        RelationshipEvent.actor_id == uid,
+        RelationshipEvent.to_status.in_((WITHDRAWN, ENDED)),  # type: ignore[attr-defined]
+    )
+    session.exec(
+        update(Relationship).where(Relationship.id.in_(ended_by_them)).values(end_reason=None)  # type: ignore[call-overload, union-attr]
+    )
+    session.exec(
+        update(RelationshipEvent)  # type: ignore[call-overload]
+        .where(RelationshipEvent.actor_id == uid, RelationshipEvent.note.is_not(None))  # type: ignore[union-attr]
+        .values(note=None)
+    )
+
+
+def _scrub_outbox(session: Session, *, name: str, email: str) -> int:
+    """Replace the member's name and address by "Former member" in every email left in the outbox.
+
+    Matched without regard to case, as whole words, in the subject, both bodies (the HTML one
+    escaped) and the last delivery error. Returns how many emails were changed.
+    """
+    plain = sorted(
+        {n for n in (name.strip(), email.strip()) if n and n != FORMER_MEMBER}, key=len, reverse=True
+    )
+    if not plain:
+        return 0
+    html = sorted({escape(n) for n in plain}, key=len, reverse=True)
+    columns = (OutboxEmail.subject, OutboxEmail.body_text, OutboxEmail.body_html, OutboxEmail.last_error)
+    rows = session.exec(
+        select(OutboxEmail).where(
+            or_(*(func.lower(c).contains(n.lower(), autoescape=True) for c in columns for n in plain + html))  # type: ignore[arg-type]
+        )
+    ).all()
+
+    def pattern(needles: list[str]) -> re.Pattern[str]:
+        return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, needles)) + r")(?!\w)", re.IGNORECASE)
+
+    in_text, in_html = pattern(plain), pattern(html)
+    for row in rows:
+        row.subject = in_text.sub(FORMER_MEMBER, row.subject)[:200]
+        row.body_text = in_text.sub(FORMER_MEMBER, row.body_text)
+        row.body_html = in_html.sub(escape(FORMER_MEMBER), row.body_html)
+        row.last_error = in_text.sub(FORMER_MEMBER, row.last_error) if row.last_error else row.last_error
+        session.add(row)
+    return len(rows)

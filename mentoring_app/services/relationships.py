@@ -28,7 +28,7 @@ from mentoring_app.models.relationships import (
     WITHDRAWN,
 )
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import limits, mail, notifications
+from mentoring_app.services import limits, mail, notifications, people
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
 from mentoring_app.services.matching import sync_offer
 from mentoring_app.services.relationship_access import wind_down
@@ -108,25 +108,37 @@ def _tell(
     *,
     kind: str,
     subject: str,
+    about: User,
     paragraphs: list[str],
     link_text: str,
     path: str = REQUESTS_PATH,
     email: bool = True,
 ) -> None:
-    """Email (outbox, unless ``email`` is False) and in-app notification, in the caller's transaction."""
+    """Email (outbox, unless ``email`` is False) and in-app notification, in the caller's transaction.
+
+    ``subject`` is a template naming ``about`` as ``{actor}``: the email says their name now, the
+    notification keeps their id and names them whenever it is read.
+    """
     if email:
         mail.queue(
             session,
             to=user.email,
             email=mail.compose(
                 kind=kind,
-                subject=subject,
+                subject=people.fill(subject, actor=about.name),
                 greeting_name=user.name,
                 paragraphs=paragraphs,
                 action=(link_text, mail.link(path)),
             ),
         )
-    notifications.notify(session, user_id=user.id, kind=kind, text=subject, link=path)  # type: ignore[arg-type]
+    notifications.notify(
+        session,
+        user_id=user.id,  # type: ignore[arg-type]
+        kind=kind,
+        template=subject,
+        actor_id=about.id,
+        link=path,
+    )
 
 
 def _transition(
@@ -250,7 +262,8 @@ def send_request(
         session,
         mentor,
         kind="new_request",
-        subject=f"New mentoring request from {mentee.name}",
+        subject="New mentoring request from {actor}",
+        about=mentee,
         paragraphs=[
             f"{mentee.name} would like you to be their mentor. They wrote:",
             clean,
@@ -303,7 +316,8 @@ def cancel_request(
             session,
             mentor,
             kind="cancelled",
-            subject=f"{mentee.name} cancelled their mentoring request",
+            subject="{actor} cancelled their mentoring request",
+            about=mentee,
             paragraphs=["No action is needed."],
             link_text="Open your requests",
             email=limits.take(session, "cancel_email", _pair_key(mentee.id, mentor.id), now=now) is None,  # type: ignore[arg-type]
@@ -338,7 +352,8 @@ def accept_request(
             session,
             mentee,
             kind="accepted",
-            subject=f"{mentor.name} accepted your mentoring request",
+            subject="{actor} accepted your mentoring request",
+            about=mentor,
             paragraphs=[
                 "Congratulations! Contact your mentor to arrange your first conversation: their "
                 "contact details are on your relationship page."
@@ -397,7 +412,8 @@ def decline_request(
             session,
             mentee,
             kind="declined",
-            subject=f"{mentor.name} declined your mentoring request",
+            subject="{actor} declined your mentoring request",
+            about=mentor,
             paragraphs=paragraphs,
             link_text="Find mentor",
             path="/find-mentor",
@@ -440,7 +456,8 @@ def withdraw(
             session,
             other,
             kind="withdrawn",
-            subject=f"{member.name} withdrew from your mentoring relationship",
+            subject="{actor} withdrew from your mentoring relationship",
+            about=member,
             paragraphs=paragraphs,
             link_text="Open your requests",
         )
@@ -466,7 +483,8 @@ def run_due_jobs(session: Session, *, now: datetime | None = None) -> tuple[int,
                 session,
                 mentee,
                 kind="expired",
-                subject=f"Your request to {mentor.name} has expired",
+                subject="Your request to {actor} has expired",
+                about=mentor,
                 paragraphs=[
                     f"{mentor.name} did not answer within 14 days.",
                     "Find mentor will help you find someone else.",
@@ -502,7 +520,8 @@ def run_due_jobs(session: Session, *, now: datetime | None = None) -> tuple[int,
                 session,
                 mentor,
                 kind="reminder",
-                subject=f"{mentee.name} is waiting for your answer",
+                subject="{actor} is waiting for your answer",
+                about=mentee,
                 paragraphs=[
                     f"{mentee.name} sent you a mentoring request a week ago.",
                     "Please accept or decline it: it expires in 7 days.",

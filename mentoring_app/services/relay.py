@@ -3,6 +3,7 @@
 With SMTP_HOST set it sends through SMTP; without it, each email becomes an .eml file under
 MAIL_DIR (var/mail/ by default) and the path is logged. Several workers may run a relay at once:
 a row is claimed with a conditional update before it is sent, so normally only one sends it.
+Sent rows are kept OUTBOX_RETENTION_DAYS (to look into a delivery), then purged by housekeeping.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from sqlalchemy import or_, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -117,6 +118,14 @@ def deliver_due(engine: Engine, *, now: datetime | None = None, settings: Settin
             session.commit()
             sent += 1
     return sent
+
+
+def purge_sent(session: Session, *, now: datetime | None = None) -> int:
+    """Housekeeping: drop emails sent more than OUTBOX_RETENTION_DAYS ago (they name people)."""
+    cutoff = (now or utcnow()) - timedelta(days=get_settings().outbox_retention_days)
+    result = session.exec(delete(OutboxEmail).where(OutboxEmail.sent_at <= cutoff))  # type: ignore[call-overload, operator]
+    session.commit()
+    return int(result.rowcount or 0)
 
 
 async def run_forever(engine: Engine, *, interval: float | None = None) -> None:

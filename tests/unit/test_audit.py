@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from mentoring_app.models import AuditEntry, User
-from mentoring_app.services import admin, audit
+from mentoring_app.services import admin, audit, privacy
 from tests.unit.conftest import STRONG_PASSWORD
 
 
@@ -26,7 +26,8 @@ def test_record_joins_the_callers_transaction(db: Session) -> None:
     )
     db.commit()
     entry = db.exec(select(AuditEntry).where(AuditEntry.action == "test.kept")).one()
-    assert (entry.actor_id, entry.actor_name, entry.summary) == (boss.id, "Boss", "two lines")
+    assert (entry.actor_id, entry.actor_name, entry.summary) == (boss.id, "", "two lines")  # no name kept
+    assert audit.recent(db, actor=boss, action="test.kept")[0].actor_name == "Boss"  # named when read
 
 
 def test_recent_newest_first_paged_and_filtered(db: Session) -> None:
@@ -50,7 +51,7 @@ def test_recent_newest_first_paged_and_filtered(db: Session) -> None:
     assert {"test.even", "test.odd", "member.create_admin"} <= set(audit.actions(db, actor=boss))
 
 
-def test_entries_outlive_their_actor(db: Session) -> None:
+def test_entries_outlive_their_actor_who_reads_former_member(db: Session) -> None:
     boss = _boss(db)
     audit.record(db, actor=boss, action="test.gone", target_type="user", target_id=None, summary="x")
     db.commit()
@@ -58,4 +59,19 @@ def test_entries_outlive_their_actor(db: Session) -> None:
     db.delete(db.get(User, boss.id))
     db.commit()
     entry = audit.recent(db, actor=other, action="test.gone")[0]
-    assert (entry.actor_id, entry.actor_name) == (None, "Boss")
+    assert (entry.actor_id, entry.actor_name) == (None, "Former member")
+
+
+def test_a_member_is_named_as_they_are_now(db: Session, make_member) -> None:
+    boss, member = _boss(db), make_member(name="Ada Lovelace", email="ada@example.org")
+    admin.set_admin(db, actor=boss, user_id=member.id, is_admin=True)
+    entry = audit.recent(db, actor=boss, action="member.make_admin")[0]
+    assert entry.summary == "Made admin: Ada Lovelace <ada@example.org>"
+    stored = db.exec(select(AuditEntry).where(AuditEntry.action == "member.make_admin")).one()
+    assert stored.summary == "Made admin"  # the name and address are not copied into the log
+    admin.set_admin(db, actor=boss, user_id=member.id, is_admin=False)
+    privacy.delete_account(db, actor=db.get(User, member.id), password=STRONG_PASSWORD)
+    assert [e.summary for e in audit.recent(db, actor=boss) if e.target_id == member.id] == [
+        "Removed admin role: Former member",
+        "Made admin: Former member",
+    ]

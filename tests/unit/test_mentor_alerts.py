@@ -13,8 +13,9 @@ from mentoring_app.models import (
     Notification,
     OutboxEmail,
     Profile,
+    User,
 )
-from mentoring_app.services import matching, mentor_alerts
+from mentoring_app.services import matching, mentor_alerts, notifications
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
 from tests.unit.test_matching import _option, add_mentor
 
@@ -158,8 +159,11 @@ def test_becoming_available_tells_each_matching_alert_once(db: Session, make_mem
 
     _becomes_available(db, mentor)
     notes = _alert_notes(db, mentee.id)
-    assert [(n.text, n.link) for n in notes] == [
-        ("A mentor matching your alert is available: Rhys Evans", f"/members/{mentor}")
+    assert [(n.text, n.link, n.actor_id) for n in notes] == [
+        ("A mentor matching your alert is available: {actor}", f"/members/{mentor}", mentor)
+    ]
+    assert [n.text for n in notifications.recent(db, actor=db.get(User, mentee.id))] == [
+        "A mentor matching your alert is available: Rhys Evans"
     ]
     emails = _alert_emails(db, mentee.email)
     assert len(emails) == 1

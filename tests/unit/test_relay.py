@@ -134,3 +134,23 @@ def test_email_rolls_back_with_its_transaction(engine: Engine) -> None:
         raise RuntimeError("the change failed")
     with Session(engine) as session:
         assert session.exec(select(OutboxEmail)).all() == []
+
+
+def test_sent_emails_go_after_the_retention_period(engine: Engine) -> None:
+    """Sent emails name people: housekeeping drops them after OUTBOX_RETENTION_DAYS (30)."""
+    now = utcnow()
+    days = get_settings().outbox_retention_days
+    assert days == 30
+    old, recent, unsent = _queue_one(engine), _queue_one(engine), _queue_one(engine)
+    with Session(engine) as session:
+        for row_id, sent_at in (
+            (old, now - timedelta(days=days, minutes=1)),
+            (recent, now - timedelta(days=29)),
+        ):
+            row = session.get(OutboxEmail, row_id)
+            row.sent_at = sent_at
+            session.add(row)
+        session.commit()
+        assert relay.purge_sent(session, now=now) == 1
+        left = {r.id for r in session.exec(select(OutboxEmail)).all()}
+    assert left == {recent, unsent}  # never an email still waiting to be delivered
