@@ -18,6 +18,7 @@ from mentoring_app.models import User
 from mentoring_app.services import auth, messaging, notifications, visits
 from mentoring_app.settings import get_settings
 from mentoring_app.state.db_calls import call
+from mentoring_app.web.cookies import SESSION_COOKIE
 
 _settings = get_settings()
 
@@ -38,7 +39,7 @@ class SessionState(rx.State):
     # This browser's own session key: the only credential the browser holds.
     session_key: str = rx.Cookie(
         "",
-        name="mentoring_session",
+        name=SESSION_COOKIE,
         path="/",
         max_age=_settings.session_absolute_days * 24 * 3600,
         same_site="strict",
