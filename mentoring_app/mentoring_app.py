@@ -56,6 +56,7 @@ from mentoring_app.state.notifications import NotificationsState
 from mentoring_app.state.profile import ProfileState, PublicProfileState
 from mentoring_app.state.requests import RequestsState
 from mentoring_app.state.session import SessionState
+from mentoring_app.web.route_ids import clamp_route_ids
 from mentoring_app.web.security_headers import built_frontend_dir, security_headers
 from mentoring_app.web.upload_guard import UploadRule, resolve_visitor, upload_guard
 
@@ -86,6 +87,7 @@ app = rx.App(
     stylesheets=["/print.css"],
     # Applied in order, so the last wraps the rest: its headers land on the guard's refusals too.
     api_transformer=[
+        clamp_route_ids(),
         upload_guard(
             rules=UPLOAD_RULES,
             default=UploadRule(max(r.max_bytes for r in UPLOAD_RULES.values())),

@@ -17,7 +17,7 @@ from mentoring_app.services import admin, exports
 from mentoring_app.services.admin_access import require_admin
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
-from mentoring_app.state.payload import as_flag, as_id
+from mentoring_app.state.payload import as_flag, as_id, id_from_path
 from mentoring_app.state.session import SessionState
 from mentoring_app.state.uploads import megabytes, read_capped
 
@@ -249,7 +249,7 @@ class AdminMemberState(SessionState):
     member: MemberDetailView | None = None
 
     def _member_id(self) -> int:
-        return as_id(self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
+        return id_from_path(self.router.url.path)
 
     async def _load(self, user_id: int) -> None:
         user = await self._current_member()

@@ -16,6 +16,7 @@ from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.services.vocabulary import FieldSpec, load_fields
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
+from mentoring_app.state.payload import id_from_path
 from mentoring_app.state.session import SessionState
 from mentoring_app.state.uploads import megabytes, read_capped
 from mentoring_app.storage import MAX_PHOTO_BYTES, delete_photo, photo_url, store_photo
@@ -232,12 +233,12 @@ class PublicProfileState(SessionState):
         self.checked, self.found = False, False
         self.staff_contact = []
         viewer = await self._current_member()
-        raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        if viewer is None or not raw.isdigit():
+        member_id = id_from_path(self.router.url.path)
+        if viewer is None or not member_id:
             self.checked = True
             return
         try:
-            public = await call(profiles.public_profile, viewer=viewer, user_id=int(raw))
+            public = await call(profiles.public_profile, viewer=viewer, user_id=member_id)
         except ServiceError:
             self.checked = True
             return

@@ -3,8 +3,13 @@
 Reflex pre-renders each page to a static HTML file with a few fixed inline scripts (React Router's
 context and streaming, React's reveal helpers, the theme switch), and our head script is inserted
 at run time. A nonce cannot be put into static files, so the policy allows exactly those scripts by
-their SHA-256 hashes, read once from the build, and no other inline script. Styles stay
-``'unsafe-inline'``: Emotion and Radix set style attributes and ``<style>`` elements at run time.
+their SHA-256 hashes, read once from the build, and no other inline script or inline handler.
+
+Two relaxations the built frontend needs: ``'unsafe-eval'``, because Reflex's client runs
+``_call_script`` / ``_call_function`` events with ``eval`` (reflex_base/.templates/web/utils/state.js,
+``applyEvent``), and every server-sent ``rx.toast`` and ``rx.call_script`` is such an event; and
+``style-src 'unsafe-inline'``, because Emotion and Radix set style attributes and ``<style>``
+elements at run time.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ def content_security_policy(app_url: str, script_hashes: Iterable[str]) -> str:
     socket_origin = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}"
     directives = {
         "default-src": "'self'",
-        "script-src": " ".join(["'self'", *sorted(script_hashes)]),
+        "script-src": " ".join(["'self'", "'unsafe-eval'", *sorted(script_hashes)]),
         "style-src": "'self' 'unsafe-inline'",
         "img-src": "'self' data: blob:",
         "font-src": "'self' data:",

@@ -74,6 +74,13 @@ def _header(scope: Scope, wanted: bytes) -> str | None:
     return None
 
 
+def _as_length(declared: str) -> int:
+    """A Content-Length as a number; anything malformed counts as too large."""
+    if declared.isascii() and declared.isdigit() and len(declared) <= 15:
+        return int(declared)
+    return 2**63
+
+
 async def _refuse(send: Send, status: int, detail: str) -> None:
     body = json.dumps({"detail": detail}).encode()
     await send(
@@ -129,9 +136,7 @@ class UploadGuard:
     async def _upload(self, scope: Scope, receive: Receive, send: Send) -> None:
         rule = self.rules.get(_header(scope, b"reflex-event-handler") or "", self.default)
         declared = _header(scope, b"content-length")
-        if declared is not None and (
-            not declared.isdigit() or len(declared) > 15 or int(declared) > rule.body_limit
-        ):
+        if declared is not None and _as_length(declared) > rule.body_limit:
             await _refuse(send, 413, "That file is too large.")
             return
         visitor = await self._visitor(scope)
