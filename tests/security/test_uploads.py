@@ -78,7 +78,7 @@ def test_member_oversized_uploads_are_refused_before_spooling(app: RunningApp, u
         as_video = post_upload(app.base_url, handler=VIDEO, size=150 * MB, cookie=cookie)
     assert declared.status in (413, None), declared
     assert streamed.status in (413, None), streamed
-    assert as_video.status in (403, None), as_video
+    assert as_video.status in (403, 413, None), as_video
     _assert_flat(peak, baseline.spool_peak)
     # Refusals name the reason when the client is still there to read it.
     small_video = post_upload(app.base_url, handler=VIDEO, size=1024, cookie=cookie)
