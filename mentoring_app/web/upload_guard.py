@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
@@ -26,6 +27,8 @@ from mentoring_app.web.cookies import SESSION_COOKIE
 UPLOAD_PATH = "/_upload"
 # Room for the multipart framing around the file (boundaries, part headers, a small args field).
 MULTIPART_OVERHEAD = 64 * 1024
+READER_CACHE_SECONDS = 10.0
+READER_CACHE_SIZE = 10_000
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +112,7 @@ class UploadGuard:
         self.rules = dict(rules)
         self.default = default
         self.resolve = resolve
+        self._readers: dict[str, tuple[Visitor, float]] = {}
 
     async def _visitor(self, scope: Scope) -> Visitor | None:
         key = session_key(scope)
@@ -120,6 +124,21 @@ class UploadGuard:
             log.exception("Could not resolve a session at the upload gate")
             return None
 
+    async def _reader(self, scope: Scope) -> Visitor | None:
+        """The visitor for reading uploaded files, remembered for a few seconds per session: a
+        page of 20 photos then costs one session lookup, not 20. Uploads always look up afresh."""
+        key = session_key(scope)
+        now = time.monotonic()
+        remembered = self._readers.get(key)
+        if remembered and remembered[1] > now:
+            return remembered[0]
+        visitor = await self._visitor(scope)
+        if len(self._readers) > READER_CACHE_SIZE:
+            self._readers.clear()
+        if visitor is not None:
+            self._readers[key] = (visitor, now + READER_CACHE_SECONDS)
+        return visitor
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -128,7 +147,7 @@ class UploadGuard:
         if path == UPLOAD_PATH and scope.get("method") == "POST":
             await self._upload(scope, receive, send)
             return
-        if path.startswith(UPLOAD_PATH + "/") and await self._visitor(scope) is None:
+        if path.startswith(UPLOAD_PATH + "/") and await self._reader(scope) is None:
             await _refuse(send, 404, "Not Found")
             return
         await self.app(scope, receive, send)

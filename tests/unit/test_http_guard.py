@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.datastructures import UploadFile
 
 from mentoring_app import routes
 from mentoring_app.mentoring_app import TIME_ZONE_SCRIPT
 from mentoring_app.state.payload import MAX_ID, as_id, id_from_path
+from mentoring_app.state.uploads import CHUNK_BYTES, read_capped
 from mentoring_app.web.cookies import SESSION_COOKIE
 from mentoring_app.web.route_ids import ClampRouteIds
 from mentoring_app.web.security_headers import SecurityHeaders, inline_script_hashes, script_hash
@@ -255,3 +258,21 @@ def test_hsts_only_over_https(tmp_path: Path) -> None:
     headers = _headers("https://mentoring.example", tmp_path)
     assert headers["strict-transport-security"].startswith("max-age=")
     assert "wss://mentoring.example" in headers["content-security-policy"]
+
+
+def test_read_capped_stops_one_chunk_past_the_cap() -> None:
+    class CountingFile(io.BytesIO):
+        read_total = 0
+
+        def read(self, size: int | None = -1) -> bytes:
+            data = super().read(size)
+            CountingFile.read_total += len(data)
+            return data
+
+    small = UploadFile(io.BytesIO(b"abc"))
+    assert asyncio.run(read_capped(small, 3)) == b"abc"
+    big = CountingFile(b"x" * (10 * CHUNK_BYTES))
+    assert asyncio.run(read_capped(UploadFile(big), CHUNK_BYTES + 1)) is None
+    assert CountingFile.read_total <= 2 * CHUNK_BYTES
+    declared = UploadFile(io.BytesIO(b"x" * 10), size=10)
+    assert asyncio.run(read_capped(declared, 5)) is None
