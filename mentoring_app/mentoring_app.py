@@ -7,8 +7,9 @@ import contextlib
 import logging
 
 import reflex as rx
+from reflex_base.utils.format import format_event_handler
 
-from mentoring_app import routes, style
+from mentoring_app import routes, storage, style
 from mentoring_app.db import get_engine
 from mentoring_app.pages import (
     account,
@@ -34,8 +35,9 @@ from mentoring_app.pages import (
     requests,
     reset_password,
 )
-from mentoring_app.services import auth, limits, relationships, relay, visits
+from mentoring_app.services import admin, auth, limits, relationships, relay, visits
 from mentoring_app.services import guides as guide_library
+from mentoring_app.settings import get_settings
 from mentoring_app.state.account_forms import EmailSettingsState, ResetPasswordState
 from mentoring_app.state.admin_audit import AdminAuditState
 from mentoring_app.state.admin_dashboard import AdminDashboardState
@@ -54,7 +56,10 @@ from mentoring_app.state.notifications import NotificationsState
 from mentoring_app.state.profile import ProfileState, PublicProfileState
 from mentoring_app.state.requests import RequestsState
 from mentoring_app.state.session import IdentityGuard, SessionState
+from mentoring_app.web.route_ids import clamp_route_ids
+from mentoring_app.web.security_headers import built_frontend_dir, security_headers
 from mentoring_app.web.session_routes import session_api
+from mentoring_app.web.upload_guard import UploadRule, resolve_visitor, upload_guard
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -67,12 +72,33 @@ TIME_ZONE_SCRIPT = (
     "Intl.DateTimeFormat().resolvedOptions().timeZone||'UTC')+';path=/;max-age=31536000;samesite=strict'}"
     "catch(e){}"
 )
+# What each upload handler accepts, enforced before Reflex spools a byte (web/upload_guard.py).
+UPLOAD_RULES = {
+    format_event_handler(handler): rule
+    for handler, rule in (
+        (ProfileState.upload_photo, UploadRule(storage.MAX_PHOTO_BYTES)),
+        (AdminLibraryState.upload_video, UploadRule(storage.MAX_VIDEO_BYTES, admin_only=True)),
+        (AdminMembersState.import_csv, UploadRule(admin.MAX_IMPORT_BYTES, admin_only=True)),
+    )
+}
 app = rx.App(
     style=style.BASE_STYLE,
     toaster=rx.toast.provider(position="bottom-right", rich_colors=True),
     head_components=[rx.script(TIME_ZONE_SCRIPT)],
     stylesheets=["/print.css"],
-    api_transformer=session_api(),
+    # Applied in order, so the last wraps the rest: its headers land on the guard's refusals too.
+    api_transformer=[
+        session_api(),
+        clamp_route_ids(),
+        upload_guard(
+            rules=UPLOAD_RULES,
+            default=UploadRule(max(r.max_bytes for r in UPLOAD_RULES.values())),
+            resolve=resolve_visitor,
+        ),
+        security_headers(
+            app_url=get_settings().app_url, static_dir=built_frontend_dir, extra_scripts=[TIME_ZONE_SCRIPT]
+        ),
+    ],
 )
 # Before a (re)connected page receives the whole state, it is made the current member's.
 app.add_middleware(IdentityGuard())

@@ -1,5 +1,7 @@
 """Every route of the app, in one place."""
 
+import unicodedata
+
 LANDING = "/"
 REGISTER = "/register"
 LOGIN = "/login"
@@ -23,11 +25,19 @@ RELATIONSHIPS = "/relationships"
 GUIDES = "/guides"
 CPD_RECORD = "/cpd-record"
 
+MAX_NEXT_LENGTH = 2000
+
 
 def safe_next(path: str | None, default: str = HOME) -> str:
-    """A local path to return to after logging in; anything else (other sites) becomes ``default``."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+    """A local path to return to after logging in; anything else becomes ``default``.
+
+    Only a path starting with exactly one slash counts: a browser reads ``//host`` and a slash
+    then backslash as other sites, and URL parsers drop tabs and newlines (slash, tab, slash, host
+    becomes ``//host``), so control and other invisible characters are refused outright."""
+    if not path or len(path) > MAX_NEXT_LENGTH or path[0] != "/" or path[1:2] == "/":
         return default
-    if path.split("?", 1)[0] in {LOGIN, REGISTER}:
+    if "\\" in path or any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in path):
+        return default
+    if path.split("?", 1)[0].rstrip("/") in {LOGIN, REGISTER}:
         return default
     return path

@@ -1,6 +1,6 @@
 """Uploads: member photos and admins' guide videos, checked by content, stored under random names.
 
-A photo is accepted only if Pillow decodes it as a JPEG, PNG or WebP image of at most 2 MB and a
+A photo is accepted only if Pillow decodes it as a JPEG, PNG or WebP image of at most 5 MB and a
 sane pixel count. It is re-encoded as a fresh JPEG (dropping metadata and anything hidden in the
 original) under a random name in Reflex's upload folder, served at ``/_upload/<name>``.
 """
@@ -16,7 +16,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from mentoring_app.services.errors import ValidationFailed
 from mentoring_app.settings import get_settings
 
-MAX_PHOTO_BYTES = 2 * 1024 * 1024
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 PHOTO_SIZE = (800, 800)
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -37,7 +37,7 @@ def photo_url(name: str | None) -> str:
 def store_photo(data: bytes) -> str:
     """Check and re-encode an uploaded photo; return its new random file name."""
     if len(data) > MAX_PHOTO_BYTES:
-        raise ValidationFailed({"photo": "Choose a photo of at most 2 MB."})
+        raise ValidationFailed({"photo": "Choose a photo of at most 5 MB."})
     try:
         with Image.open(BytesIO(data)) as probe:
             image_format = probe.format

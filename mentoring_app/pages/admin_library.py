@@ -9,6 +9,7 @@ from mentoring_app.components.admin import admin_page, section
 from mentoring_app.components.forms import field
 from mentoring_app.models.guides import STAGES
 from mentoring_app.state.admin_library import AdminLibraryState, GuideRowView, VideoRowView
+from mentoring_app.storage import MAX_VIDEO_BYTES
 
 S = AdminLibraryState
 
@@ -211,6 +212,8 @@ def _video_upload() -> rx.Component:
         id=VIDEO_UPLOAD_ID,
         accept={"video/mp4": [".mp4"], "video/webm": [".webm"]},
         max_files=1,
+        max_size=MAX_VIDEO_BYTES,
+        on_drop_rejected=S.video_rejected,
         on_drop=S.upload_video(rx.upload_files(upload_id=VIDEO_UPLOAD_ID)),
     )
     for child in zone.children[0].children:  # Reflex's file input has no label of its own

@@ -7,6 +7,7 @@ import reflex as rx
 
 from mentoring_app import routes, style
 from mentoring_app.components.admin import admin_page, section
+from mentoring_app.services.admin import MAX_IMPORT_BYTES
 from mentoring_app.state.admin_members import (
     AdminMembersState,
     AdminMemberState,
@@ -109,8 +110,10 @@ def _import_section() -> rx.Component:
             id=IMPORT_UPLOAD_ID,
             accept={"text/csv": [".csv"]},
             max_files=1,
+            max_size=MAX_IMPORT_BYTES,
             multiple=False,
             no_drag=True,
+            on_drop_rejected=S.csv_rejected,
             on_drop=S.import_csv(rx.upload_files(upload_id=IMPORT_UPLOAD_ID)),
         ),
         rx.cond(S.import_error != "", rx.text(S.import_error, color=style.ERROR_COLOR, role="alert")),

@@ -10,6 +10,7 @@ from mentoring_app.components.forms import field, submit_button
 from mentoring_app.components.layout import page_shell
 from mentoring_app.state.profile import MissingView, ProfileState
 from mentoring_app.state.session import SessionState
+from mentoring_app.storage import MAX_PHOTO_BYTES
 
 UPLOAD_ID = "profile-photo"
 
@@ -123,8 +124,10 @@ def _photo() -> rx.Component:
                     id=UPLOAD_ID,
                     accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]},
                     max_files=1,
+                    max_size=MAX_PHOTO_BYTES,
                     multiple=False,
                     no_drag=True,
+                    on_drop_rejected=ProfileState.photo_rejected,
                     on_drop=ProfileState.upload_photo(rx.upload_files(upload_id=UPLOAD_ID)),
                 ),
                 rx.cond(
@@ -143,7 +146,7 @@ def _photo() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        intro="Optional. A JPEG, PNG or WebP picture of at most 2 MB.",
+        intro="Optional. A JPEG, PNG or WebP picture of at most 5 MB.",
     )
 
 

@@ -13,10 +13,13 @@ from reflex_base.utils.form import FormData
 from mentoring_app import routes, timefmt
 from mentoring_app.models.guides import STAGES
 from mentoring_app.services import guides
-from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.services.admin_access import require_admin
+from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id
 from mentoring_app.state.session import SessionState
+from mentoring_app.state.uploads import megabytes, read_capped
+from mentoring_app.storage import MAX_VIDEO_BYTES
 
 LIMITS = {"slug": 80, "title": 150, "summary": 400, "body_markdown": 30_000, "url": 500, "transcript": 50_000}
 
@@ -51,6 +54,11 @@ class EditorView(TypedDict):
 
 EMPTY_EDITOR = EditorView(
     id=0, slug="", title="", stage="preparing", summary="", body="", url="", transcript=""
+)
+
+
+VIDEO_TOO_BIG = (
+    f"Choose an MP4 or WebM video of at most {megabytes(MAX_VIDEO_BYTES)}, or give a web link instead."
 )
 
 
@@ -106,11 +114,19 @@ class AdminLibraryState(SessionState):
 
     @rx.event
     async def upload_video(self, files: list[rx.UploadFile]):
-        """Keep an uploaded video (checked by the service) for the video being edited."""
+        """Keep an uploaded video (checked by the service) for the video being edited. The admin is
+        checked before a byte is read, and the file is read a chunk at a time up to the cap."""
         user = await self._current_member()
+        try:
+            require_admin(user)
+        except NotAllowed as refusal:
+            return rx.toast.error(refusal.message)
         if not files:
             return None
-        data = await files[0].read()
+        data = await read_capped(files[0], MAX_VIDEO_BYTES)
+        if data is None:
+            self.errors = {**self.errors, "video_file": VIDEO_TOO_BIG}
+            return None
         try:
             self.video_file = await call(guides.store_video_file, actor=user, data=data)
         except ValidationFailed as invalid:
@@ -120,6 +136,11 @@ class AdminLibraryState(SessionState):
             return rx.toast.error(refusal.message)
         self.errors = {k: v for k, v in self.errors.items() if k not in ("video_file", "url")}
         return rx.toast.success("Video uploaded. Save the video to publish it.")
+
+    @rx.event
+    def video_rejected(self, _rejections: list) -> None:
+        """The browser refused the file before sending it (too large or not MP4/WebM)."""
+        self.errors = {**self.errors, "video_file": VIDEO_TOO_BIG}
 
     @rx.event
     def forget_video_file(self) -> None:

@@ -14,10 +14,12 @@ import reflex as rx
 from mentoring_app import routes, timefmt
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import admin, exports
-from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.services.admin_access import require_admin
+from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
-from mentoring_app.state.payload import as_flag, as_id
+from mentoring_app.state.payload import as_flag, as_id, id_from_path
 from mentoring_app.state.session import SessionState
+from mentoring_app.state.uploads import megabytes, read_capped
 
 
 class MemberView(TypedDict):
@@ -52,6 +54,7 @@ def _view(row: admin.MemberRow, tz: str) -> MemberView:
 
 
 MAX_IMPORT_ERRORS_SHOWN = 200
+CSV_TOO_BIG = f"Choose a CSV file (UTF-8) of at most {megabytes(admin.MAX_IMPORT_BYTES)}."
 
 
 class AdminMembersState(SessionState):
@@ -110,13 +113,21 @@ class AdminMembersState(SessionState):
 
     @rx.event
     async def import_csv(self, files: list[rx.UploadFile]):
-        """Import members from an uploaded CSV file (the CLI's format): counts and refused lines."""
+        """Import members from an uploaded CSV file (the CLI's format): counts and refused lines.
+        The admin is checked before a byte is read; the file is read in chunks up to the cap."""
         user = await self._current_member()
+        try:
+            require_admin(user)
+        except NotAllowed as refusal:
+            return rx.toast.error(refusal.message)
         self.import_summary, self.import_error, self.import_lines = "", "", []
         if not files:
             self.import_error = "Choose a CSV file first."
             return None
-        data = await files[0].read(admin.MAX_IMPORT_BYTES + 1)
+        data = await read_capped(files[0], admin.MAX_IMPORT_BYTES)
+        if data is None:
+            self.import_error = CSV_TOO_BIG
+            return None
         try:
             result = await call(admin.import_members_csv, actor=user, data=data)
         except ValidationFailed as invalid:
@@ -134,6 +145,12 @@ class AdminMembersState(SessionState):
         ]
         await self._reload()
         return rx.toast.success(self.import_summary)
+
+    @rx.event
+    def csv_rejected(self, _rejections: list) -> None:
+        """The browser refused the file before sending it (too large or not CSV)."""
+        self.import_summary, self.import_lines = "", []
+        self.import_error = CSV_TOO_BIG
 
     async def _download(self, fn: Any, filename: str, **kwargs: Any):
         user = await self._current_member()
@@ -232,7 +249,7 @@ class AdminMemberState(SessionState):
     member: MemberDetailView | None = None
 
     def _member_id(self) -> int:
-        return as_id(self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
+        return id_from_path(self.router.url.path)
 
     async def _load(self, user_id: int) -> None:
         user = await self._current_member()

@@ -8,6 +8,7 @@ from typing import Any, TypedDict
 import reflex as rx
 
 from mentoring_app.services.vocabulary import PICKER_THRESHOLD, FieldSpec
+from mentoring_app.state.payload import as_id
 
 
 class OptionView(TypedDict):
@@ -74,10 +75,8 @@ def option_ids(values: list[Any]) -> list[int]:
     for value in values:
         if value == "":  # "Not set" in a select
             continue
-        try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
-            ids.append(-1)
+        number = as_id(value)
+        ids.append(number if number else -1)
     return ids
 
 

@@ -26,6 +26,7 @@ from mentoring_app.state.dashboard_meetings import MeetingsPart
 from mentoring_app.state.dashboard_tools import ToolsPart
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.messages import MessageCard, newer_cards, post_message
+from mentoring_app.state.payload import id_from_path
 from mentoring_app.state.session import SessionState
 from mentoring_app.storage import photo_url, upload_url
 
@@ -89,8 +90,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
     _watching: bool = False
 
     def _id_from_url(self) -> int:
-        raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        return int(raw) if raw.isdigit() else 0
+        return id_from_path(self.router.url.path)
 
     def _show_overview(self, view: dashboard.Overview) -> None:
         tz = self.time_zone

@@ -59,7 +59,7 @@ def _card(view: meetings.MeetingView, tz: str) -> MeetingCard:
 
 def _minutes(raw: str, errors: dict[str, str], key: str) -> int:
     value = raw.strip()
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()) or len(value) > 6:
         errors[key] = "Give the length in whole minutes, for example 60."
         return 0
     return int(value)

@@ -19,6 +19,8 @@ from mentoring_app.state.payload import as_id
 from mentoring_app.state.session import SessionState
 from mentoring_app.storage import photo_url
 
+MAX_PAGE = 100_000  # far past any real result list; keeps the query's OFFSET a sane number
+
 
 class ResultView(TypedDict):
     id: int
@@ -66,7 +68,7 @@ def search_from_query(params: dict[str, str], keys: list[str]) -> matching.Searc
         selected=selected,
         exact=frozenset(k for k in params.get("exact", "").split(",") if k),
         keyword=params.get("q", "")[:100],
-        page=int(page) if page.isdigit() else 1,
+        page=min(as_id(page), MAX_PAGE) or 1,
     )
 
 

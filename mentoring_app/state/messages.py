@@ -17,6 +17,7 @@ from mentoring_app.models import User
 from mentoring_app.services import limits, messaging
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
+from mentoring_app.state.payload import id_from_path
 from mentoring_app.state.session import SessionState
 
 POLL_SECONDS = 1.5
@@ -110,8 +111,7 @@ class ThreadState(SessionState):
     _watching: bool = False
 
     def _other_from_url(self) -> int:
-        raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        return int(raw) if raw.isdigit() else 0
+        return id_from_path(self.router.url.path)
 
     @rx.event
     async def load(self):

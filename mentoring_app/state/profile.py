@@ -16,8 +16,12 @@ from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.services.vocabulary import FieldSpec, load_fields
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
+from mentoring_app.state.payload import id_from_path
 from mentoring_app.state.session import SessionState
+from mentoring_app.state.uploads import megabytes, read_capped
 from mentoring_app.storage import MAX_PHOTO_BYTES, delete_photo, photo_url, store_photo
+
+PHOTO_TOO_BIG = f"Choose a JPEG, PNG or WebP picture of at most {megabytes(MAX_PHOTO_BYTES)}."
 
 
 class MissingView(TypedDict):
@@ -166,7 +170,10 @@ class ProfileState(CriteriaPicker, SessionState):
         if not files:
             self.photo_error = "Choose a picture first."
             return
-        data = await files[0].read(MAX_PHOTO_BYTES + 1)
+        data = await read_capped(files[0], MAX_PHOTO_BYTES)
+        if data is None:
+            self.photo_error = PHOTO_TOO_BIG
+            return
         try:
             name = await asyncio.to_thread(store_photo, data)
         except ValidationFailed as failure:
@@ -176,6 +183,11 @@ class ProfileState(CriteriaPicker, SessionState):
         await asyncio.to_thread(delete_photo, old)
         self.photo = photo_url(name)
         yield rx.toast.success("Your photo has been updated.")
+
+    @rx.event
+    def photo_rejected(self, _rejections: list) -> None:
+        """The browser refused the file before sending it (too large or not a picture)."""
+        self.photo_error = PHOTO_TOO_BIG
 
     @rx.event
     async def remove_photo(self):
@@ -221,12 +233,12 @@ class PublicProfileState(SessionState):
         self.checked, self.found = False, False
         self.staff_contact = []
         viewer = await self._current_member()
-        raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        if viewer is None or not raw.isdigit():
+        member_id = id_from_path(self.router.url.path)
+        if viewer is None or not member_id:
             self.checked = True
             return
         try:
-            public = await call(profiles.public_profile, viewer=viewer, user_id=int(raw))
+            public = await call(profiles.public_profile, viewer=viewer, user_id=member_id)
         except ServiceError:
             self.checked = True
             return

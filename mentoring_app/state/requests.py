@@ -15,7 +15,7 @@ from mentoring_app import routes, timefmt
 from mentoring_app.services import limits, profiles, relationships
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
-from mentoring_app.state.payload import as_id
+from mentoring_app.state.payload import as_id, id_from_path
 from mentoring_app.state.session import SessionState
 
 STATUS_LABELS = {
@@ -74,8 +74,8 @@ class SendRequestState(SessionState):
             return
         if self.busy:  # a fast second click: the first one is on its way
             return
-        raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        if not raw.isdigit():
+        mentor_id = id_from_path(self.router.url.path)
+        if not mentor_id:
             return
         self.busy, self.errors = True, {}
         yield
@@ -83,7 +83,7 @@ class SendRequestState(SessionState):
             await call(
                 relationships.send_request,
                 actor=user,
-                mentor_id=int(raw),
+                mentor_id=mentor_id,
                 text=_text(form, "request_text"),
                 confirm_template=form.get("confirm_template") == "yes",
             )

@@ -11,8 +11,9 @@ from http.cookies import CookieError, SimpleCookie
 from starlette.responses import Response
 
 from mentoring_app.settings import get_settings
+from mentoring_app.web.cookies import SESSION_COOKIE
 
-NAME = "mentoring_session"
+NAME = SESSION_COOKIE
 MAX_KEY_LENGTH = 100
 
 
