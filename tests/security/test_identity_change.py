@@ -157,7 +157,7 @@ def test_relationship_data_is_gone_after_log_out_and_the_next_log_in(
     assert _leaks(frames[seen:], private) == []
     _next_person_logs_in(page, app, next_email, "Nora Nextperson")
     page.goto(app.url("/requests"))
-    expect(page.get_by_role("heading", name="Requests")).to_be_visible()
+    expect(page.get_by_role("heading", name="Requests", exact=True)).to_be_visible()
     page.goto(app.url(f"/relationships/{rid}"))
     expect(page.get_by_role("heading", name="Relationship not found")).to_be_visible()
     assert _leaks(frames[seen:], private) == []
