@@ -40,11 +40,12 @@ def browser_digest(browser_id: str) -> str:
 
 
 def clean_path(path: str) -> str:
-    """The path alone: no scheme or host, no query string, no fragment, at most 200 characters."""
+    """The path alone: no scheme or host, no query string, no fragment, no trailing slash (a full
+    page load reaches ``/home/``, a link ``/home``: one page), at most 200 characters."""
     path = (path or "").strip().split("#", 1)[0].split("?", 1)[0]
     if not path.startswith("/") or path.startswith("//"):
         raise ValidationFailed({"path": "A path starts with a single /."})
-    return path[:MAX_PATH]
+    return (path.rstrip("/") or "/")[:MAX_PATH]
 
 
 def month_key(moment: datetime) -> str:

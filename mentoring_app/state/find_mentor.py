@@ -3,6 +3,7 @@ the current page of results as small view models."""
 
 from __future__ import annotations
 
+import json
 from typing import TypedDict
 from urllib.parse import urlencode
 
@@ -10,9 +11,10 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import routes
+from mentoring_app.models import User
 from mentoring_app.services import matching, mentor_alerts, profiles
 from mentoring_app.services.errors import ServiceError, ValidationFailed
-from mentoring_app.services.vocabulary import load_fields
+from mentoring_app.services.vocabulary import FieldSpec, load_fields
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id
@@ -107,6 +109,7 @@ class FindMentorState(CriteriaPicker, SessionState):
 
     @rx.event
     async def load(self) -> None:
+        """Opening the page (or Back and Forward): the search in the URL, else the saved criteria."""
         user = await self._current_member()
         if user is None:
             return
@@ -116,6 +119,10 @@ class FindMentorState(CriteriaPicker, SessionState):
             search = search_from_query(params, [s.key for s in specs])
         else:
             search = await call(matching.saved_search, viewer=user)
+        await self._show(user, specs, search)
+
+    async def _show(self, user: User, specs: list[FieldSpec], search: matching.Search) -> None:
+        """Run the search and put its page of results on screen."""
         try:
             found = await call(matching.find_mentors, viewer=user, search=search)
         except ServiceError as refusal:
@@ -167,10 +174,18 @@ class FindMentorState(CriteriaPicker, SessionState):
         self.form_key = query_for(search)
         self.loaded = True
 
+    async def _show_and_remember(self, user: User, search: matching.Search) -> rx.event.EventSpec:
+        """One event per search: the results come with this event's answer, and the URL follows
+        (a history entry, so Back returns to the previous search) without loading the page again."""
+        await self._show(user, await call(load_fields), search)
+        url = f"{routes.FIND_MENTOR}?{self.form_key}" if self.form_key else routes.FIND_MENTOR
+        return rx.call_script(f"window.history.pushState(null, '', {json.dumps(url)})")
+
     @rx.event
     async def search(self, form: FormData):
-        """Put the submitted criteria in the URL; loading that URL runs the search."""
-        if await self._current_member() is None:
+        """Search with the submitted criteria, and put them in the URL."""
+        user = await self._current_member()
+        if user is None:
             return self._login_redirect()
         selected = {}
         for view in self.fields:
@@ -184,16 +199,22 @@ class FindMentorState(CriteriaPicker, SessionState):
             keyword=keyword[:100] if isinstance(keyword, str) else "",
             page=1,
         )
-        return rx.redirect(f"{routes.FIND_MENTOR}?{query_for(search)}")
+        return await self._show_and_remember(user, search)
 
     @rx.event
     async def go_to_page(self, page: int | str):
-        if await self._current_member() is None:
+        """Another page of the search on screen."""
+        user = await self._current_member()
+        if user is None:
             return self._login_redirect()
-        params = dict(self.router.url.query_parameters)
-        wanted = as_id(page) or 1
-        params["page"] = str(max(1, min(wanted, self.pages)))
-        return rx.redirect(f"{routes.FIND_MENTOR}?{urlencode(params)}")
+        wanted = max(1, min(as_id(page) or 1, self.pages))
+        search = matching.Search(
+            selected={k: tuple(v) for k, v in self._selected.items()},
+            exact=frozenset(self._exact),
+            keyword=self.keyword,
+            page=wanted,
+        )
+        return await self._show_and_remember(user, search)
 
     @rx.event
     async def save_criteria(self):

@@ -8,19 +8,19 @@ member behind a tab changes, nothing the tab's state held for the previous one i
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import secrets
 from urllib.parse import quote
 
 import reflex as rx
 from reflex.middleware import Middleware
 from reflex_base.event import Event
+from sqlmodel import Session
 
 from mentoring_app import routes
 from mentoring_app.models import User
 from mentoring_app.services import auth, messaging, notifications, session_handoff, visits
 from mentoring_app.settings import get_settings
+from mentoring_app.state import page_views
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.identity import reset_app_states
 from mentoring_app.web import session_cookie
@@ -28,14 +28,9 @@ from mentoring_app.web import session_cookie
 _settings = get_settings()
 
 
-_PENDING: set[asyncio.Task[None]] = set()  # page views being written (kept from the garbage collector)
-
-
-async def _record_page_view(browser_id: str, user_id: int | None, path: str) -> None:
-    try:
-        await call(visits.record_page_view, browser_id=browser_id, user_id=user_id, path=path)
-    except Exception:  # counting visits must never disturb a page
-        logging.getLogger(__name__).exception("Could not record a page view")
+def _unread_counts(session: Session, *, actor: User) -> tuple[int, int]:
+    """Unread notifications and messages, in one trip to the database."""
+    return notifications.unread_count(session, actor=actor), messaging.unread_total(session, actor=actor)
 
 
 class SessionState(rx.State):
@@ -132,18 +127,14 @@ class SessionState(rx.State):
 
     async def _count_visit(self, user: User | None) -> None:
         """Record this page view (a visit starts after 30 minutes of quiet) without making the page
-        wait for it: the write (about 2 ms) runs in a worker thread while the page loads."""
+        wait for it: page views are written in batches (state/page_views.py)."""
         if not visits.BROWSER_ID.fullmatch(self.browser_id or ""):
             self.browser_id = secrets.token_urlsafe(24)
-        task = asyncio.create_task(
-            _record_page_view(self.browser_id, user.id if user else None, self.router.url.path or "/")
-        )
-        _PENDING.add(task)
-        task.add_done_callback(_PENDING.discard)
+        page_views.count(self.browser_id, user.id if user else None, self.router.url.path or "/")
 
     async def _count_unread(self, user: User | None) -> None:
-        self.unread_notifications = await call(notifications.unread_count, actor=user) if user else 0
-        self.unread_messages = await call(messaging.unread_total, actor=user) if user else 0
+        counts = await call(_unread_counts, actor=user) if user else (0, 0)
+        self.unread_notifications, self.unread_messages = counts
 
     @rx.event
     async def check_session(self):
