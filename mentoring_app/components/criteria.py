@@ -43,8 +43,11 @@ def _select(state: type[rx.State], field: rx.Var[FieldView]) -> rx.Component:
     )
 
 
-def _checkboxes(state: type[rx.State], field: rx.Var[FieldView]) -> rx.Component:
+def _checkboxes(
+    state: type[rx.State], field: rx.Var[FieldView], chosen: rx.Var[dict[str, list[str]]] | None = None
+) -> rx.Component:
     name = field["input_name"].to(str)
+    picked = chosen[name].to(list[str]) if chosen is not None else None
     return rx.el.fieldset(
         rx.el.legend(field["label"].to(str), style=LABEL_STYLE),
         rx.flex(
@@ -55,7 +58,11 @@ def _checkboxes(state: type[rx.State], field: rx.Var[FieldView]) -> rx.Component
                         type="checkbox",
                         name=name,
                         value=option["id"].to(str),
-                        default_checked=option["selected"].to(bool),
+                        default_checked=(
+                            picked.contains(option["id"].to(str))
+                            if picked is not None
+                            else option["selected"].to(bool)
+                        ),
                     ),
                     option["label"].to(str),
                     style={"display": "inline-flex", "gap": "0.4rem", "align_items": "center"},
@@ -123,13 +130,22 @@ def _picker(state: type[rx.State], field: rx.Var[FieldView]) -> rx.Component:
     )
 
 
-def criterion_field(state: type[rx.State], field: rx.Var[FieldView], *extra: rx.Component) -> rx.Component:
-    """The right control for a field, plus anything the page adds (Find mentor: Exact match)."""
+def criterion_field(
+    state: type[rx.State],
+    field: rx.Var[FieldView],
+    *extra: rx.Component,
+    chosen: rx.Var[dict[str, list[str]]] | None = None,
+) -> rx.Component:
+    """The right control for a field, plus anything the page adds (Find mentor: Exact match).
+
+    ``chosen`` (input name -> ticked option ids), when given, says which checkboxes are ticked
+    instead of the options' own flags: the options then stay the same from one search to the next,
+    and are not sent again with every result."""
     return rx.box(
         rx.match(
             field["kind"].to(str),
             ("select", _select(state, field)),
-            ("checkboxes", _checkboxes(state, field)),
+            ("checkboxes", _checkboxes(state, field, chosen)),
             _picker(state, field),
         ),
         *extra,

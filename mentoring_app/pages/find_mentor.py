@@ -19,13 +19,16 @@ def _exact_match(f: rx.Var[FieldView]) -> rx.Component:
                 type="checkbox",
                 name="exact",
                 value=f["key"].to(str),
-                default_checked=f["exact"].to(bool),
+                default_checked=FindMentorState.exact_keys.contains(f["key"].to(str)),
                 aria_label="Exact match: " + f["label"].to(str),
             ),
             "Exact match",
             style={"display": "inline-flex", "gap": "0.4rem", "align_items": "center", "font_size": "0.9rem"},
         ),
-        rx.cond(f["cost"].to(str), rx.text(f["cost"].to(str), size="2", color=style.MUTED_COLOR)),
+        rx.cond(
+            FindMentorState.cost_of[f["key"].to(str)].to(str),
+            rx.text(FindMentorState.cost_of[f["key"].to(str)].to(str), size="2", color=style.MUTED_COLOR),
+        ),
         spacing="1",
         margin_top="0.4rem",
     )
@@ -47,7 +50,9 @@ def _filters() -> rx.Component:
                 ),
                 rx.foreach(
                     FindMentorState.fields,
-                    lambda f: criterion_field(FindMentorState, f, _exact_match(f)),
+                    lambda f: criterion_field(
+                        FindMentorState, f, _exact_match(f), chosen=FindMentorState.chosen
+                    ),
                 ),
                 rx.text(
                     "Results rank mentors by how many of your choices they match. Tick Exact match to "

@@ -3,6 +3,7 @@ the current page of results as small view models."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import TypedDict
 from urllib.parse import urlencode
@@ -57,6 +58,12 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _vocabulary_digest(specs: list[FieldSpec]) -> str:
+    """A stable fingerprint of the vocabulary, to send the options only when they changed."""
+    text = repr([(s.key, s.label, s.multiple, s.choices) for s in specs])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def search_from_query(params: dict[str, str], keys: list[str]) -> matching.Search:
     """Read a search from URL parameters: ``region=1,2&exact=region&q=legal&page=2``."""
     selected = {}
@@ -90,7 +97,12 @@ class FindMentorState(CriteriaPicker, SessionState):
     allowed: bool = True
     refusal: str = ""
     errors: dict[str, str] = {}
+    # The vocabulary as the form draws it: sent again only when an admin has changed it.
     fields: list[FieldView] = []
+    # What the search on screen chose: input name -> ticked option ids, exact fields, their costs.
+    chosen: dict[str, list[str]] = {}
+    exact_keys: list[str] = []
+    cost_of: dict[str, str] = {}
     keyword: str = ""
     results: list[ResultView] = []
     total: int = 0
@@ -106,6 +118,7 @@ class FindMentorState(CriteriaPicker, SessionState):
     alerts: list[AlertRow] = []
     _selected: dict[str, list[int]] = {}
     _exact: list[str] = []
+    _fields_digest: str = ""
 
     @rx.event
     async def load(self) -> None:
@@ -135,19 +148,23 @@ class FindMentorState(CriteriaPicker, SessionState):
         self.can_alert, self.alert_error = bool(search.exact), ""
         self.alerts = _alert_rows(await call(mentor_alerts.list_alerts, actor=user)) if user.is_mentee else []
         views = field_views(specs, search.selected, one_value_as_select=False)
+        digest = _vocabulary_digest(specs)
+        if digest != self._fields_digest:
+            self.fields, self._fields_digest = field_views(specs, {}, one_value_as_select=False), digest
+        self._set_pickers(views)
+        self.chosen = {v["input_name"]: [o["id"] for o in v["options"] if o["selected"]] for v in views}
+        self.exact_keys = sorted(search.exact)
         costs = {c.field_label: c for c in found.costs}
+        self.cost_of = {}
         for view in views:
-            view["exact"] = view["key"] in search.exact
             cost = costs.get(view["label"])
             if cost:
                 values = ", ".join(cost.values)
-                view["cost"] = (
+                self.cost_of[view["key"]] = (
                     f"{cost.field_label}: {values} leaves {_count(cost.with_filter, 'mentor')}; "
                     f"without it, {cost.without_filter}."
                 )
-        self.fields = views
-        self._set_pickers(views)
-        self.costs = [v["cost"] for v in views if v["cost"]]
+        self.costs = list(self.cost_of.values())
         self.keyword = search.keyword
         self.total, self.page, self.pages, self.criteria_count = (
             found.total,
