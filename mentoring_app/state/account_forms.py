@@ -11,8 +11,10 @@ from typing import Any
 import reflex as rx
 
 from mentoring_app import routes
+from mentoring_app.client_address import client_address
 from mentoring_app.services import auth, messaging
 from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.settings import get_settings
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
 
@@ -82,7 +84,7 @@ class LoginState(SessionState):
                 auth.authenticate,
                 email=email,
                 password=password,
-                address=self.router.session.client_ip,
+                address=self._client_address(),
             )
         except ServiceError as refusal:
             self.form_error = refusal.message
@@ -91,6 +93,14 @@ class LoginState(SessionState):
         await self._start_session(user)
         self.busy = False
         yield rx.redirect(routes.safe_next(self.router.url.query_parameters.get("next")))
+
+    def _client_address(self) -> str:
+        """Who is knocking, for throttling: the socket's peer, or the client a trusted proxy names."""
+        return client_address(
+            self.router.session.client_ip,
+            self.router.headers.raw_headers.get("x-forwarded-for", ""),
+            get_settings().trusted_proxies,
+        )
 
 
 class ForgotPasswordState(SessionState):
