@@ -18,6 +18,7 @@ from mentoring_app.pages import (
     admin_members,
     admin_reports,
     admin_vocabulary,
+    confirm_email,
     cpd_record,
     find_mentor,
     forgot_password,
@@ -36,7 +37,7 @@ from mentoring_app.pages import (
 )
 from mentoring_app.services import auth, relationships, relay, visits
 from mentoring_app.services import guides as guide_library
-from mentoring_app.state.account_forms import EmailSettingsState, ResetPasswordState
+from mentoring_app.state.account_forms import ConfirmEmailState, EmailSettingsState, ResetPasswordState
 from mentoring_app.state.admin_audit import AdminAuditState
 from mentoring_app.state.admin_dashboard import AdminDashboardState
 from mentoring_app.state.admin_library import AdminLibraryState
@@ -87,6 +88,13 @@ PAGES = [
         "Choose a new password",
         PUBLIC,
         ResetPasswordState.check_link,
+    ),
+    (
+        confirm_email.page,
+        routes.CONFIRM_EMAIL,
+        "Confirm your email address",
+        PUBLIC,
+        ConfirmEmailState.confirm,
     ),
     (home.page, routes.HOME, "Home", MEMBER, HomeState.load),
     (my_profile.page, routes.MY_PROFILE, "My profile", MEMBER, ProfileState.load),

@@ -20,6 +20,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from mentoring_app import routes
 from mentoring_app.models import LoginAttempt, LoginSession, PasswordReset, User
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import login_throttle, mail
@@ -44,8 +45,8 @@ UNUSABLE_PASSWORD = "!"  # noqa: S105 - not a bcrypt hash: no log-in until a pas
 
 
 UNCONFIRMED = (
-    "Please confirm your email address first: open the link in the email we sent you. "
-    "We have emailed you a new link in case the first one expired."
+    "Please confirm your email address first: open the link in the latest email we sent you. "
+    "Logging in sends a new link (at most one every 5 minutes)."
 )
 ALREADY_REGISTERED = "An account with this email already exists. Log in, or use Forgot password."
 
@@ -367,8 +368,8 @@ def request_password_reset(session: Session, *, email: str, now: datetime | None
     session.commit()
 
 
-VERIFY_PATH = "/verify-email"
-PASSWORD_PATH = "/reset-password"  # noqa: S105 - a route, not a secret
+VERIFY_PATH = routes.CONFIRM_EMAIL
+PASSWORD_PATH = routes.RESET_PASSWORD
 PASSWORD_PURPOSES = ("reset", "invite")
 
 

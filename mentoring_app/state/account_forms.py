@@ -26,9 +26,11 @@ def _text(form: dict[str, Any], name: str, limit: int = 500) -> str:
 
 
 class RegisterState(SessionState):
-    """Register: name, email, password and role."""
+    """Register: name, email, password and role. The answer is the same for every email (a new
+    one or one with an account), so the form tells nobody who is a member."""
 
     errors: dict[str, str] = {}
+    sent_to: str = ""  # what this visitor typed, shown back to them
     busy: bool = False
 
     @rx.event
@@ -38,11 +40,12 @@ class RegisterState(SessionState):
         self.busy = True
         self.errors = {}
         yield
+        email = _text(form, "email", 254)
         try:
-            user = await call(
-                auth.register,
+            await call(
+                auth.sign_up,
                 name=_text(form, "name"),
-                email=_text(form, "email"),
+                email=email,
                 password=_text(form, "password", 1000),
                 role=_text(form, "role"),
             )
@@ -50,10 +53,38 @@ class RegisterState(SessionState):
             self.errors = failure.errors
             self.busy = False
             return
-        await self._start_session(user)
+        self.sent_to = email.strip()
         self.busy = False
-        yield rx.redirect(routes.MY_PROFILE)
-        yield rx.toast.success(f"Welcome, {user.name}! Your account is ready: now complete your profile.")
+
+    @rx.event
+    def start_again(self) -> None:
+        self.sent_to = ""
+        self.errors = {}
+
+
+class ConfirmEmailState(SessionState):
+    """The link from the confirmation email: confirms the address and logs this browser in."""
+
+    link_checked: bool = False
+    link_ok: bool = False
+
+    @rx.event
+    async def confirm(self):
+        self.link_checked = self.link_ok = False
+        key = self.router.url.query_parameters.get("key", "")[:200]
+        try:
+            user = await call(auth.confirm_email, key=key)
+        except ServiceError:
+            self.link_checked = True
+            return None
+        await self._start_session(user)
+        self.link_ok = self.link_checked = True
+        return [
+            rx.redirect(routes.MY_PROFILE),
+            rx.toast.success(
+                f"Your email address is confirmed. Welcome, {user.name}! Now complete your profile."
+            ),
+        ]
 
 
 class LoginState(SessionState):
