@@ -37,7 +37,12 @@ from mentoring_app.pages import (
 )
 from mentoring_app.services import auth, relationships, relay, visits
 from mentoring_app.services import guides as guide_library
-from mentoring_app.state.account_forms import ConfirmEmailState, EmailSettingsState, ResetPasswordState
+from mentoring_app.state.account_forms import (
+    ConfirmEmailState,
+    EmailSettingsState,
+    RegisterState,
+    ResetPasswordState,
+)
 from mentoring_app.state.admin_audit import AdminAuditState
 from mentoring_app.state.admin_dashboard import AdminDashboardState
 from mentoring_app.state.admin_library import AdminLibraryState
@@ -79,7 +84,7 @@ PUBLIC, MEMBER, ADMIN = SessionState.check_session, SessionState.require_member,
 # (component, route, title, access check, then what the page loads): every route and who may see it.
 PAGES = [
     (landing.page, routes.LANDING, "Mentoring for language professionals", PUBLIC),
-    (register.page, routes.REGISTER, "Register", PUBLIC),
+    (register.page, routes.REGISTER, "Register", PUBLIC, RegisterState.start_again),
     (login.page, routes.LOGIN, "Log in", PUBLIC),
     (forgot_password.page, routes.FORGOT_PASSWORD, "Forgot password", PUBLIC),
     (

@@ -58,8 +58,10 @@ class RegisterState(SessionState):
 
     @rx.event
     def start_again(self) -> None:
+        """A fresh form (also on every visit, so a past answer never greets the next person)."""
         self.sent_to = ""
         self.errors = {}
+        self.busy = False
 
 
 class ConfirmEmailState(SessionState):

@@ -78,6 +78,7 @@ def test_duplicate_email_any_case_answers_the_same_and_tells_the_owner(
     register_and_confirm(page, app, name="First", email_address=address, password=PASSWORD, role="Mentee")
     expect(page).to_have_url(PROFILE)
     page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You have logged out.")).to_be_visible()
     register(page, app, name="Second", email_address=address.upper(), password=PASSWORD, role="Mentor")
     expect(
         page.get_by_role("status").filter(has_text="Check your email to confirm your address")
