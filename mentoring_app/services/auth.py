@@ -502,8 +502,12 @@ def _set_password(session: Session, user: User, new_password: str, now: datetime
     mail.queue(session, to=user.email, email=mail.password_changed_email(user.name))
 
 
+UNCONFIRMED_KEPT = timedelta(days=7)
+
+
 def purge_stale(session: Session, *, now: datetime | None = None) -> None:
-    """Housekeeping: drop expired sessions, spent reset links and old log-in attempts."""
+    """Housekeeping: drop expired sessions, spent links, old log-in attempts and week-old sign-ups
+    that were never confirmed."""
     now = now or utcnow()
     idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
     session.exec(
@@ -514,4 +518,12 @@ def purge_stale(session: Session, *, now: datetime | None = None) -> None:
     session.exec(delete(PasswordReset).where(PasswordReset.expires_at <= now - timedelta(days=1)))  # type: ignore[call-overload]
     window = timedelta(minutes=get_settings().login_window_minutes)
     session.exec(delete(LoginAttempt).where(LoginAttempt.attempted_at <= now - window))  # type: ignore[call-overload]
+    # Sign-ups nobody confirmed: the address was never proved to be theirs, so it is not kept.
+    session.exec(
+        delete(User).where(  # type: ignore[call-overload]
+            User.email_verified_at.is_(None),  # type: ignore[union-attr]
+            User.password_hash != UNUSABLE_PASSWORD,
+            User.created_at <= now - UNCONFIRMED_KEPT,
+        )
+    )
     session.commit()

@@ -154,6 +154,17 @@ def test_pending_address_taken_over_by_the_latest_sign_up(db: Session) -> None:
     assert len(db.exec(select(User).where(User.email_key == "real@example.org")).all()) == 1
 
 
+def test_unconfirmed_sign_ups_are_not_kept(db: Session) -> None:
+    start = utcnow()
+    auth.sign_up(db, name="Gone Soon", email="gone@example.org", password=PASSWORD, role="mentee", now=start)
+    kept = auth.register(db, name="Kept Member", email="kept@example.org", password=PASSWORD, role="mentee")
+    auth.purge_stale(db, now=start + timedelta(days=6))
+    assert db.exec(select(User).where(User.email_key == "gone@example.org")).first() is not None
+    auth.purge_stale(db, now=start + timedelta(days=7, seconds=1))
+    assert db.exec(select(User).where(User.email_key == "gone@example.org")).first() is None
+    assert db.get(User, kept.id) is not None
+
+
 def test_forgot_password_also_confirms(db: Session) -> None:
     auth.sign_up(db, name="Fay Forgot", email="fay@example.org", password=PASSWORD, role="mentee")
     auth.request_password_reset(db, email="fay@example.org")
