@@ -187,7 +187,7 @@ def sign_up(
         existing.name = name_ok
         existing.is_mentor, existing.is_mentee = ROLES[role]
         existing.password_hash = password_hash
-        existing.password_changed_at = now
+        existing.password_changed_at = existing.created_at = now
         session.add(existing)
         _use_up_links(session, user_id=existing.id, purposes=("verify",), now=now)  # type: ignore[arg-type]
         _send_confirmation(session, user=existing, now=now)
