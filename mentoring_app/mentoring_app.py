@@ -19,6 +19,7 @@ from mentoring_app.pages import (
     admin_members,
     admin_reports,
     admin_vocabulary,
+    confirm_email,
     cpd_record,
     find_mentor,
     forgot_password,
@@ -38,7 +39,12 @@ from mentoring_app.pages import (
 from mentoring_app.services import admin, auth, limits, relationships, relay, visits
 from mentoring_app.services import guides as guide_library
 from mentoring_app.settings import get_settings
-from mentoring_app.state.account_forms import EmailSettingsState, ResetPasswordState
+from mentoring_app.state.account_forms import (
+    ConfirmEmailState,
+    EmailSettingsState,
+    RegisterState,
+    ResetPasswordState,
+)
 from mentoring_app.state.admin_audit import AdminAuditState
 from mentoring_app.state.admin_dashboard import AdminDashboardState
 from mentoring_app.state.admin_library import AdminLibraryState
@@ -108,7 +114,7 @@ PUBLIC, MEMBER, ADMIN = SessionState.check_session, SessionState.require_member,
 # (component, route, title, access check, then what the page loads): every route and who may see it.
 PAGES = [
     (landing.page, routes.LANDING, "Mentoring for language professionals", PUBLIC),
-    (register.page, routes.REGISTER, "Register", PUBLIC),
+    (register.page, routes.REGISTER, "Register", PUBLIC, RegisterState.start_again),
     (login.page, routes.LOGIN, "Log in", PUBLIC),
     (forgot_password.page, routes.FORGOT_PASSWORD, "Forgot password", PUBLIC),
     (
@@ -117,6 +123,13 @@ PAGES = [
         "Choose a new password",
         PUBLIC,
         ResetPasswordState.check_link,
+    ),
+    (
+        confirm_email.page,
+        routes.CONFIRM_EMAIL,
+        "Confirm your email address",
+        PUBLIC,
+        ConfirmEmailState.confirm,
     ),
     (home.page, routes.HOME, "Home", MEMBER, HomeState.load),
     (my_profile.page, routes.MY_PROFILE, "My profile", MEMBER, ProfileState.load),

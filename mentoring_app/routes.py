@@ -7,6 +7,7 @@ REGISTER = "/register"
 LOGIN = "/login"
 FORGOT_PASSWORD = "/forgot-password"  # noqa: S105 - a route, not a secret
 RESET_PASSWORD = "/reset-password"  # noqa: S105 - a route, not a secret
+CONFIRM_EMAIL = "/verify-email"
 HOME = "/home"
 ACCOUNT = "/account"
 MY_PROFILE = "/profile"
@@ -38,6 +39,6 @@ def safe_next(path: str | None, default: str = HOME) -> str:
         return default
     if "\\" in path or any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in path):
         return default
-    if path.split("?", 1)[0].rstrip("/") in {LOGIN, REGISTER}:
+    if path.split("?", 1)[0].rstrip("/") in {LOGIN, REGISTER, CONFIRM_EMAIL}:
         return default
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,17 @@ def _env_float(name: str, default: float) -> float:
     return float(raw) if raw else default
 
 
+def _env_networks(name: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or CIDR ranges, checked now so a typo stops the start."""
+    entries = tuple(part.strip() for part in os.environ.get(name, "").split(",") if part.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as error:
+            raise ValueError(f"{name}: {entry!r} is not an IP address or CIDR range") from error
+    return entries
+
+
 @dataclass(frozen=True)
 class Settings:
     """Configuration taken from the environment (see README, "Configuration")."""
@@ -48,9 +60,17 @@ class Settings:
     session_idle_minutes: int
     session_absolute_days: int
     reset_link_minutes: int
+    # Log-in throttling (see services/login_throttle.py): failures counted over the window, free
+    # failures per (account, address) pair, per account and per address, then doubling delays.
     login_window_minutes: int
-    login_max_failures_per_account: int
-    login_max_failures_per_address: int
+    login_free_failures_per_pair: int
+    login_free_failures_per_account: int
+    login_free_failures_per_address: int
+    login_first_delay_seconds: int
+    login_max_delay_seconds: int
+    # Reverse proxies whose X-Forwarded-For is believed (IP addresses and CIDR ranges).
+    trusted_proxies: tuple[str, ...]
+    verify_link_hours: int
     secure_cookies: bool
     outbox_retention_days: int
     # Overrides of the per-member limits in services/limits.py: "report=10/1d,password_reset=5/1h".
@@ -92,9 +112,14 @@ class Settings:
             session_idle_minutes=_env_int("SESSION_IDLE_MINUTES", 7 * 24 * 60),
             session_absolute_days=_env_int("SESSION_ABSOLUTE_DAYS", 30),
             reset_link_minutes=_env_int("RESET_LINK_MINUTES", 60),
-            login_window_minutes=15,
-            login_max_failures_per_account=10,
-            login_max_failures_per_address=50,
+            login_window_minutes=24 * 60,
+            login_free_failures_per_pair=5,
+            login_free_failures_per_account=50,
+            login_free_failures_per_address=100,
+            login_first_delay_seconds=2,
+            login_max_delay_seconds=15 * 60,
+            trusted_proxies=_env_networks("TRUSTED_PROXIES"),
+            verify_link_hours=_env_int("VERIFY_LINK_HOURS", 24),
             secure_cookies=app_url.startswith("https://"),
             rate_limits=os.environ.get("RATE_LIMITS", "").strip(),
             outbox_retention_days=max(0, _env_int("OUTBOX_RETENTION_DAYS", 30)),

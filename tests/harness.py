@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -216,6 +217,24 @@ def register(page: Page, app: RunningApp, *, name: str, email_address: str, pass
     page.get_by_label("Password").fill(password)
     page.get_by_role("radio", name=role).check()
     page.get_by_role("form", name="Register").get_by_role("button", name="Register").click()
+
+
+def register_and_confirm(
+    page: Page, app: RunningApp, *, name: str, email_address: str, password: str, role: str
+) -> str:
+    """Register, then open the link from the confirmation email (which logs the page in and goes
+    to My profile). Returns the link."""
+    register(page, app, name=name, email_address=email_address, password=password, role=role)
+    expect(page.get_by_role("status").filter(has_text="Check your email")).to_be_visible()
+    link = confirmation_link(app.mailbox.wait_for(email_address, "Confirm your email"))
+    page.goto(link)
+    return link
+
+
+def confirmation_link(message: EmailMessage) -> str:
+    found = re.search(r"(http://\S+/verify-email\?key=\S+)", text_body(message))
+    assert found, text_body(message)
+    return found.group(1)
 
 
 def log_in(page: Page, app: RunningApp, *, email_address: str, password: str, path: str = "/login") -> None:

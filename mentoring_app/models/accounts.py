@@ -31,6 +31,9 @@ class User(SQLModel, table=True):
     is_mentee: bool = Field(default=False)
     is_admin: bool = Field(default=False)
     is_active: bool = Field(default=True)
+    # When the member proved they own the address (a link from an email); None: not yet, and no
+    # log-in until then. Created members are unconfirmed unless the code creating them says so.
+    email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     message_emails: bool = Field(default=True)  # "Email me about new messages" (Account)
@@ -73,17 +76,19 @@ class PasswordReset(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # "reset" (Forgot password, 1 hour) or "invite" (imported member sets a first password, 7 days).
+    # "reset" (Forgot password, 1 hour), "invite" (imported member sets a first password, 7 days)
+    # or "verify" (confirms a new account's email address, 24 hours).
     purpose: str = Field(default="reset", max_length=10)
 
 
 class LoginAttempt(SQLModel, table=True):
-    """One log-in attempt, kept for throttling. The address is stored as a digest only."""
+    """One failed log-in attempt, kept for throttling: the account (a SHA-256 digest of the
+    case-folded email) and the address are stored as digests only, never in clear."""
 
     __tablename__ = "login_attempts"
 
     id: int | None = Field(default=None, primary_key=True)
-    email_key: str = Field(max_length=254, index=True)
+    account_digest: str = Field(max_length=64, index=True)
     address_digest: str = Field(max_length=64, index=True)
     attempted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     succeeded: bool = Field(default=False)

@@ -7,6 +7,7 @@ import reflex as rx
 from mentoring_app import routes, style
 from mentoring_app.components.forms import PASSWORD_HINT, field, form_card, submit_button
 from mentoring_app.components.layout import page_shell
+from mentoring_app.settings import get_settings
 from mentoring_app.state.account_forms import RegisterState
 
 ROLE_CHOICES = (
@@ -46,36 +47,66 @@ def _role_fieldset() -> rx.Component:
     )
 
 
+def _check_your_email() -> rx.Component:
+    """The one answer to every registration, new email or not."""
+    return rx.vstack(
+        rx.callout(
+            rx.text(
+                "Check your email to confirm your address. We have sent a message to ",
+                rx.text.strong(RegisterState.sent_to),
+                ": open the link in it to finish registering. The link works once, for "
+                f"{get_settings().verify_link_hours} hours.",
+            ),
+            icon="mail",
+            role="status",
+        ),
+        rx.text(
+            "Nothing there after a few minutes? Look in your spam folder, or register again.",
+            size="2",
+        ),
+        rx.button("Use another email", on_click=RegisterState.start_again, variant="soft"),
+        rx.link("Go to Log in", href=routes.LOGIN, size="2"),
+        spacing="3",
+        width="100%",
+    )
+
+
 def page() -> rx.Component:
     errors = RegisterState.errors
+    form = rx.form(
+        rx.vstack(
+            field("Name", "name", errors=errors, autocomplete="name", max_length=100),
+            field("Email", "email", errors=errors, input_type="email", autocomplete="email"),
+            field(
+                "Password",
+                "password",
+                errors=errors,
+                input_type="password",
+                autocomplete="new-password",
+                hint=PASSWORD_HINT,
+            ),
+            _role_fieldset(),
+            submit_button("Register", "Creating your account…", RegisterState.busy),
+            spacing="4",
+        ),
+        on_submit=RegisterState.submit,
+        reset_on_submit=False,
+        aria_label="Register",
+    )
+    ask = rx.vstack(
+        form,
+        rx.text(
+            "Already have an account? ",
+            rx.link("Log in", href=routes.LOGIN, underline="always"),
+            size="2",
+        ),
+        spacing="4",
+        width="100%",
+    )
     return page_shell(
         form_card(
             "Register",
-            rx.form(
-                rx.vstack(
-                    field("Name", "name", errors=errors, autocomplete="name", max_length=100),
-                    field("Email", "email", errors=errors, input_type="email", autocomplete="email"),
-                    field(
-                        "Password",
-                        "password",
-                        errors=errors,
-                        input_type="password",
-                        autocomplete="new-password",
-                        hint=PASSWORD_HINT,
-                    ),
-                    _role_fieldset(),
-                    submit_button("Register", "Creating your account…", RegisterState.busy),
-                    spacing="4",
-                ),
-                on_submit=RegisterState.submit,
-                reset_on_submit=False,
-                aria_label="Register",
-            ),
-            rx.text(
-                "Already have an account? ",
-                rx.link("Log in", href=routes.LOGIN, underline="always"),
-                size="2",
-            ),
+            rx.cond(RegisterState.sent_to, _check_your_email(), ask),
             intro="Join the mentoring community of language professionals.",
         )
     )

@@ -1,4 +1,8 @@
-"""Accounts and log-in sessions: register, log in (throttled), sessions, password reset.
+"""Accounts and log-in sessions: sign up (confirmed by email), log in (throttled), sessions, resets.
+
+Signing up answers the same whether or not the email has an account: a new address gets a link
+to confirm it, the owner of an existing one an email saying someone tried. Only a confirmed
+member can log in.
 
 Session and reset keys are random (``secrets.token_urlsafe(32)``); only their SHA-256 digests are
 stored, so a copy of the database does not let anyone log in. Each public function commits its own
@@ -8,7 +12,6 @@ transaction, because a refused log-in must still be recorded for throttling.
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from datetime import datetime, timedelta
 
@@ -17,9 +20,10 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from mentoring_app import routes
 from mentoring_app.models import LoginAttempt, LoginSession, PasswordReset, SessionHandoff, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import limits, mail
+from mentoring_app.services import limits, login_throttle, mail
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.services.passwords import (
     burn_verification_time,
@@ -37,14 +41,26 @@ ROLES: dict[str, tuple[bool, bool]] = {
 MAX_NAME = 100
 BAD_CREDENTIALS = "That email and password do not match an account."
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+UNUSABLE_PASSWORD = "!"  # noqa: S105 - not a bcrypt hash: no log-in until a password is chosen
+
+
+UNCONFIRMED = (
+    "Please confirm your email address first: open the link in the latest email we sent you. "
+    "Logging in sends a new link (at most one every 5 minutes)."
+)
+ALREADY_REGISTERED = "An account with this email already exists. Log in, or use Forgot password."
 
 
 class LoginRefused(ServiceError):
     """Wrong email or password (one message for both), or a deactivated account."""
 
 
+class LoginUnconfirmed(LoginRefused):
+    """The right password for an account whose email is not confirmed yet."""
+
+
 class LoginThrottled(ServiceError):
-    """Too many recent failures for this account or this address."""
+    """Too many recent failures for this account, this address or the pair."""
 
 
 def digest(value: str) -> str:
@@ -55,6 +71,11 @@ def digest(value: str) -> str:
 def email_key(email: str) -> str:
     """The form of an email used for uniqueness and look-up: trimmed and case-folded."""
     return email.strip().casefold()
+
+
+def account_digest(email: str) -> str:
+    """How log-in attempts name an account: a digest of the case-folded email, never the email."""
+    return digest(email_key(email))
 
 
 def clean_email(raw: str) -> str:
@@ -73,11 +94,8 @@ def clean_name(raw: str) -> str:
     return name
 
 
-def register(
-    session: Session, *, name: str, email: str, password: str, role: str, now: datetime | None = None
-) -> User:
-    """Create a member account (and queue a welcome email), or say what is wrong per field."""
-    now = now or utcnow()
+def _checked_fields(*, name: str, email: str, password: str, role: str) -> tuple[str, str]:
+    """The cleaned name and email, or ValidationFailed with a message per field."""
     errors: dict[str, str] = {}
     name_ok = email_ok = ""
     try:
@@ -93,89 +111,189 @@ def register(
     problem = password_problem(password, user_inputs=[name_ok, email_ok])
     if problem:
         errors["password"] = problem
-    if "email" not in errors and _find_by_email(session, email_ok) is not None:
-        errors["email"] = "An account with this email already exists. Log in, or use Forgot password."
     if errors:
         raise ValidationFailed(errors)
+    return name_ok, email_ok
+
+
+def register(
+    session: Session, *, name: str, email: str, password: str, role: str, now: datetime | None = None
+) -> User:
+    """Create a confirmed member at once (and queue a welcome email), or say what is wrong.
+
+    For trusted callers only (demo data, tests, operators): it says when an email is taken and
+    skips the emailed confirmation. The public Register form uses ``sign_up``.
+    """
+    now = now or utcnow()
+    name_ok, email_ok = _checked_fields(name=name, email=email, password=password, role=role)
+    if _find_by_email(session, email_ok) is not None:
+        raise ValidationFailed({"email": ALREADY_REGISTERED})
+    user = _new_user(name=name_ok, email=email_ok, password_hash=hash_password(password), role=role, now=now)
+    user.email_verified_at = now
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError as error:  # a concurrent registration with the same email won the race
+        session.rollback()
+        raise ValidationFailed({"email": ALREADY_REGISTERED}) from error
+    mail.queue(session, to=user.email, email=mail.welcome_email(user.name, user.role_label))
+    session.commit()
+    return user
+
+
+def _new_user(*, name: str, email: str, password_hash: str, role: str, now: datetime) -> User:
     is_mentor, is_mentee = ROLES[role]
-    user = User(
-        name=name_ok,
-        email=email_ok,
-        email_key=email_key(email_ok),
-        password_hash=hash_password(password),
+    return User(
+        name=name,
+        email=email,
+        email_key=email_key(email),
+        password_hash=password_hash,
         is_mentor=is_mentor,
         is_mentee=is_mentee,
         created_at=now,
         password_changed_at=now,
         last_active_at=now,
     )
-    session.add(user)
-    try:
-        session.flush()
-    except IntegrityError as error:  # a concurrent registration with the same email won the race
+
+
+def sign_up(
+    session: Session, *, name: str, email: str, password: str, role: str, now: datetime | None = None
+) -> None:
+    """The public Register form: the same answer (nothing, or per-field problems) for every email.
+
+    A new address gets an unconfirmed account and a link to confirm it. An address waiting for
+    confirmation belongs to nobody yet: the latest sign-up replaces its details and earlier links.
+    The owner of a confirmed (or invited) account is told by email that someone tried, and nothing
+    changes. Each path hashes the password once, so the timing says nothing either.
+    """
+    now = now or utcnow()
+    name_ok, email_ok = _checked_fields(name=name, email=email, password=password, role=role)
+    password_hash = hash_password(password)
+    existing = _find_by_email(session, email_ok)
+    if existing is None:
+        user = _new_user(name=name_ok, email=email_ok, password_hash=password_hash, role=role, now=now)
+        session.add(user)
+        try:
+            session.flush()
+        except IntegrityError:  # a concurrent sign-up with the same email won the race
+            session.rollback()
+            existing = _find_by_email(session, email_ok)
+            if existing is not None:
+                _tell_owner_of_attempt(session, existing)
+            session.commit()
+            return
+        _send_confirmation(session, user=user, now=now)
+    elif _awaits_confirmation(existing):
+        existing.name = name_ok
+        existing.is_mentor, existing.is_mentee = ROLES[role]
+        existing.password_hash = password_hash
+        existing.password_changed_at = existing.created_at = now
+        session.add(existing)
+        _use_up_links(session, user_id=existing.id, purposes=("verify",), now=now)  # type: ignore[arg-type]
+        _send_confirmation(session, user=existing, now=now)
+    else:
+        _tell_owner_of_attempt(session, existing)
+    session.commit()
+
+
+def _awaits_confirmation(user: User) -> bool:
+    """A self-service sign-up not confirmed yet (invited members have no password: not these)."""
+    return user.is_active and user.email_verified_at is None and user.password_hash != UNUSABLE_PASSWORD
+
+
+def _tell_owner_of_attempt(session: Session, user: User) -> None:
+    if user.is_active:
+        mail.queue(session, to=user.email, email=mail.registration_attempt_email(user.name))
+
+
+def _send_confirmation(session: Session, *, user: User, now: datetime) -> None:
+    hours = get_settings().verify_link_hours
+    link = _one_time_link(
+        session, user=user, purpose="verify", lifetime=timedelta(hours=hours), now=now, path=VERIFY_PATH
+    )
+    mail.queue(session, to=user.email, email=mail.confirm_email(user.name, link, hours))
+
+
+INVALID_VERIFY = (
+    "This confirmation link is not valid any more: it was used already, replaced by a newer one, "
+    "or has expired. Log in to get a new one."
+)
+RESEND_AFTER = timedelta(minutes=5)
+
+
+def confirm_email(session: Session, *, key: str, now: datetime | None = None) -> User:
+    """Confirm a member's email through the emailed link (single use), and welcome them."""
+    now = now or utcnow()
+    row = _usable_link(session, key, now, purposes=("verify",))
+    user = session.get(User, row.user_id) if row else None
+    if row is None or user is None or not user.is_active:
+        raise ServiceError(INVALID_VERIFY)
+    claimed = session.exec(
+        update(PasswordReset)  # type: ignore[call-overload]
+        .where(PasswordReset.id == row.id, PasswordReset.used_at.is_(None))  # type: ignore[union-attr]
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:
         session.rollback()
-        raise ValidationFailed(
-            {"email": "An account with this email already exists. Log in, or use Forgot password."}
-        ) from error
-    mail.queue(session, to=user.email, email=mail.welcome_email(user.name, user.role_label))
+        raise ServiceError(INVALID_VERIFY)
+    _use_up_links(session, user_id=user.id, purposes=("verify",), now=now)  # type: ignore[arg-type]
+    if user.email_verified_at is None:
+        user.email_verified_at = now
+        session.add(user)
+        mail.queue(session, to=user.email, email=mail.welcome_email(user.name, user.role_label))
     session.commit()
     return user
+
+
+def _resend_confirmation(session: Session, *, user: User, now: datetime) -> None:
+    """A fresh link for an unconfirmed member who logged in, unless one was sent moments ago."""
+    latest = session.exec(
+        select(PasswordReset.created_at)
+        .where(PasswordReset.user_id == user.id, PasswordReset.purpose == "verify")
+        .order_by(PasswordReset.created_at.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    ).first()
+    if latest is not None and latest > now - RESEND_AFTER:
+        return
+    _send_confirmation(session, user=user, now=now)
 
 
 def _find_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email_key == email_key(email))).first()
 
 
-def _throttle_wait(session: Session, *, key: str, address: str, now: datetime) -> int | None:
-    """Minutes to wait before another attempt, or None when attempts are allowed."""
-    settings = get_settings()
-    window_start = now - timedelta(minutes=settings.login_window_minutes)
-    checks = (
-        (LoginAttempt.email_key == key, settings.login_max_failures_per_account),
-        (LoginAttempt.address_digest == address, settings.login_max_failures_per_address),
-    )
-    wait: int | None = None
-    for condition, limit in checks:
-        failures = session.exec(
-            select(LoginAttempt.attempted_at)
-            .where(condition, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= window_start)  # type: ignore[attr-defined]
-            .order_by(LoginAttempt.attempted_at.desc())  # type: ignore[attr-defined]
-            .limit(limit)
-        ).all()
-        if len(failures) >= limit:
-            # Attempts are allowed again once the oldest of the last `limit` failures leaves the window.
-            free_at = failures[-1] + timedelta(minutes=settings.login_window_minutes)
-            minutes = max(1, math.ceil((free_at - now).total_seconds() / 60))
-            wait = max(wait or 0, minutes)
-    return wait
-
-
 def authenticate(
     session: Session, *, email: str, password: str, address: str, now: datetime | None = None
 ) -> User:
-    """The member with this email and password, or LoginRefused / LoginThrottled."""
+    """The member with this email and password, or LoginRefused / LoginUnconfirmed / LoginThrottled.
+
+    Every path (unknown email, wrong or over-long password, deactivated, unconfirmed, throttled)
+    costs exactly one bcrypt check, so timing tells nobody whether an account exists.
+    """
     now = now or utcnow()
     key = email_key(email)
-    address_key = digest(address or "unknown")
-    wait = _throttle_wait(session, key=key, address=address_key, now=now)
-    if wait is not None:
-        unit = "minute" if wait == 1 else "minutes"
+    keys = login_throttle.Keys(account=digest(key), address=digest(address or "unknown"))
+    wait = login_throttle.wait_seconds(session, keys=keys, now=now)
+    if wait:
+        burn_verification_time(password)
         raise LoginThrottled(
-            f"Too many failed log-in attempts. Please wait {wait} {unit} before trying again, "
-            "or use Forgot password."
+            f"Too many failed log-in attempts. Please wait {login_throttle.describe_wait(wait)} "
+            "before trying again, or use Forgot password."
         )
     user = session.exec(select(User).where(User.email_key == key)).first() if key else None
-    if user is None:
-        burn_verification_time(password)
-        ok = False
-    else:
-        ok = verify_password(password, user.password_hash)
-    session.add(LoginAttempt(email_key=key, address_digest=address_key, attempted_at=now, succeeded=ok))
-    session.commit()
+    ok = verify_password(password, user.password_hash if user else None)
+    login_throttle.record(session, keys=keys, succeeded=ok, now=now)
     if not ok or user is None:
+        session.commit()
         raise LoginRefused(BAD_CREDENTIALS)
     if not user.is_active:
+        session.commit()
         raise LoginRefused("This account has been deactivated. Please contact the staff team.")
+    if user.email_verified_at is None:
+        _resend_confirmation(session, user=user, now=now)
+        session.commit()
+        raise LoginUnconfirmed(UNCONFIRMED)
+    session.commit()
     return user
 
 
@@ -252,7 +370,7 @@ def request_password_reset(session: Session, *, email: str, now: datetime | None
         session.commit()  # the use is counted for addresses without an account too
         return wait
     minutes = get_settings().reset_link_minutes
-    reset_url = _password_link(
+    reset_url = _one_time_link(
         session, user=user, purpose="reset", lifetime=timedelta(minutes=minutes), now=now
     )
     mail.queue(session, to=user.email, email=mail.password_reset_email(user.name, reset_url, minutes))
@@ -260,8 +378,22 @@ def request_password_reset(session: Session, *, email: str, now: datetime | None
     return None
 
 
-def _password_link(session: Session, *, user: User, purpose: str, lifetime: timedelta, now: datetime) -> str:
-    """A new single-use link to choose a password; only the digest of its key is stored."""
+VERIFY_PATH = routes.CONFIRM_EMAIL
+PASSWORD_PATH = routes.RESET_PASSWORD
+PASSWORD_PURPOSES = ("reset", "invite")
+
+
+def _one_time_link(
+    session: Session,
+    *,
+    user: User,
+    purpose: str,
+    lifetime: timedelta,
+    now: datetime,
+    path: str = PASSWORD_PATH,
+) -> str:
+    """A new single-use emailed link (choose a password, or confirm the email); only the digest of
+    its key is stored."""
     key = secrets.token_urlsafe(32)
     session.add(
         PasswordReset(
@@ -272,17 +404,16 @@ def _password_link(session: Session, *, user: User, purpose: str, lifetime: time
             purpose=purpose,
         )
     )
-    return mail.link(f"/reset-password?key={key}")
+    return mail.link(f"{path}?key={key}")
 
 
 INVITATION_DAYS = 7
-UNUSABLE_PASSWORD = "!"  # noqa: S105 - not a bcrypt hash: no log-in until a password is chosen
 
 
 def create_invitation(session: Session, *, user: User, now: datetime | None = None) -> None:
     """Queue an invitation email with a single-use link (7 days) to choose a first password."""
     now = now or utcnow()
-    link = _password_link(
+    link = _one_time_link(
         session, user=user, purpose="invite", lifetime=timedelta(days=INVITATION_DAYS), now=now
     )
     mail.queue(session, to=user.email, email=mail.invitation_email(user.name, link, INVITATION_DAYS))
@@ -293,13 +424,28 @@ INVALID_RESET = (
 )
 
 
-def _usable_reset(session: Session, key: str, now: datetime) -> PasswordReset | None:
+def _usable_link(
+    session: Session, key: str, now: datetime, *, purposes: tuple[str, ...] = PASSWORD_PURPOSES
+) -> PasswordReset | None:
+    """An unused, unexpired link of one of these purposes (a confirm link never sets a password)."""
     if not key:
         return None
     row = session.exec(select(PasswordReset).where(PasswordReset.key_digest == digest(key))).first()
-    if row is None or row.used_at is not None or row.expires_at <= now:
+    if row is None or row.used_at is not None or row.expires_at <= now or row.purpose not in purposes:
         return None
     return row
+
+
+def _use_up_links(session: Session, *, user_id: int, purposes: tuple[str, ...], now: datetime) -> None:
+    session.exec(
+        update(PasswordReset)  # type: ignore[call-overload]
+        .where(
+            PasswordReset.user_id == user_id,
+            PasswordReset.used_at.is_(None),  # type: ignore[union-attr]
+            PasswordReset.purpose.in_(purposes),  # type: ignore[attr-defined]
+        )
+        .values(used_at=now)
+    )
 
 
 def reset_link_is_usable(session: Session, key: str, *, now: datetime | None = None) -> bool:
@@ -308,15 +454,15 @@ def reset_link_is_usable(session: Session, key: str, *, now: datetime | None = N
 
 
 def reset_link_purpose(session: Session, key: str, *, now: datetime | None = None) -> str | None:
-    """ "reset" or "invite" for a usable link, None for one that is used up or expired."""
-    row = _usable_reset(session, key, now or utcnow())
+    """ "reset" or "invite" for a usable password link, None for one that is used up or expired."""
+    row = _usable_link(session, key, now or utcnow())
     return row.purpose if row else None
 
 
 def reset_password(session: Session, *, key: str, new_password: str, now: datetime | None = None) -> User:
     """Set a new password through a reset link, use the link up, and end every session."""
     now = now or utcnow()
-    row = _usable_reset(session, key, now)
+    row = _usable_link(session, key, now)
     user = session.get(User, row.user_id) if row else None
     if row is None or user is None or not user.is_active:
         raise ServiceError(INVALID_RESET)
@@ -332,11 +478,9 @@ def reset_password(session: Session, *, key: str, new_password: str, now: dateti
     if claimed.rowcount != 1:
         session.rollback()
         raise ServiceError(INVALID_RESET)
-    session.exec(
-        update(PasswordReset)  # type: ignore[call-overload]
-        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))  # type: ignore[union-attr]
-        .values(used_at=now)
-    )
+    _use_up_links(session, user_id=user.id, purposes=(*PASSWORD_PURPOSES, "verify"), now=now)  # type: ignore[arg-type]
+    if user.email_verified_at is None:  # the link came by email: the address is theirs
+        user.email_verified_at = now
     _set_password(session, user, new_password, now)
     session.commit()
     return user
@@ -370,11 +514,15 @@ def _set_password(session: Session, user: User, new_password: str, now: datetime
 
 def forget_login_attempts(session: Session, *, email: str) -> None:
     """Drop the log-in attempts made with this address (a deleted account); the caller commits."""
-    session.exec(delete(LoginAttempt).where(LoginAttempt.email_key == email_key(email)))  # type: ignore[call-overload]
+    session.exec(delete(LoginAttempt).where(LoginAttempt.account_digest == account_digest(email)))  # type: ignore[call-overload]
+
+
+UNCONFIRMED_KEPT = timedelta(days=7)
 
 
 def purge_stale(session: Session, *, now: datetime | None = None) -> None:
-    """Housekeeping: drop expired sessions, spent reset links and old log-in attempts."""
+    """Housekeeping: drop expired sessions, spent links, old log-in attempts and week-old sign-ups
+    that were never confirmed."""
     now = now or utcnow()
     idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
     session.exec(
@@ -383,6 +531,15 @@ def purge_stale(session: Session, *, now: datetime | None = None) -> None:
         )
     )
     session.exec(delete(PasswordReset).where(PasswordReset.expires_at <= now - timedelta(days=1)))  # type: ignore[call-overload]
-    session.exec(delete(LoginAttempt).where(LoginAttempt.attempted_at <= now - timedelta(days=1)))  # type: ignore[call-overload]
+    window = timedelta(minutes=get_settings().login_window_minutes)
+    session.exec(delete(LoginAttempt).where(LoginAttempt.attempted_at <= now - window))  # type: ignore[call-overload]
+    # Sign-ups nobody confirmed: the address was never proved to be theirs, so it is not kept.
+    session.exec(
+        delete(User).where(  # type: ignore[call-overload]
+            User.email_verified_at.is_(None),  # type: ignore[union-attr]
+            User.password_hash != UNUSABLE_PASSWORD,
+            User.created_at <= now - UNCONFIRMED_KEPT,
+        )
+    )
     session.exec(delete(SessionHandoff).where(SessionHandoff.expires_at <= now))  # type: ignore[call-overload]
     session.commit()

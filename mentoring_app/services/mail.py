@@ -115,3 +115,34 @@ def invitation_email(name: str, link_url: str, days: int) -> Email:
         ],
         action=("Choose your password", link_url),
     )
+
+
+def confirm_email(name: str, link_url: str, hours: int) -> Email:
+    return compose(
+        kind="confirm_email",
+        subject=f"Confirm your email address for {SITE_NAME}",
+        greeting_name=name,
+        paragraphs=[
+            f"Someone (we hope you) registered with this email address as {name}.",
+            f"Open the link below to confirm it and start using your account. It works once and "
+            f"expires in {hours} hours.",
+            "If you did not register, ignore this email: no account is opened without this link.",
+        ],
+        action=("Confirm my email address", link_url),
+    )
+
+
+def registration_attempt_email(name: str) -> Email:
+    return compose(
+        kind="registration_attempt",
+        subject=f"Someone tried to register with your {SITE_NAME} address",
+        greeting_name=name,
+        paragraphs=[
+            "Someone just tried to register a new account with this email address. You already have "
+            "an account, so nothing was changed.",
+            "If it was you: log in with your password, or use Forgot password on the log-in page "
+            f"({link('/forgot-password')}) to choose a new one.",
+            "If it was not you, you can ignore this email.",
+        ],
+        action=("Log in", link("/login")),
+    )

@@ -1,12 +1,14 @@
 """Password rules and hashing: bcrypt (cost from settings, 12 by default) and zxcvbn strength.
 
 bcrypt only reads the first 72 bytes of a password, so longer ones are refused rather than
-silently truncated. Hashing is slow on purpose: callers on the event loop run it in a thread.
+silently truncated. Verifying always costs exactly one bcrypt check, whatever the outcome.
+Hashing is slow on purpose: callers on the event loop run it in a thread.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 
 import bcrypt
 from zxcvbn import zxcvbn
@@ -60,23 +62,38 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(encoded, bcrypt.gensalt(rounds=get_settings().bcrypt_rounds)).decode()
 
 
-def verify_password(password: str, password_hash: str) -> bool:
-    """Whether the password matches the hash. Over-long passwords never match."""
+_BCRYPT_HASH = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """Whether the password matches the hash, always at the cost of exactly one bcrypt check.
+
+    Every way a log-in can fail (unknown email, no usable hash, over-long password) runs the same
+    single ``bcrypt.checkpw`` as a real check, so the answer's timing says nothing about the
+    account. An over-long password is checked (its first 72 bytes) but never accepted: bcrypt would
+    otherwise let its prefix in.
+    """
     encoded = password.encode("utf-8")
-    if len(encoded) > MAX_BYTES:
-        return False
-    try:
-        return bcrypt.checkpw(encoded, password_hash.encode())
-    except ValueError:
-        return False
+    too_long = len(encoded) > MAX_BYTES
+    usable = password_hash is not None and _BCRYPT_HASH.fullmatch(password_hash) is not None
+    target = password_hash if usable else _decoy_hash()
+    matched = bcrypt.checkpw(encoded[:MAX_BYTES], target.encode())  # type: ignore[union-attr]
+    return matched and usable and not too_long
 
 
-_DUMMY_HASH: str | None = None
+_DECOY_HASHES: dict[int, str] = {}
+
+
+def _decoy_hash() -> str:
+    """A real bcrypt hash at the configured cost, of a password nobody types: the timing stand-in."""
+    rounds = get_settings().bcrypt_rounds
+    if rounds not in _DECOY_HASHES:
+        _DECOY_HASHES[rounds] = bcrypt.hashpw(
+            secrets.token_bytes(32).hex().encode(), bcrypt.gensalt(rounds=rounds)
+        ).decode()
+    return _DECOY_HASHES[rounds]
 
 
 def burn_verification_time(password: str) -> None:
-    """Spend as long as a real check, so an unknown email answers as slowly as a wrong password."""
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = hash_password("not a real password, only a timing decoy")
-    verify_password(password[:MAX_BYTES], _DUMMY_HASH)
+    """Spend one bcrypt check, as a real one would: for paths with no account or no attempt."""
+    verify_password(password, None)

@@ -11,8 +11,10 @@ from typing import Any
 import reflex as rx
 
 from mentoring_app import routes
+from mentoring_app.client_address import client_address
 from mentoring_app.services import auth, limits, messaging
 from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.settings import get_settings
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
 
@@ -24,9 +26,11 @@ def _text(form: dict[str, Any], name: str, limit: int = 500) -> str:
 
 
 class RegisterState(SessionState):
-    """Register: name, email, password and role."""
+    """Register: name, email, password and role. The answer is the same for every email (a new
+    one or one with an account), so the form tells nobody who is a member."""
 
     errors: dict[str, str] = {}
+    sent_to: str = ""  # what this visitor typed, shown back to them
     busy: bool = False
 
     @rx.event
@@ -36,11 +40,12 @@ class RegisterState(SessionState):
         self.busy = True
         self.errors = {}
         yield
+        email = _text(form, "email", 254)
         try:
-            user = await call(
-                auth.register,
+            await call(
+                auth.sign_up,
                 name=_text(form, "name"),
-                email=_text(form, "email"),
+                email=email,
                 password=_text(form, "password", 1000),
                 role=_text(form, "role"),
             )
@@ -48,12 +53,39 @@ class RegisterState(SessionState):
             self.errors = failure.errors
             self.busy = False
             return
+        self.sent_to = email.strip()
         self.busy = False
+
+    @rx.event
+    def start_again(self) -> None:
+        """A fresh form (also on every visit, so a past answer never greets the next person)."""
+        self.sent_to = ""
+        self.errors = {}
+        self.busy = False
+
+
+class ConfirmEmailState(SessionState):
+    """The link from the confirmation email: confirms the address and logs this browser in."""
+
+    link_checked: bool = False
+    link_ok: bool = False
+
+    @rx.event
+    async def confirm(self):
+        self.link_checked = self.link_ok = False
+        key = self.router.url.query_parameters.get("key", "")[:200]
+        try:
+            user = await call(auth.confirm_email, key=key)
+        except ServiceError:
+            self.link_checked = True
+            return None
+        self.link_ok = self.link_checked = True
         await self._start_session(
             user,
             then=routes.MY_PROFILE,
-            notice=f"Welcome, {user.name}! Your account is ready: now complete your profile.",
+            notice=f"Your email address is confirmed. Welcome, {user.name}! Now complete your profile.",
         )
+        return None
 
 
 class LoginState(SessionState):
@@ -84,7 +116,7 @@ class LoginState(SessionState):
                 auth.authenticate,
                 email=email,
                 password=password,
-                address=self.router.session.client_ip,
+                address=self._client_address(),
             )
         except ServiceError as refusal:
             self.form_error = refusal.message
@@ -92,6 +124,14 @@ class LoginState(SessionState):
             return
         self.busy = False
         await self._start_session(user, then=routes.safe_next(self.router.url.query_parameters.get("next")))
+
+    def _client_address(self) -> str:
+        """Who is knocking, for throttling: the socket's peer, or the client a trusted proxy names."""
+        return client_address(
+            self.router.session.client_ip,
+            self.router.headers.raw_headers.get("x-forwarded-for", ""),
+            get_settings().trusted_proxies,
+        )
 
 
 class ForgotPasswordState(SessionState):

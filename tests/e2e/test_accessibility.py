@@ -18,6 +18,7 @@ PAGES = [
     ("/register", "Register"),
     ("/login", "Log in"),
     ("/forgot-password", "Forgot password"),
+    ("/verify-email?key=not-a-real-key", "Confirm your email address"),
 ]
 
 

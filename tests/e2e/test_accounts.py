@@ -1,5 +1,5 @@
-"""Accounts in a real browser: register each role, log out and in, bad passwords, forgot password,
-protected pages, and admin pages refused to members."""
+"""Accounts in a real browser: register each role (confirmed through the emailed link), log out
+and in, bad passwords, forgot password, protected pages, and admin pages refused to members."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import LoginSession, User
 from mentoring_app.services import admin as admin_service
-from tests.harness import RunningApp, log_in, register, text_body
+from tests.harness import RunningApp, confirmation_link, log_in, register, register_and_confirm, text_body
 
 PASSWORD = "violet-harbour-lantern-42"
 HOME = re.compile(r".*/home/?$")
@@ -31,6 +31,18 @@ def test_register_each_role_lands_on_home(
 ) -> None:
     address = unique_email(role.lower())
     register(page, app, name=f"Nadia {role}", email_address=address, password=PASSWORD, role=role)
+    expect(
+        page.get_by_role("status").filter(has_text="Check your email to confirm your address")
+    ).to_be_visible()
+    with Session(app.engine) as db:
+        user = db.exec(select(User).where(User.email == address)).one()
+        assert user.email_verified_at is None
+    # Not before the address is confirmed; said only to someone who knows the password.
+    log_in(page, app, email_address=address, password=PASSWORD)
+    expect(
+        page.get_by_role("alert").filter(has_text="Please confirm your email address first")
+    ).to_be_visible()
+    page.goto(confirmation_link(app.mailbox.wait_for(address, "Confirm your email")))
     expect(page).to_have_url(PROFILE)
     expect(page.get_by_text("now complete your profile")).to_be_visible()
     expect(page.get_by_role("heading", name="My profile")).to_be_visible()
@@ -43,6 +55,7 @@ def test_register_each_role_lands_on_home(
         user = db.exec(select(User).where(User.email == address)).one()
         assert (user.is_mentor, user.is_mentee) == (role != "Mentee", role != "Mentor")
         assert user.password_hash.startswith("$2b$12$")
+        assert user.email_verified_at is not None
     welcome = app.mailbox.wait_for(address, "Welcome")
     assert app.url("/home") in text_body(welcome)
 
@@ -58,18 +71,47 @@ def test_weak_password_shows_reason_and_keeps_typing(page: Page, app: RunningApp
         assert db.exec(select(User).where(User.email == address)).first() is None
 
 
-def test_duplicate_email_any_case_refused(page: Page, app: RunningApp, unique_email) -> None:
+def test_duplicate_email_any_case_answers_the_same_and_tells_the_owner(
+    page: Page, app: RunningApp, unique_email
+) -> None:
     address = unique_email("dup")
-    register(page, app, name="First", email_address=address, password=PASSWORD, role="Mentee")
+    register_and_confirm(page, app, name="First", email_address=address, password=PASSWORD, role="Mentee")
     expect(page).to_have_url(PROFILE)
     page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You have logged out.")).to_be_visible()
     register(page, app, name="Second", email_address=address.upper(), password=PASSWORD, role="Mentor")
-    expect(page.get_by_text("An account with this email already exists.")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text="Check your email to confirm your address")
+    ).to_be_visible()
+    expect(page.get_by_text("already exists")).to_have_count(0)
+    notice = app.mailbox.wait_for(address, "Someone tried to register")
+    assert app.url("/forgot-password") in text_body(notice)
+    with Session(app.engine) as db:
+        (user,) = db.exec(select(User).where(User.email_key == address.lower())).all()
+        assert (user.name, user.is_mentor) == ("First", False)
+
+
+def test_confirmation_link_works_once(page: Page, app: RunningApp, unique_email) -> None:
+    address = unique_email("once")
+    link = register_and_confirm(
+        page, app, name="Otto Once", email_address=address, password=PASSWORD, role="Mentee"
+    )
+    expect(page).to_have_url(PROFILE)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You have logged out.")).to_be_visible()
+    page.goto(link)
+    expect(
+        page.get_by_role("alert").filter(has_text="This confirmation link is not valid any more")
+    ).to_be_visible()
+    page.get_by_role("link", name="Log in", exact=True).last.click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
 
 
 def test_log_out_then_wrong_password_then_log_in(page: Page, app: RunningApp, unique_email) -> None:
     address = unique_email("cycle")
-    register(page, app, name="Cyril Cycle", email_address=address, password=PASSWORD, role="Mentor")
+    register_and_confirm(
+        page, app, name="Cyril Cycle", email_address=address, password=PASSWORD, role="Mentor"
+    )
     expect(page).to_have_url(PROFILE)
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You have logged out.")).to_be_visible()
@@ -113,7 +155,9 @@ def test_forgot_password_through_emailed_link(browser: Browser, app: RunningApp,
     address = unique_email("forgot")
     other_device = browser.new_context()
     elsewhere = other_device.new_page()
-    register(elsewhere, app, name="Flora Forgot", email_address=address, password=PASSWORD, role="Both")
+    register_and_confirm(
+        elsewhere, app, name="Flora Forgot", email_address=address, password=PASSWORD, role="Both"
+    )
     expect(elsewhere).to_have_url(PROFILE)
 
     context = browser.new_context()
@@ -162,7 +206,9 @@ def test_admin_page_refused_to_members_and_open_to_admins(
     with Session(app.engine) as db:
         admin_service.create_admin(db, email=admin_email, password=PASSWORD, name="Olga Office")
     member_page = browser.new_context().new_page()
-    register(member_page, app, name="Mo Member", email_address=member_email, password=PASSWORD, role="Mentee")
+    register_and_confirm(
+        member_page, app, name="Mo Member", email_address=member_email, password=PASSWORD, role="Mentee"
+    )
     expect(member_page).to_have_url(PROFILE)
     expect(member_page.get_by_role("link", name="Admin")).to_have_count(0)
     member_page.goto(app.url("/admin/members"))
@@ -194,7 +240,9 @@ def test_download_my_data_then_delete_my_account(page: Page, app: RunningApp, un
     import json
 
     address = unique_email("leaver")
-    register(page, app, name="Lena Leaving", email_address=address, password=PASSWORD, role="mentee")
+    register_and_confirm(
+        page, app, name="Lena Leaving", email_address=address, password=PASSWORD, role="mentee"
+    )
     expect(page).to_have_url(re.compile(r".*/(home|profile)/?$"))
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
     with page.expect_download() as download_info:

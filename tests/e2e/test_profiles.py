@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from mentoring_app.models import ContactDetails, Profile, User
-from tests.harness import RunningApp, log_in, register, text_body
+from tests.harness import RunningApp, log_in, register_and_confirm, text_body
 
 PASSWORD = "violet-harbour-lantern-42"
 HOME = re.compile(r".*/home/?$")
@@ -30,7 +30,9 @@ def test_new_mentor_completes_profile_and_is_marked_complete(
     page: Page, app: RunningApp, unique_email
 ) -> None:
     address = unique_email("newmentor")
-    register(page, app, name="Nora Newmentor", email_address=address, password=PASSWORD, role="Mentor")
+    register_and_confirm(
+        page, app, name="Nora Newmentor", email_address=address, password=PASSWORD, role="Mentor"
+    )
     expect(page).to_have_url(PROFILE)
     _open_my_profile(page)
     expect(page.get_by_text("Not yet shown to mentees")).to_be_visible()
@@ -62,7 +64,7 @@ def test_new_mentor_completes_profile_and_is_marked_complete(
 
 def test_bad_input_is_explained_next_to_the_field_and_kept(page: Page, app: RunningApp, unique_email) -> None:
     address = unique_email("badinput")
-    register(page, app, name="Bo Badinput", email_address=address, password=PASSWORD, role="Both")
+    register_and_confirm(page, app, name="Bo Badinput", email_address=address, password=PASSWORD, role="Both")
     expect(page).to_have_url(PROFILE)
     _open_my_profile(page)
     long_headline = "Conference interpreter " * 6
@@ -89,7 +91,7 @@ def _png_bytes() -> bytes:
 
 def test_photo_is_checked_and_shown(page: Page, app: RunningApp, unique_email, tmp_path: Path) -> None:
     address = unique_email("photo")
-    register(page, app, name="Pia Photo", email_address=address, password=PASSWORD, role="Mentee")
+    register_and_confirm(page, app, name="Pia Photo", email_address=address, password=PASSWORD, role="Mentee")
     expect(page).to_have_url(PROFILE)
     _open_my_profile(page)
     fake = tmp_path / "not-really.png"

@@ -21,7 +21,7 @@ from tests.conftest import (
     postgres_unavailable_reason,
     skip_or_fail,
 )
-from tests.harness import RunningApp, log_in, register, start_app
+from tests.harness import RunningApp, log_in, register_and_confirm, start_app
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database index of the tests' own, emptied before and after
 PASSWORD = "violet-harbour-lantern-42"
@@ -63,7 +63,9 @@ def test_member_journey_across_tabs_with_postgres_and_redis(
     address = unique_email("scaled")
     context = browser.new_context()
     first = context.new_page()
-    register(first, app, name="Petra Postgres", email_address=address, password=PASSWORD, role="Both")
+    register_and_confirm(
+        first, app, name="Petra Postgres", email_address=address, password=PASSWORD, role="Both"
+    )
     expect(first).to_have_url(re.compile(r".*/profile/?$"))
     second = context.new_page()
     second.goto(app.url("/home"))
@@ -99,7 +101,7 @@ def test_log_out_leaves_nothing_of_the_member_in_redis(
     address = unique_email("redis.leaver")
     name = "Rosalind Redisleaver"
     page = browser.new_context().new_page()
-    register(page, app, name=name, email_address=address, password=PASSWORD, role="Mentee")
+    register_and_confirm(page, app, name=name, email_address=address, password=PASSWORD, role="Mentee")
     expect(page).to_have_url(re.compile(r".*/profile/?$"))
     page.goto(app.url("/account"))
     expect(page.get_by_role("heading", name="Change password")).to_be_visible()

@@ -59,3 +59,43 @@ def test_postgresql_round_trip() -> None:
         _check_round_trip(url)
     finally:
         drop_postgres_database(url)
+
+
+def test_0016_digests_log_in_attempts_and_keeps_members_able_to_log_in(tmp_path: Path) -> None:
+    """Rows written before 0016 keep no email in clear; existing members count as confirmed, while
+    invited members who never chose a password confirm by choosing one."""
+    import hashlib
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    command.upgrade(alembic_config(url), "0015")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            for email, password_hash in (("ana@example.org", "$2b$04$" + "a" * 53), ("ivy@example.org", "!")):
+                connection.execute(
+                    text(
+                        "INSERT INTO users (name, email, email_key, password_hash, is_mentor, is_mentee, "
+                        "is_admin, is_active, created_at, password_changed_at, message_emails) VALUES "
+                        "('N', :email, :email, :hash, 0, 1, 0, 1, '2026-01-01 00:00:00', "
+                        "'2026-01-01 00:00:00', 1)"
+                    ),
+                    {"email": email, "hash": password_hash},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO login_attempts (email_key, address_digest, attempted_at, succeeded) "
+                    "VALUES ('ana@example.org', 'x', '2026-01-01 00:00:00', 0)"
+                )
+            )
+        upgrade_to_head(url)
+        with engine.connect() as connection:
+            columns = {c["name"] for c in inspect(connection).get_columns("login_attempts")}
+            assert "email_key" not in columns
+            digests = connection.execute(text("SELECT account_digest FROM login_attempts")).scalars().all()
+            assert digests == [hashlib.sha256(b"ana@example.org").hexdigest()]
+            confirmed = dict(
+                connection.execute(text("SELECT email, email_verified_at IS NOT NULL FROM users")).all()
+            )
+            assert confirmed == {"ana@example.org": 1, "ivy@example.org": 0}
+    finally:
+        engine.dispose()
