@@ -109,7 +109,7 @@ def _legacy_rows(engine: Engine) -> dict[str, int]:
 
 
 def test_existing_texts_are_converted(url: str) -> None:
-    command.upgrade(alembic_config(url), "0015")
+    command.upgrade(alembic_config(url), "0016")
     engine = make_engine(url)
     try:
         ids = _legacy_rows(engine)
@@ -146,7 +146,7 @@ def test_existing_texts_are_converted(url: str) -> None:
                 ("Operator (command line)", "Created admin: Boss <boss@example.org>"),
                 ("Former member", "Exported members as CSV (3 rows)"),
             ]
-        command.downgrade(alembic_config(url), "0015")
+        command.downgrade(alembic_config(url), "0016")
         with engine.connect() as connection:
             restored = connection.execute(text("SELECT kind, text FROM notifications")).all()
         assert ("request", "New mentoring request from Ana Lopes") in restored
