@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mentoring_app import style
+from mentoring_app import routes, style
 from mentoring_app.components.criteria import criterion_field
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
@@ -271,9 +271,34 @@ def _results() -> rx.Component:
     )
 
 
+# A search puts its URL in the history without loading the page again (one event per search), so
+# React Router does not see Back and Forward between searches: on those, the page reads the search
+# from the URL itself, through a hidden button wired to the page's load event.
+_FROM_URL_ID = "find-mentor-from-url"
+_LISTEN_TO_HISTORY = rx.Var(
+    "() => { if (window.__findMentorHistory) return; window.__findMentorHistory = true;"
+    " window.addEventListener('popstate', () => {"
+    f" if (window.location.pathname.replace(/\\/$/, '') === {routes.FIND_MENTOR!r})"
+    f" document.getElementById({_FROM_URL_ID!r})?.click(); }}); }}"
+)
+
+
+def _follow_back_and_forward() -> rx.Component:
+    return rx.el.button(
+        "Show the search in the address bar",
+        id=_FROM_URL_ID,
+        type="button",
+        hidden=True,
+        tab_index=-1,
+        on_click=FindMentorState.load,
+        on_mount=rx.call_function(_LISTEN_TO_HISTORY),
+    )
+
+
 def page() -> rx.Component:
     return page_shell(
         rx.vstack(
+            _follow_back_and_forward(),
             rx.heading("Find mentor", as_="h1", size="7"),
             rx.cond(
                 FindMentorState.loaded,

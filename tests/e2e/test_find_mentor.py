@@ -87,6 +87,16 @@ def test_exact_region_with_a_language(page: Page, app: RunningApp, unique_email)
     expect(page.get_by_role("button", name="Remove Icelandic")).to_be_visible()
     assert page.url.split("?", 1)[1] == url.split("?", 1)[1]
 
+    # A search is one event: the URL follows it, and Back returns to the previous search.
+    page.get_by_role("checkbox", name="Exact match: Region").uncheck()
+    search.get_by_role("button", name="Search").click()
+    expect(page).not_to_have_url(re.compile(r".*exact=region"))
+    expect(page.get_by_text("Region: North West leaves")).to_have_count(0)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r".*/find-mentor/?\?.*exact=region"))
+    expect(page.get_by_role("checkbox", name="Exact match: Region")).to_be_checked()
+    expect(page.get_by_text(f"Region: North West leaves {total} mentor", exact=False).first).to_be_visible()
+
     page.get_by_role("button", name="Save these criteria").click()
     expect(page.get_by_text("Saved 2 criteria to your profile")).to_be_visible()
     with Session(app.engine) as db:
