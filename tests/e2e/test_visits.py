@@ -39,8 +39,11 @@ def test_one_arrival_is_one_visit_that_knows_the_member_after_log_in(
     assert visits.BROWSER_ID.fullmatch(cookie["value"])
     digest = visits.browser_digest(cookie["value"])
     with Session(app.engine) as db:
-        load_rows = db.exec(select(Visit).where(Visit.browser_digest == digest)).all
-        for _ in range(50):  # page views are written while the page loads: give them a moment
+
+        def load_rows() -> list[Visit]:
+            return list(db.exec(select(Visit).where(Visit.browser_digest == digest)).all())
+
+        for _ in range(50):  # page views are written in batches about a second apart: give them time
             rows = load_rows()
             if rows and rows[0].page_views >= 4:
                 break

@@ -210,7 +210,7 @@ def test_a_deleted_member_is_named_nowhere(engine: Engine, db: Session) -> None:
     assert f"New mentoring request from {NAME}" in told  # names are shown while she is a member
     before = _scan(engine)
     tables = {hit.split(".", 1)[0] for hit in before}
-    assert {"users", "contact_details", "outbox_emails", "login_attempts"} <= tables, before  # seen
+    assert {"users", "contact_details", "outbox_emails"} <= tables, before  # seen
     assert not tables & {"notifications", "audit_entries"}, before  # texts about people keep ids only
 
     she = db.get(User, she.id)
