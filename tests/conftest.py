@@ -23,6 +23,7 @@ os.environ.setdefault("MAIL_DIR", tempfile.mkdtemp(prefix="mentoring-test-mail-"
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from mentoring_app.db import make_engine
 from mentoring_app.migrations import upgrade_to_head
@@ -114,6 +115,13 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
         )
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     eng.dispose()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session on the migrated database (service tests in tests/unit and tests/security)."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
 
 
 # Browser suites (tests/e2e, tests/security): one production build for the whole run.

@@ -26,6 +26,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Page, expect
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from mentoring_app.db import make_engine
 from mentoring_app.migrations import upgrade_to_head
@@ -242,3 +243,48 @@ def log_in(page: Page, app: RunningApp, *, email_address: str, password: str, pa
     page.get_by_label("Email").fill(email_address)
     page.get_by_label("Password").fill(password)
     page.get_by_role("form", name="Log in").get_by_role("button", name="Log in").click()
+
+
+SEED_PASSWORD = "violet-harbour-lantern-42"
+
+
+def seed_accepted_pair(
+    app: RunningApp,
+    mentor_email: str,
+    mentee_email: str,
+    *,
+    mentor_name: str = "Odile Oversight",
+    mentee_name: str = "Paco Progress",
+    contact_email: str | None = None,
+    phone: str = "+44 161 496 0000",
+    request_text: str = "I would like help to build a financial client base.",
+    password: str = SEED_PASSWORD,
+) -> tuple[int, int, int]:
+    """A mentor (North West, French, financial translation) and a mentee whose request has been
+    accepted, seeded through the services; returns (relationship id, mentor id, mentee id)."""
+    from mentoring_app.services import auth, profiles, relationships
+    from mentoring_app.services.vocabulary import load_fields
+
+    with Session(app.engine, expire_on_commit=False) as db:
+        fields = {f.key: f for f in load_fields(db)}
+        mentor = auth.register(db, name=mentor_name, email=mentor_email, password=password, role="mentor")
+        profiles.update_profile(
+            db,
+            actor=mentor,
+            user_id=mentor.id,
+            changes=profiles.ProfileChanges(
+                name=mentor.name,
+                headline="Financial translator",
+                contact_email=contact_email or mentor_email,
+                phone=phone,
+                mentor_criteria={
+                    "region": [fields["region"].find("North West").id],
+                    "languages": [fields["languages"].find("French").id],
+                    "specialisms": [fields["specialisms"].find("Financial translation").id],
+                },
+            ),
+        )
+        mentee = auth.register(db, name=mentee_name, email=mentee_email, password=password, role="mentee")
+        rel = relationships.send_request(db, actor=mentee, mentor_id=mentor.id, text=request_text)
+        relationships.accept_request(db, actor=mentor, request_id=rel.id)
+        return rel.id, mentor.id, mentee.id  # type: ignore[return-value]

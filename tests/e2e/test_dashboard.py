@@ -13,9 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from mentoring_app.models import Goal, Journey, Meeting, Milestone
-from mentoring_app.services import auth, profiles, relationships
-from mentoring_app.services.vocabulary import load_fields
-from tests.harness import RunningApp, log_in
+from mentoring_app.services import auth
+from tests.harness import RunningApp, log_in, seed_accepted_pair
 
 PASSWORD = "violet-harbour-lantern-42"
 HOME = re.compile(r".*/home/?$")
@@ -23,33 +22,7 @@ HOME = re.compile(r".*/home/?$")
 
 def _pair(app: RunningApp, mentor_email: str, mentee_email: str) -> int:
     """A mentor and a mentee whose request has been accepted; returns the relationship id."""
-    with Session(app.engine, expire_on_commit=False) as db:
-        fields = {f.key: f for f in load_fields(db)}
-        mentor = auth.register(
-            db, name="Odile Oversight", email=mentor_email, password=PASSWORD, role="mentor"
-        )
-        profiles.update_profile(
-            db,
-            actor=mentor,
-            user_id=mentor.id,
-            changes=profiles.ProfileChanges(
-                name=mentor.name,
-                headline="Financial translator",
-                contact_email=mentor_email,
-                phone="+44 161 496 0000",
-                mentor_criteria={
-                    "region": [fields["region"].find("North West").id],
-                    "languages": [fields["languages"].find("French").id],
-                    "specialisms": [fields["specialisms"].find("Financial translation").id],
-                },
-            ),
-        )
-        mentee = auth.register(db, name="Paco Progress", email=mentee_email, password=PASSWORD, role="mentee")
-        rel = relationships.send_request(
-            db, actor=mentee, mentor_id=mentor.id, text="I would like help to build a financial client base."
-        )
-        relationships.accept_request(db, actor=mentor, request_id=rel.id)
-        return rel.id  # type: ignore[return-value]
+    return seed_accepted_pair(app, mentor_email, mentee_email)[0]
 
 
 def _open(page: Page, app: RunningApp, rid: int, section: str) -> None:

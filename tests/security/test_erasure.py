@@ -13,7 +13,6 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import JSON, String, Text, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import NullType
@@ -53,12 +52,6 @@ GOAL = {
     "relevant": "Direct clients pay better and let me specialise in commercial law.",
     "target_date": date(2030, 6, 30),
 }
-
-
-@pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
 
 
 def _mentor_criteria(db: Session) -> dict[str, list[int]]:

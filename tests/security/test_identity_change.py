@@ -15,10 +15,9 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import User
 from mentoring_app.services import admin as admin_service
-from mentoring_app.services import auth, goals, messaging, profiles, relationships
-from mentoring_app.services.vocabulary import load_fields
+from mentoring_app.services import auth, goals, messaging
 from mentoring_app.web import session_cookie
-from tests.harness import RunningApp, log_in
+from tests.harness import RunningApp, log_in, seed_accepted_pair
 from tests.security.test_websocket import recording_page
 
 PASSWORD = "violet-harbour-lantern-42"
@@ -93,38 +92,25 @@ def _pair_with_private_data(app: RunningApp, unique_email) -> tuple[str, str, in
     request_text = "Help me price my first conference interpreting contract in Lyon."
     message_text = "Between us: my day rate with the agency is 412 pounds."
     goal_text = "Win three direct clients for patent translation from Japanese."
+    rid, mentor_id, mentee_id = seed_accepted_pair(
+        app,
+        mentor_email,
+        mentee_email,
+        mentor_name="Ottoline Privatemind",
+        mentee_name="Perpetua Confidante",
+        contact_email=contact_email,
+        phone="+44 161 496 0777",
+        request_text=request_text,
+        password=PASSWORD,
+    )
     with Session(app.engine, expire_on_commit=False) as db:
-        fields = {f.key: f for f in load_fields(db)}
-        mentor = auth.register(
-            db, name="Ottoline Privatemind", email=mentor_email, password=PASSWORD, role="mentor"
-        )
-        profiles.update_profile(
-            db,
-            actor=mentor,
-            user_id=mentor.id,
-            changes=profiles.ProfileChanges(
-                name=mentor.name,
-                headline="Conference interpreter",
-                contact_email=contact_email,
-                phone="+44 161 496 0777",
-                mentor_criteria={
-                    "region": [fields["region"].find("North West").id],
-                    "languages": [fields["languages"].find("French").id],
-                    "specialisms": [fields["specialisms"].find("Financial translation").id],
-                },
-            ),
-        )
-        mentee = auth.register(
-            db, name="Perpetua Confidante", email=mentee_email, password=PASSWORD, role="mentee"
-        )
         auth.register(db, name="Nora Nextperson", email=next_email, password=PASSWORD, role="mentee")
-        rel = relationships.send_request(db, actor=mentee, mentor_id=mentor.id, text=request_text)
-        relationships.accept_request(db, actor=mentor, request_id=rel.id)
+        mentor, mentee = db.get(User, mentor_id), db.get(User, mentee_id)
         messaging.send_message(db, actor=mentor, other_id=mentee.id, body=message_text)
         goals.propose_goal(
             db,
             actor=mentee,
-            relationship_id=rel.id,
+            relationship_id=rid,
             specific=goal_text,
             measurable="Three signed contracts by the target date.",
             achievable="I can give it five hours a week alongside agency work.",
@@ -133,7 +119,7 @@ def _pair_with_private_data(app: RunningApp, unique_email) -> tuple[str, str, in
         )
     private = [contact_email, mentor_email, mentee_email, "Ottoline Privatemind", "Perpetua Confidante"]
     private += [request_text, message_text, goal_text, "+44 161 496 0777"]
-    return mentee_email, next_email, rel.id, private  # type: ignore[return-value]
+    return mentee_email, next_email, rid, private
 
 
 def test_relationship_data_is_gone_after_log_out_and_the_next_log_in(

@@ -7,13 +7,11 @@ X-Forwarded-For only through a trusted proxy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import bcrypt
 import pytest
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from mentoring_app.client_address import client_address
@@ -24,12 +22,6 @@ from mentoring_app.settings import get_settings
 
 PASSWORD = "violet-harbour-lantern-42"
 OWNER = "owner@example.org"
-
-
-@pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
 
 
 @pytest.fixture

@@ -7,13 +7,11 @@ test_register_page_answers_the_same_for_a_member_s_email below checks what a bro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import bcrypt
 import pytest
 from playwright.sync_api import Browser, expect
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from mentoring_app.models import OutboxEmail, PasswordReset, User
@@ -24,12 +22,6 @@ from tests.harness import RunningApp, register, text_body
 
 PASSWORD = "violet-harbour-lantern-42"
 OTHER_PASSWORD = "copper-willow-estuary-77"
-
-
-@pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
 
 
 def _mail(db: Session, to: str, kind: str) -> list[OutboxEmail]:

@@ -5,11 +5,8 @@ directly, as a forged websocket event would reach them; then a real browser show
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import Browser, expect
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from mentoring_app.models import Message, Notification, OutboxEmail, PasswordReset, Relationship, Report, User
@@ -22,12 +19,6 @@ from tests.harness import RunningApp, log_in
 PASSWORD = "violet-harbour-lantern-42"
 HOME = re.compile(r".*/home/?$")
 TEXT = "I would like help with rates and contracts as a new freelance legal translator."
-
-
-@pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
 
 
 def _member(db: Session, name: str, role: str, *, with_profile: bool = False) -> User:

@@ -16,12 +16,6 @@ STRONG_PASSWORD = "violet-harbour-lantern-42"
 
 
 @pytest.fixture
-def db(engine: Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
-
-
-@pytest.fixture
 def make_member(db: Session) -> Callable[..., User]:
     counter = iter(range(1, 10_000))
 
