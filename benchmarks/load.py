@@ -230,6 +230,15 @@ class StepResult:
             f"{errors:>6} {cpu_ms:>8.1f} {self.rss_mb:>7.0f} {frame:>9} {tab:>9}"
         )
 
+    def error_kinds(self) -> str:
+        kinds: dict[str, int] = defaultdict(int)
+        for sample in self.samples:
+            if sample.reply.error:
+                kinds[f"{sample.action} {sample.reply.error}"] += 1
+        if self.open_errors:
+            kinds["page load on arrival"] = self.open_errors
+        return ", ".join(f"{kind}: {count}" for kind, count in sorted(kinds.items()))
+
     def by_action(self) -> str:
         groups: dict[str, list[float]] = defaultdict(list)
         for sample in self.samples:
@@ -298,7 +307,8 @@ async def run_step(
     await loops
     tab_bytes = None
     if redis_client is not None and members:
-        tab_bytes = tab_bytes_in_redis(redis_client, members[0].tab.token)  # type: ignore[arg-type]
+        sizes = tab_bytes_in_redis(redis_client, [m.tab.token for m in members])  # type: ignore[arg-type]
+        tab_bytes = int(statistics.median(sizes))
     # Leave the dashboards (their live watch ends), so the next step starts from a quiet server.
     await asyncio.gather(*(m.tab.navigate("/home", ACTION_TIMEOUT) for m in members), return_exceptions=True)
     await asyncio.gather(*(m.tab.close() for m in members))
@@ -333,6 +343,8 @@ async def run_mode(
         )
         print(result.row(), flush=True)
         print(result.by_action(), flush=True)
+        if errors := result.error_kinds():
+            print(f"  {'':<12} {n:>4}  errors: {errors}", flush=True)
     mentees = [m for m in world.members if m.is_mentee][: args.search_n]
     searches = await run_step(
         app,
@@ -345,6 +357,8 @@ async def run_mode(
         redis_client=redis_client,
     )
     print(searches.row(), flush=True)
+    if errors := searches.error_kinds():
+        print(f"  {'':<12} {searches.n:>4}  errors: {errors}", flush=True)
     per_search = searches.cpu_seconds * 1000 / searches.actions if searches.actions else 0.0
     print(f"  CPU per Find mentor search (criteria change + its page load): {per_search:.1f} ms", flush=True)
 

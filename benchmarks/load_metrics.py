@@ -78,11 +78,18 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[rank]
 
 
-def tab_bytes_in_redis(client: redis.Redis, token: str) -> int:
-    """The bytes Redis holds for one tab: every state key of its client token (Reflex names them
-    ``<token>_<state path>``)."""
-    total = 0
-    for key in client.scan_iter(match=f"{token}*", count=1000):
-        if client.type(key) == b"string":
-            total += int(client.strlen(key))  # type: ignore[arg-type]
-    return total
+def tab_bytes_in_redis(client: redis.Redis, tokens: list[str]) -> list[int]:
+    """The bytes Redis holds for each tab: the values of every state key of its client token
+    (Reflex names them ``<token>_<state path>``), in one scan of the benchmark's database."""
+    wanted = set(tokens)
+    keys = [key for key in client.scan_iter(count=1000) if key[:36].decode("ascii", "replace") in wanted]
+    pipeline = client.pipeline(transaction=False)
+    for key in keys:
+        pipeline.type(key)
+        pipeline.strlen(key)
+    answers = pipeline.execute() if keys else []
+    sizes = dict.fromkeys(tokens, 0)
+    for key, kind, length in zip(keys, answers[::2], answers[1::2], strict=True):
+        if kind == b"string":
+            sizes[key[:36].decode()] += int(length)
+    return [sizes[token] for token in tokens]
