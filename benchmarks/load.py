@@ -309,8 +309,6 @@ async def run_step(
     if redis_client is not None and members:
         sizes = tab_bytes_in_redis(redis_client, [m.tab.token for m in members])  # type: ignore[arg-type]
         tab_bytes = int(statistics.median(sizes))
-    # Leave the dashboards (their live watch ends), so the next step starts from a quiet server.
-    await asyncio.gather(*(m.tab.navigate("/home", ACTION_TIMEOUT) for m in members), return_exceptions=True)
     await asyncio.gather(*(m.tab.close() for m in members))
     samples = [s for m in members for s in m.samples if start <= s.started < end]
     return StepResult(
