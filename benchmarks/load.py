@@ -35,6 +35,7 @@ from benchmarks import load_setup
 from benchmarks.load_metrics import percentile, server_session, tab_bytes_in_redis, usage
 from benchmarks.load_protocol import (
     HYDRATED,
+    NETWORK_ERRORS,
     Reply,
     Tab,
     claim_session,
@@ -52,6 +53,8 @@ DASHBOARD = state("dashboard", "dashboard_state")
 LOGIN = state("account_forms", "login_state")
 ACTION_TIMEOUT = 30.0  # a round trip longer than this counts as an error
 OPENING_AT_ONCE = 10  # tabs connecting together while a step starts
+# Seconds a member thinks between actions.
+MIN_THOUGHT, MAX_THOUGHT = 0.5, 1.5
 
 
 @dataclass
@@ -91,20 +94,22 @@ class Member:
         return await ACTIONS[action](self)
 
     async def run(self, until: float, search_only: bool) -> None:
-        """Act with about a second of thought between actions until ``until``."""
+        """Act with about a second of thought between actions until ``until`` (and never more
+        actions than that time allows at the shortest thought, whatever happens)."""
         await asyncio.sleep(self.rng.uniform(0, 1))
-        for action in self.journey(search_only):
-            if time.monotonic() >= until:
+        most = int((until - time.monotonic()) / MIN_THOUGHT) + 1
+        for count, action in enumerate(self.journey(search_only)):
+            if time.monotonic() >= until or count >= most:
                 return
             started = time.monotonic()
             try:
                 reply = await self.act(action)
-            except (ConnectionError, OSError) as error:
+            except NETWORK_ERRORS as error:
                 reply = Reply(seconds=time.monotonic() - started, error=type(error).__name__)
             self.samples.append(Sample(action, started, reply))
             if reply.error == "disconnected":
                 return
-            await asyncio.sleep(self.rng.uniform(0.5, 1.5))
+            await asyncio.sleep(self.rng.uniform(MIN_THOUGHT, MAX_THOUGHT))
 
 
 def _criteria(member: Member) -> list[tuple[str, str]]:
@@ -270,7 +275,7 @@ async def _open_tabs(
         async with gate:
             try:
                 reply = await tab.open(path, ACTION_TIMEOUT)
-            except (ConnectionError, OSError, TimeoutError):
+            except NETWORK_ERRORS:
                 errors += 1
                 return
         if reply.error:

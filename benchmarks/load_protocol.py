@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from simple_websocket import AioClient, ConnectionClosed
+from simple_websocket.errors import SimpleWebsocketError
 
 ROOT = "reflex___state____state"
 SESSION = f"{ROOT}.mentoring_app___state___session____session_state"
@@ -42,6 +43,8 @@ ON_LOAD = f"{ROOT}.reflex___state____on_load_internal_state.on_load_internal"
 STORAGE_VARS = ("time_zone", "browser_id")  # rx.Cookie vars the browser sends back with events
 HYDRATED = '"is_hydrated_rx_state_":true'
 ERROR_TOAST = '[\\"error\\"]('  # rx.toast.error(...) as a _call_function payload, JSON-escaped
+# What a lost or refused connection raises (counted as an error of the action, not a crash).
+NETWORK_ERRORS = (ConnectionError, OSError, TimeoutError, SimpleWebsocketError)
 # Dynamic routes: the page parameter the browser adds to the router data's query.
 ROUTE_PARAMS = (
     (re.compile(r"^/members/([^/]+)/?$"), "member_id"),
