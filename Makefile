@@ -18,13 +18,14 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run test test-setup chromium migrate demo-data lint bench bench-admin
+.PHONY: help setup run test test-setup chromium migrate demo-data lint bench bench-admin bench-load
 
 help:
 	@echo "make run    set everything up, migrate SQLite, load demo data, serve http://localhost:$(PORT)"
 	@echo "make test   set up test needs too (Chromium included) and run every test"
 	@echo "make bench  the Find mentor benchmark (10,000 and 100,000 mentors; SQLite and PostgreSQL)"
 	@echo "make bench-admin  the admin dashboard benchmark (100,000 members, 1,000,000 visits)"
+	@echo "make bench-load   simulated members over the websocket, N = 10..200 (BENCH_LOAD_ARGS to change)"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +64,10 @@ bench: setup
 
 bench-admin: setup
 	$(PY) -m benchmarks.admin_dashboard
+
+# e.g. make bench-load BENCH_LOAD_ARGS="--n 10,25 --seconds 15 --modes default"
+bench-load: setup
+	$(PY) -m benchmarks.load $(BENCH_LOAD_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check mentoring_app tests alembic benchmarks rxconfig.py
