@@ -135,11 +135,13 @@ async def _find_mentor(member: Member) -> Reply:
 
 
 async def _search(member: Member) -> Reply:
-    """Submit new criteria: the handler redirects to the search's URL, whose on_load searches."""
+    """Submit new criteria: one event whose answer carries the results (the URL follows in the
+    browser); before that change, the handler redirected and the page's on_load searched."""
     if not member.tab.path.startswith("/find-mentor"):
         await member.tab.navigate("/find-mentor", ACTION_TIMEOUT)
     payload = form_payload(_criteria(member))
-    return await member.tab.send(f"{FIND_MENTOR}.search", payload, lambda f: HYDRATED in f, ACTION_TIMEOUT)
+    done = (lambda f: HYDRATED in f) if BASELINE.on else delta_holds("form_key")
+    return await member.tab.send(f"{FIND_MENTOR}.search", payload, done, ACTION_TIMEOUT)
 
 
 async def _profile(member: Member) -> Reply:
@@ -271,6 +273,8 @@ async def _open_tabs(
     async def arrive(sim: SimMember) -> None:
         nonlocal errors
         tab = _tab(app, f"mentoring_session={sim.session_key}")
+        if BASELINE.on:  # the session key was a script-readable cookie the page sent as a state var
+            tab.storage["session_key"] = sim.session_key
         tab.measure = ("results",)
         async with gate:
             try:
@@ -331,7 +335,8 @@ async def run_step(
 async def run_mode(
     app: RunningApp, world: World, args: argparse.Namespace, redis_client: object | None
 ) -> None:
-    print(await real_log_in(app, world.members[0]), flush=True)
+    if not BASELINE.on:
+        print(await real_log_in(app, world.members[0]), flush=True)
     print(HEADER, flush=True)
     for n in args.n:
         result = await run_step(
@@ -407,6 +412,12 @@ def run_redis(args: argparse.Namespace) -> None:
         _serve_and_run(args, Path(folder), url, load_setup.REDIS_URL)
 
 
+class BASELINE:
+    """Whether the app under test is the one before the HttpOnly cookie and one-event searches."""
+
+    on = False
+
+
 def _numbers(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
@@ -420,7 +431,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=5, help="seconds of warm-up per step")
     parser.add_argument("--search-n", type=int, default=25, help="members in the search-only step")
     parser.add_argument("--modes", default="default,redis", help="default, redis or both (comma separated)")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="the app under test predates the HttpOnly session cookie and one-event searches "
+        "(run from a checkout of that commit, to put today's figures beside the new ones)",
+    )
     args = parser.parse_args(argv)
+    BASELINE.on = args.baseline
     modes = {m.strip() for m in args.modes.split(",")}
     if "default" in modes:
         run_default(args)
