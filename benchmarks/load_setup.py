@@ -94,6 +94,8 @@ def _add_member(db: Session, index: int, role: str, fields: dict[str, FieldSpec]
         is_mentor=is_mentor,
         is_mentee=is_mentee,
     )
+    if hasattr(User, "email_verified_at"):  # confirmed, as members are (absent before sign-up confirmation)
+        user.email_verified_at = utcnow()
     db.add(user)
     db.flush()
     profile, _ = ensure_profile(db, user)
