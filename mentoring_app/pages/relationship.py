@@ -1022,6 +1022,9 @@ def _dashboard() -> rx.Component:
             *(rx.tabs.content(SECTION_VIEWS[key](), value=key, padding_top="1rem") for key, _ in TABS),
             value=S.section,
             on_change=S.open_section,
+            # A tab opens on click or Enter, not on focus too: one server event per opened section
+            # (on focus, a click asked for the same section twice while the first was in flight).
+            activation_mode="manual",
             width="100%",
         ),
         spacing="4",
