@@ -11,6 +11,14 @@ from urllib.parse import urlsplit
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def cpu_count() -> int:
+    """Cores this process may run on (a container's or taskset's limit, not the host's total)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -55,6 +63,12 @@ class Settings:
     outbox_retention_days: int
     # Overrides of the per-member limits in services/limits.py: "report=10/1d,password_reset=5/1h".
     rate_limits: str = ""
+    # Backend worker processes per instance in Redis mode (one without Redis: state is in-process).
+    # Each event is CPU-bound under the GIL, so more workers than cores only fight each other.
+    workers: int = 1
+    # Reverse proxies in front of the app that append to X-Forwarded-For (0: ignore that header,
+    # which any client can forge; 1 behind one proxy, as in `make cluster`).
+    trusted_proxy_hops: int = 0
 
     @property
     def allowed_origins(self) -> tuple[str, ...]:
@@ -98,6 +112,8 @@ class Settings:
             secure_cookies=app_url.startswith("https://"),
             rate_limits=os.environ.get("RATE_LIMITS", "").strip(),
             outbox_retention_days=max(0, _env_int("OUTBOX_RETENTION_DAYS", 30)),
+            workers=max(1, _env_int("WORKERS", cpu_count())),
+            trusted_proxy_hops=max(0, _env_int("TRUSTED_PROXY_HOPS", 0)),
         )
 
 
