@@ -14,6 +14,7 @@ process group with a pid file under the state folder (var/cluster/), so `stop` n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -277,20 +278,26 @@ def start_proxy(config: ClusterConfig) -> None:
         raise ClusterError(f"haproxy exited:\n{(config.state_dir / 'haproxy.log').read_text()[-2000:]}")
 
 
-def stop_process(state_dir: Path, name: str, *, sig: signal.Signals = signal.SIGTERM) -> None:
-    """Stop the process group recorded in <name>.pid (SIGKILL after 20 s), then drop the pid file."""
+def stop_process(state_dir: Path, name: str, *, crash: bool = False) -> None:
+    """Stop the process recorded in <name>.pid, then drop the pid file.
+
+    A stop is a SIGTERM to the main process, which lets Granian end its workers cleanly (they close
+    their sockets and drop their socket records); what is left after 20 s is killed. ``crash``
+    kills the whole process group at once instead, as a lost machine would.
+    """
     pid_file = state_dir / f"{name}.pid"
     try:
         pid = int(pid_file.read_text())
     except (OSError, ValueError):
         return
-    for signal_to_send, wait in ((sig, 20.0), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(pid, signal_to_send)
-        except ProcessLookupError:
-            break
-        if _wait_for(lambda: not _alive(pid), wait):
-            break
+    with contextlib.suppress(ProcessLookupError):
+        if crash:
+            os.killpg(pid, signal.SIGKILL)
+        else:
+            os.kill(pid, signal.SIGTERM)
+            _wait_for(lambda: not _alive(pid), 20)
+        os.killpg(pid, signal.SIGKILL)  # whatever is left of the group
+    _wait_for(lambda: not _alive(pid), 5)
     pid_file.unlink(missing_ok=True)
 
 

@@ -204,6 +204,11 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         user = await self._current_member()
         if user is not None and self.found:
             await self._load_shelf(user)
+        # The open section goes into the address (without a navigation): when the websocket
+        # reconnects (a network blip, or the instance holding it stopped and the proxy sends it to
+        # another) `load` runs again and reads it from there, so the member stays where they were
+        # with what they typed, instead of being taken back to Details.
+        return rx.call_script(f"history.replaceState(history.state, '', '?section={section}')")
 
     @rx.event
     async def send_message(self, form: FormData):
