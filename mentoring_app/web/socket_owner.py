@@ -42,7 +42,10 @@ async def release_if_orphaned(manager: RedisTokenManager, token: str) -> bool:
         raw = await manager.redis.get(key)
         if not raw:
             return False
-        record = pickle.loads(raw)  # noqa: S301 - written by Reflex's own workers, as Reflex reads it
+        try:
+            record = pickle.loads(raw)  # noqa: S301 - written by Reflex's own workers, as Reflex reads it
+        except Exception:  # not a record we know: leave it to Reflex
+            return False
         if not isinstance(record, SocketRecord) or record.instance_id == manager.instance_id:
             return False
         owner = record.instance_id
