@@ -263,6 +263,25 @@ def start_instance(config: ClusterConfig, name: str) -> None:
         raise ClusterError(f"{name} exited at start:\n{log}")
 
 
+def proxy_routes_to(config: ClusterConfig, name: str) -> bool:
+    """Whether the proxy sends a browser pinned to ``name`` there (it re-pins it elsewhere while
+    its health checks still count that instance as down)."""
+    pinned = {"Cookie": f"mentoring_instance={name}"}
+    request = urllib.request.Request(config.app_url + "/ping", headers=pinned)  # noqa: S310 - loopback
+    try:
+        with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310 - our own loopback port
+            moved = "mentoring_instance" in (response.headers["Set-Cookie"] or "")
+            return response.status == 200 and not moved
+    except OSError:
+        return False
+
+
+def wait_until_routed(config: ClusterConfig, name: str, seconds: float = 30) -> None:
+    """After restarting an instance, wait until the proxy has taken it back."""
+    if not _wait_for(lambda: proxy_routes_to(config, name), seconds):
+        raise ClusterError(f"the proxy did not take {name} back")
+
+
 def start_proxy(config: ClusterConfig) -> None:
     """Run HAProxy in the foreground of its own process group (logs on stdout, to haproxy.log)."""
     haproxy = proxy_binary()

@@ -197,6 +197,7 @@ def test_a_tab_moves_to_the_other_instance_with_its_page_state_and_draft(
         expect(_thread(mentee).get_by_text(draft)).to_have_count(1)
     finally:
         cluster.start_instance(running.config, "app1")
+        cluster.wait_until_routed(running.config, "app1")
 
 
 def test_the_instances_relays_deliver_each_email_once(running: Cluster) -> None:
