@@ -297,12 +297,26 @@ def start_proxy(config: ClusterConfig) -> None:
         raise ClusterError(f"haproxy exited:\n{(config.state_dir / 'haproxy.log').read_text()[-2000:]}")
 
 
-def stop_process(state_dir: Path, name: str, *, crash: bool = False) -> None:
-    """Stop the process recorded in <name>.pid, then drop the pid file.
+def _group_alive(pid: int) -> bool:
+    """Whether any process of the group led by ``pid`` is still running."""
+    _alive(pid)  # reap the leader if it is our child, so a zombie does not count
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
-    A stop is a SIGTERM to the main process, which lets Granian end its workers cleanly (they close
-    their sockets and drop their socket records); what is left after 20 s is killed. ``crash``
-    kills the whole process group at once instead, as a lost machine would.
+
+def stop_process(state_dir: Path, name: str, *, crash: bool = False) -> None:
+    """Stop the process recorded in <name>.pid and every process it started; drop the pid file.
+
+    A stop is a SIGTERM to the main process, which lets Granian end its workers cleanly: they close
+    their sockets, drop their socket records and release the state locks they hold. Only what is
+    still running after 20 s is killed (a worker killed holding a tab's lock would make that tab's
+    next event wait for the lock to expire). ``crash`` kills the whole group at once instead, as a
+    lost machine would.
     """
     pid_file = state_dir / f"{name}.pid"
     try:
@@ -314,9 +328,9 @@ def stop_process(state_dir: Path, name: str, *, crash: bool = False) -> None:
             os.killpg(pid, signal.SIGKILL)
         else:
             os.kill(pid, signal.SIGTERM)
-            _wait_for(lambda: not _alive(pid), 20)
-        os.killpg(pid, signal.SIGKILL)  # whatever is left of the group
-    _wait_for(lambda: not _alive(pid), 5)
+            _wait_for(lambda: not _group_alive(pid), 20)
+            os.killpg(pid, signal.SIGKILL)  # whatever did not stop in time
+    _wait_for(lambda: not _group_alive(pid), 5)
     pid_file.unlink(missing_ok=True)
 
 
