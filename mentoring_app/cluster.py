@@ -58,6 +58,9 @@ class ClusterConfig:
     state_dir: Path = STATE_DIR
     # Settings passed to every instance as they are (SMTP, relay interval, ...).
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    # Stop every process when the one that started the cluster dies (tests: a killed test run
+    # leaves nothing behind). `make cluster` starts it and exits, so it leaves this off.
+    stop_with_starter: bool = False
 
     @property
     def app_url(self) -> str:
@@ -190,8 +193,20 @@ def instance_env(config: ClusterConfig, port: int) -> dict[str, str]:
     }
 
 
+# Runs ``argv[2:]`` with SIGTERM promised on the death of process ``argv[1]`` (Linux prctl
+# PR_SET_PDEATHSIG, kept across exec), unless that process is already gone.
+STOP_WITH_STARTER = (
+    "import ctypes, os, signal, sys\n"
+    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)\n"
+    "os.getppid() == int(sys.argv[1]) or sys.exit(0)\n"
+    "os.execvp(sys.argv[2], sys.argv[2:])\n"
+)
+
+
 def _spawn(config: ClusterConfig, name: str, command: list[str], env: Mapping[str, str]) -> int:
     """Start a process in its own group, logging to <name>.log; its pid goes to <name>.pid."""
+    if config.stop_with_starter:
+        command = [sys.executable, "-c", STOP_WITH_STARTER, str(os.getpid()), *command]
     log_path = config.state_dir / f"{name}.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(

@@ -80,6 +80,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         redis_url=REDIS_URL,
         workers=1,  # two instances on two shared cores: one worker each
         state_dir=tmp_path_factory.mktemp("cluster"),
+        stop_with_starter=True,  # a killed test run leaves no instance or proxy running
         extra_env={
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(smtp.port),
