@@ -18,7 +18,8 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run test test-setup chromium migrate demo-data lint bench bench-admin bench-load
+.PHONY: help setup run test test-setup chromium haproxy migrate demo-data lint bench bench-admin \
+	bench-load cluster cluster-stop backup restore
 
 help:
 	@echo "make run    set everything up, migrate SQLite, load demo data, serve http://localhost:$(PORT)"
@@ -26,6 +27,9 @@ help:
 	@echo "make bench  the Find mentor benchmark (10,000 and 100,000 mentors; SQLite and PostgreSQL)"
 	@echo "make bench-admin  the admin dashboard benchmark (100,000 members, 1,000,000 visits)"
 	@echo "make bench-load   simulated members over the websocket, N = 10..200 (BENCH_LOAD_ARGS to change)"
+	@echo "make cluster      HAProxy + INSTANCES=2 app instances on PostgreSQL and Redis (make cluster-stop)"
+	@echo "make backup       copy the database of DATABASE_URL to var/backups/ (or FILE=...)"
+	@echo "make restore FILE=...  put a backup back into DATABASE_URL (an empty database)"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +57,11 @@ endif
 chromium:
 	@test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-test-setup: setup chromium
+# The reverse proxy of `make cluster` and its tests: Debian's HAProxy.
+haproxy:
+	@command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq haproxy; }
+
+test-setup: setup chromium haproxy
 
 test: test-setup
 	$(VENV)/bin/ruff check mentoring_app tests alembic benchmarks rxconfig.py
@@ -72,3 +80,22 @@ bench-load: setup
 lint: setup
 	$(VENV)/bin/ruff check mentoring_app tests alembic benchmarks rxconfig.py
 	$(VENV)/bin/ruff format --check mentoring_app tests alembic benchmarks rxconfig.py
+
+# The production layout on this machine: PostgreSQL and Redis (started if down), a database of its
+# own, one frontend build, INSTANCES app instances and HAProxy on PROXY_PORT (see README, Deployment).
+INSTANCES ?= 2
+PROXY_PORT ?= 8780
+cluster: setup haproxy
+	$(PY) -m mentoring_app.cluster start --instances $(INSTANCES) --proxy-port $(PROXY_PORT) \
+		$(if $(filter 0,$(DEMO_DATA)),--no-demo-data)
+
+cluster-stop:
+	$(PY) -m mentoring_app.cluster stop
+
+# SQLite (online backup API) or PostgreSQL (pg_dump custom format), chosen by DATABASE_URL.
+backup: setup
+	$(PY) -m mentoring_app.backup backup $(FILE)
+
+restore: setup
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<file>"; exit 2; }
+	$(PY) -m mentoring_app.backup restore $(FILE)

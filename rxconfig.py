@@ -3,12 +3,20 @@
 Reflex reads only REFLEX_-prefixed variables, so DATABASE_URL / REDIS_URL / APP_URL are mapped here.
 """
 
+import os
+
 import reflex as rx
 
 from mentoring_app import style
 from mentoring_app.settings import get_settings
 
 settings = get_settings()
+
+# Reflex serves the production backend with Granian and reads its worker count from GRANIAN_WORKERS
+# (reflex/utils/exec.py, run_granian_backend_prod); unset, it starts 2 x cores + 1 workers in Redis
+# mode, which fight over the cores (each event is CPU-bound). WORKERS (default: the cores) decides
+# instead. Without Redis each tab's state lives in one process's memory, so exactly one worker.
+os.environ["GRANIAN_WORKERS"] = str(settings.workers if settings.redis_url else 1)
 
 config = rx.Config(
     app_name="mentoring_app",

@@ -62,6 +62,7 @@ from mentoring_app.state.notifications import NotificationsState
 from mentoring_app.state.profile import ProfileState, PublicProfileState
 from mentoring_app.state.requests import RequestsState
 from mentoring_app.state.session import IdentityGuard, SessionState
+from mentoring_app.web import socket_owner
 from mentoring_app.web.route_ids import clamp_route_ids
 from mentoring_app.web.security_headers import built_frontend_dir, security_headers
 from mentoring_app.web.session_routes import session_api
@@ -166,6 +167,20 @@ PAGES = [
 ]
 for component, route, title, *on_load in PAGES:
     app.add_page(component, route=route, title=f"{title} · {TITLE}", on_load=on_load)
+
+
+# With Redis, a tab whose instance crashed keeps its token (and state) on the instance it reaches next.
+socket_owner.install()
+
+
+@app.register_lifespan_task
+async def worker_alive() -> None:
+    """Tell the other workers this one is alive (web/socket_owner.py); nothing without Redis."""
+    namespace = app.event_namespace
+    if namespace is None:
+        return
+    with contextlib.suppress(asyncio.CancelledError):
+        await socket_owner.announce_alive(namespace._token_manager)
 
 
 @app.register_lifespan_task

@@ -12,6 +12,14 @@ from urllib.parse import urlsplit
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def cpu_count() -> int:
+    """Cores this process may run on (a container's or taskset's limit, not the host's total)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -75,6 +83,9 @@ class Settings:
     outbox_retention_days: int
     # Overrides of the per-member limits in services/limits.py: "report=10/1d,password_reset=5/1h".
     rate_limits: str = ""
+    # Backend worker processes per instance in Redis mode (one without Redis: state is in-process).
+    # Each event is CPU-bound under the GIL, so more workers than cores only fight each other.
+    workers: int = 1
 
     @property
     def allowed_origins(self) -> tuple[str, ...]:
@@ -123,6 +134,7 @@ class Settings:
             secure_cookies=app_url.startswith("https://"),
             rate_limits=os.environ.get("RATE_LIMITS", "").strip(),
             outbox_retention_days=max(0, _env_int("OUTBOX_RETENTION_DAYS", 30)),
+            workers=max(1, _env_int("WORKERS", cpu_count())),
         )
 
 

@@ -1,8 +1,8 @@
 """The mail relay: delivers outbox rows at least once, with retries and backoff.
 
 With SMTP_HOST set it sends through SMTP; without it, each email becomes an .eml file under
-MAIL_DIR (var/mail/ by default) and the path is logged. Several workers may run a relay at once:
-a row is claimed with a conditional update before it is sent, so normally only one sends it.
+MAIL_DIR (var/mail/ by default) and the path is logged. Every worker of every instance runs a relay:
+a row is claimed with a conditional update before it is sent (see ``claim``), so one relay sends it.
 Sent rows are kept OUTBOX_RETENTION_DAYS (to look into a delivery), then purged by housekeeping.
 """
 
@@ -64,6 +64,29 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+def claim(session: Session, row_id: int, *, now: datetime) -> bool:
+    """Take one due row for this relay, or return False when another relay has it (or sent it).
+
+    The conditional UPDATE is the claim: on PostgreSQL a second relay's UPDATE waits for the first
+    to commit and then no longer matches; SQLite runs one writer at a time. The claim's expiry is
+    counted from the real clock, not from the start of the pass, so a long pass never hands out a
+    claim that has already run out (another relay would then send the same email again).
+    """
+    until = max(now, utcnow()) + timedelta(seconds=CLAIM_SECONDS)
+    result = session.exec(
+        update(OutboxEmail)  # type: ignore[call-overload]
+        .where(
+            OutboxEmail.id == row_id,
+            OutboxEmail.sent_at.is_(None),  # type: ignore[union-attr]
+            OutboxEmail.next_attempt_at <= now,  # not put back for a later retry meanwhile
+            or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),  # type: ignore[union-attr, operator]
+        )
+        .values(claimed_until=until)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
 def deliver_due(engine: Engine, *, now: datetime | None = None, settings: Settings | None = None) -> int:
     """Send every email that is due; return how many were sent. Blocking: run it in a thread."""
     settings = settings or get_settings()
@@ -81,17 +104,11 @@ def deliver_due(engine: Engine, *, now: datetime | None = None, settings: Settin
             .limit(BATCH)
         ).all()
         for row in due:
-            claim = session.exec(
-                update(OutboxEmail)  # type: ignore[call-overload]
-                .where(
-                    OutboxEmail.id == row.id,
-                    OutboxEmail.sent_at.is_(None),  # type: ignore[union-attr]
-                    or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),  # type: ignore[union-attr, operator]
-                )
-                .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
-            )
-            session.commit()
-            if claim.rowcount != 1:
+            if not claim(session, row.id, now=now):  # type: ignore[arg-type]
+                continue
+            # Send the row as it is now: erasure may have rewritten it since the batch was read.
+            row = session.get(OutboxEmail, row.id, populate_existing=True)  # type: ignore[assignment]
+            if row is None:
                 continue
             try:
                 _send(build_message(row, settings.mail_from), row, settings)

@@ -87,7 +87,10 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
     shelf_videos: list[VideoCard] = []
     _is_mentor_here: bool = False
     _seen: tuple[int, int, str] = (0, 0, "")
-    _watching: bool = False
+    # The websocket connection whose watcher is running. A flag would outlive an instance that
+    # stopped or crashed (the state is in Redis): the tab, reconnected elsewhere, would never be
+    # watched again. Each connection has its own session id, so a new one starts its own watcher.
+    _watch_sid: str = ""
 
     def _id_from_url(self) -> int:
         return id_from_path(self.router.url.path)
@@ -192,7 +195,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
             self.loaded = True
             return None
         self.found = self.loaded = True
-        if not self._watching:
+        if self._watch_sid != self.router.session.session_id:
             return DashboardState.watch
         return None
 
@@ -204,6 +207,11 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         user = await self._current_member()
         if user is not None and self.found:
             await self._load_shelf(user)
+        # The open section goes into the address (without a navigation): when the websocket
+        # reconnects (a network blip, or the instance holding it stopped and the proxy sends it to
+        # another) `load` runs again and reads it from there, so the member stays where they were
+        # with what they typed, instead of being taken back to Details.
+        return rx.call_script(f"history.replaceState(history.state, '', '?section={section}')")
 
     @rx.event
     async def send_message(self, form: FormData):
@@ -243,13 +251,16 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
     async def watch(self):
         """While this dashboard is open, bring in the partner's changes without a reload."""
         async with self:
-            if self._watching:
+            sid = self.router.session.session_id
+            if self._watch_sid == sid:
                 return
-            self._watching = True
+            self._watch_sid = sid
         try:
             while True:
                 await asyncio.sleep(POLL_SECONDS)
                 async with self:
+                    if self._watch_sid != sid:
+                        return  # the tab reconnected: its new connection has its own watcher
                     here = self.router.url.path.rstrip("/")
                     if not here.startswith(routes.RELATIONSHIPS + "/") or not self.found:
                         return
@@ -275,4 +286,5 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
                     self._seen = now
         finally:
             async with self:
-                self._watching = False
+                if self._watch_sid == sid:
+                    self._watch_sid = ""

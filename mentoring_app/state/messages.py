@@ -108,7 +108,10 @@ class ThreadState(SessionState):
     messages: list[MessageCard] = []
     errors: dict[str, str] = {}
     form_key: int = 0
-    _watching: bool = False
+    # The websocket connection whose watcher is running. A flag would outlive an instance that
+    # stopped or crashed (the state is in Redis): the tab, reconnected elsewhere, would never be
+    # watched again. Each connection has its own session id, so a new one starts its own watcher.
+    _watch_sid: str = ""
 
     def _other_from_url(self) -> int:
         return id_from_path(self.router.url.path)
@@ -132,7 +135,7 @@ class ThreadState(SessionState):
             for m in await call(messaging.read_thread, actor=user, other_id=other_id)
         ]
         self.found = self.loaded = True
-        if not self._watching:
+        if self._watch_sid != self.router.session.session_id:
             return ThreadState.watch
         return None
 
@@ -154,13 +157,16 @@ class ThreadState(SessionState):
     async def watch(self):
         """While this thread is open, bring in new messages without a reload."""
         async with self:
-            if self._watching:
+            sid = self.router.session.session_id
+            if self._watch_sid == sid:
                 return
-            self._watching = True
+            self._watch_sid = sid
         try:
             while True:
                 await asyncio.sleep(POLL_SECONDS)
                 async with self:
+                    if self._watch_sid != sid:
+                        return  # the tab reconnected: its new connection has its own watcher
                     if (
                         not self.router.url.path.rstrip("/").startswith(routes.MESSAGES + "/")
                         or not self.found
@@ -178,4 +184,5 @@ class ThreadState(SessionState):
                             self.messages += [m for m in fresh if m["id"] not in known]
         finally:
             async with self:
-                self._watching = False
+                if self._watch_sid == sid:
+                    self._watch_sid = ""

@@ -1,0 +1,226 @@
+"""The production layout through a real proxy: HAProxy in front of two instances sharing PostgreSQL
+and Redis, started by the code `make cluster` runs (mentoring_app/cluster.py), once for the module.
+
+Each browser context is pinned to an instance by the proxy's own stickiness cookie, and HAProxy's
+log (one line per websocket as it opens, naming the instance) shows which instance holds each tab,
+by the tab's client token. The failover test stops the instance holding a member's tab while they
+are typing, and checks the tab moves to the other instance with its page, state and draft, and that
+what is sent afterwards is stored and delivered exactly once.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from mentoring_app import cluster
+from mentoring_app.db import make_engine
+from mentoring_app.models import Message, OutboxEmail
+from tests.conftest import (
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_unavailable_reason,
+    skip_or_fail,
+)
+from tests.e2e.test_dashboard import PASSWORD, _pair
+from tests.harness import Mailbox, RunningApp, free_port, log_in
+
+REDIS_URL = "redis://127.0.0.1:6379/12"  # a database index of these tests' own, emptied before and after
+HOME = re.compile(r".*/home/?$")
+WEBSOCKET_LINE = re.compile(r" instances/(app\d+) .*\"GET /_event/\?\S*token=([0-9a-f-]+)")
+
+
+@dataclass
+class Cluster:
+    config: cluster.ClusterConfig
+    app: RunningApp  # the proxy's address, the shared database and the test SMTP server
+
+    def instances_holding(self, token: str) -> list[str]:
+        """The instances HAProxy handed this tab's websocket to, oldest first."""
+        log = (self.config.state_dir / "haproxy.log").read_text(errors="replace")
+        return [m.group(1) for m in WEBSOCKET_LINE.finditer(log) if m.group(2) == token]
+
+
+def _unavailable_reason() -> str | None:
+    if reason := postgres_unavailable_reason():
+        return reason
+    if not cluster.redis_ready(REDIS_URL):
+        return f"Redis not reachable at {REDIS_URL}"
+    try:
+        cluster.proxy_binary()
+    except cluster.ClusterError as error:
+        return str(error)
+    return None
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    if reason := _unavailable_reason():
+        skip_or_fail(reason)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    mailbox = Mailbox()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    database_url = create_postgres_database()
+    config = cluster.ClusterConfig(
+        proxy_port=free_port(),
+        instance_ports=(free_port(), free_port()),
+        database_url=database_url,
+        redis_url=REDIS_URL,
+        workers=1,  # two instances on two shared cores: one worker each
+        state_dir=tmp_path_factory.mktemp("cluster"),
+        stop_with_starter=True,  # a killed test run leaves no instance or proxy running
+        extra_env={
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp.port),
+            "MAIL_RELAY_INTERVAL": "0.3",
+        },
+    )
+    engine = make_engine(database_url)
+    try:
+        cluster.start(config)
+        app = RunningApp(config.app_url, database_url, engine, mailbox, config.state_dir / "haproxy.log", {})
+        yield Cluster(config, app)
+    finally:
+        cluster.stop(config.state_dir)
+        engine.dispose()
+        drop_postgres_database(database_url)
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        smtp.stop()
+
+
+def _page_on(browser: Browser, running: Cluster, instance: str) -> Page:
+    """A new browser whose requests the proxy sends to ``instance`` (its stickiness cookie)."""
+    context = browser.new_context()
+    context.add_cookies([{"name": "mentoring_instance", "value": instance, "url": running.app.base_url}])
+    return context.new_page()
+
+
+def _token(page: Page) -> str:
+    return page.evaluate("window.sessionStorage.getItem('token')")
+
+
+def _open_messages(page: Page, running: Cluster, email: str, rid: int) -> None:
+    log_in(page, running.app, email_address=email, password=PASSWORD)
+    expect(page).to_have_url(HOME)
+    page.goto(running.app.url(f"/relationships/{rid}"))
+    expect(page.get_by_role("heading", name=re.compile("Mentoring with"))).to_be_visible()
+    page.get_by_role("tab", name="Messages").click()
+    expect(page.get_by_label("Your message")).to_be_editable()
+    expect(page).to_have_url(re.compile(r"section=messages"))
+
+
+def _send(page: Page, text: str) -> None:
+    page.get_by_label("Your message").fill(text)
+    page.get_by_role("button", name="Send message").click()
+
+
+def _thread(page: Page):
+    return page.get_by_role("list", name="Messages, oldest first")
+
+
+def _stored(running: Cluster, body: str) -> int:
+    with Session(running.app.engine) as db:
+        return db.exec(select(func.count()).select_from(Message).where(Message.body == body)).one()
+
+
+def _pair_on_two_instances(browser: Browser, running: Cluster, unique_email) -> tuple[Page, Page, int]:
+    """(mentee's tab held by app1, mentor's tab held by app2, relationship id), dashboards open."""
+    mentor_email, mentee_email = unique_email("cluster.mentor"), unique_email("cluster.mentee")
+    rid = _pair(running.app, mentor_email, mentee_email)
+    mentee, mentor = _page_on(browser, running, "app1"), _page_on(browser, running, "app2")
+    _open_messages(mentee, running, mentee_email, rid)
+    _open_messages(mentor, running, mentor_email, rid)
+    assert running.instances_holding(_token(mentee))[-1:] == ["app1"]
+    assert running.instances_holding(_token(mentor))[-1:] == ["app2"]
+    return mentee, mentor, rid
+
+
+def test_members_held_by_different_instances_see_each_others_messages_live(
+    browser: Browser, running: Cluster, unique_email
+) -> None:
+    mentee, mentor, _ = _pair_on_two_instances(browser, running, unique_email)
+    hello = f"Hello from the first instance {secrets.token_hex(3)}"
+    _send(mentee, hello)
+    expect(_thread(mentee)).to_contain_text(hello)
+    expect(_thread(mentor)).to_contain_text(hello)  # live, on the other instance, no reload
+    reply = f"And hello back from the second {secrets.token_hex(3)}"
+    _send(mentor, reply)
+    expect(_thread(mentee)).to_contain_text(reply)
+    assert (_stored(running, hello), _stored(running, reply)) == (1, 1)
+
+
+@pytest.mark.parametrize("how", ["stopped", "crashed"])
+def test_a_tab_moves_to_the_other_instance_with_its_page_state_and_draft(
+    browser: Browser, running: Cluster, unique_email, how: str
+) -> None:
+    mentee, mentor, _ = _pair_on_two_instances(browser, running, unique_email)
+    before = f"Sent before the failover {secrets.token_hex(3)}"
+    _send(mentee, before)
+    expect(_thread(mentor)).to_contain_text(before)
+    token = _token(mentee)
+    draft = f"Typed while the instance went away {secrets.token_hex(3)}"
+    mentee.get_by_label("Your message").fill(draft)
+
+    cluster.stop_process(running.config.state_dir, "app1", crash=how == "crashed")
+    try:
+        deadline = time.monotonic() + 30
+        while running.instances_holding(token)[-1] != "app2" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert running.instances_holding(token)[-1] == "app2", "the tab did not reconnect through the proxy"
+        # The same tab, page and state: its token, the open section, what was typed and shown.
+        expect(mentee.get_by_role("button", name="Send message")).to_be_enabled()
+        assert _token(mentee) == token
+        expect(mentee).to_have_url(re.compile(r"section=messages"))
+        expect(mentee.get_by_role("tab", name="Messages")).to_have_attribute("aria-selected", "true")
+        expect(mentee.get_by_label("Your message")).to_have_value(draft)
+        expect(_thread(mentee)).to_contain_text(before)
+
+        # The page still works, both ways, and each write lands once.
+        mentee.get_by_role("button", name="Send message").click()
+        expect(_thread(mentee)).to_contain_text(draft)
+        expect(_thread(mentor)).to_contain_text(draft)
+        after = f"Seen live after the failover {secrets.token_hex(3)}"
+        _send(mentor, after)
+        expect(_thread(mentee)).to_contain_text(after)
+        assert [_stored(running, body) for body in (before, draft, after)] == [1, 1, 1]
+        expect(_thread(mentee).get_by_text(draft)).to_have_count(1)
+    finally:
+        cluster.start_instance(running.config, "app1")
+        cluster.wait_until_routed(running.config, "app1")
+
+
+def test_the_instances_relays_deliver_each_email_once(running: Cluster) -> None:
+    """Both instances run the mail relay over one outbox: every email reaches SMTP exactly once."""
+    with Session(running.app.engine) as db:
+        queued = db.exec(select(OutboxEmail.id)).all()
+    assert len(queued) >= 6, "the journeys above should have queued emails"
+    deadline = time.monotonic() + 30
+    with Session(running.app.engine) as db:
+        while time.monotonic() < deadline:
+            unsent = db.exec(
+                select(func.count()).select_from(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
+            ).one()  # type: ignore[union-attr]
+            if not unsent:
+                break
+            time.sleep(0.5)
+    time.sleep(1)  # a doubled delivery would arrive now
+    with running.app.mailbox.lock:
+        ids = Counter(
+            int(m.group(1))
+            for message in running.app.mailbox.messages
+            if (m := re.search(r"outbox(\d+)", message["Message-ID"] or ""))
+        )
+    assert set(ids) == set(queued), f"not delivered: {set(queued) - set(ids)}"
+    assert set(ids.values()) == {1}, f"delivered twice: {[i for i, n in ids.items() if n > 1]}"
