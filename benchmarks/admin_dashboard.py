@@ -46,8 +46,8 @@ from mentoring_app.models import (
     Thread,
     User,
 )
-from mentoring_app.services import analytics
-from mentoring_app.services.visits import rebuild_visit_months
+from mentoring_app.services.staff import analytics
+from mentoring_app.services.staff.visits import rebuild_visit_months
 
 RUNS = 15
 BATCH = 10_000

@@ -29,10 +29,11 @@ from mentoring_app.migrations import upgrade_to_head
 from mentoring_app.models import MemberCriterion, OutboxEmail, Profile, User
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import auth, goals, relationships
-from mentoring_app.services.passwords import hash_password
-from mentoring_app.services.profiles import ensure_profile, refresh_matchable
-from mentoring_app.services.vocabulary import FieldSpec, load_fields
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.accounts.passwords import hash_password
+from mentoring_app.services.discovery.profiles import ensure_profile, refresh_matchable
+from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
+from mentoring_app.services.mentoring import goals, relationships
 from tests.conftest import create_postgres_database, drop_postgres_database
 from tests.harness import RunningApp, start_app
 

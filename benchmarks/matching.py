@@ -29,8 +29,8 @@ from mentoring_app.migrations import upgrade_to_head
 from mentoring_app.models import MemberCriterion, Profile, User
 from mentoring_app.models.profiles import MENTOR_SIDE
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import matching
-from mentoring_app.services.vocabulary import FieldSpec, load_fields
+from mentoring_app.services.discovery import matching
+from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
 
 RUNS = 25
 BATCH = 5_000

@@ -16,9 +16,12 @@ import sys
 from mentoring_app.db import get_engine, session_scope
 from mentoring_app.demo import DEMO_PASSWORD, MENTEES, MENTORS, load_demo_data
 from mentoring_app.migrations import upgrade_to_head
-from mentoring_app.services import admin, guides, relationships, relay
 from mentoring_app.services.errors import ValidationFailed
-from mentoring_app.services.member_import import import_members
+from mentoring_app.services.library import guides
+from mentoring_app.services.mentoring import relationships
+from mentoring_app.services.outbox import relay
+from mentoring_app.services.staff import admin
+from mentoring_app.services.staff.member_import import import_members
 from mentoring_app.settings import get_settings
 
 

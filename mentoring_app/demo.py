@@ -17,11 +17,14 @@ from sqlmodel import Session, select
 from mentoring_app.models import MemberCriterion, Profile, Relationship, User, Visit
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import admin, agreement, auth, goals, meetings, messaging, relationships
-from mentoring_app.services import visits as visits_service
-from mentoring_app.services.passwords import hash_password
-from mentoring_app.services.profiles import ensure_profile, refresh_matchable
-from mentoring_app.services.vocabulary import FieldSpec, load_fields
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.accounts.passwords import hash_password
+from mentoring_app.services.conversations import messaging
+from mentoring_app.services.discovery.profiles import ensure_profile, refresh_matchable
+from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
+from mentoring_app.services.mentoring import agreement, goals, meetings, relationships
+from mentoring_app.services.staff import admin
+from mentoring_app.services.staff import visits as visits_service
 
 DEMO_PASSWORD = "mentoring-demo-2026"  # noqa: S105 - public demo log-in, printed by make run
 NAMED_ACCOUNTS = (

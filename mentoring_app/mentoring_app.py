@@ -36,8 +36,12 @@ from mentoring_app.pages import (
     requests,
     reset_password,
 )
-from mentoring_app.services import admin, auth, limits, relationships, relay, visits
-from mentoring_app.services import guides as guide_library
+from mentoring_app.services import limits
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.library import guides as guide_library
+from mentoring_app.services.mentoring import relationships
+from mentoring_app.services.outbox import relay
+from mentoring_app.services.staff import admin, visits
 from mentoring_app.settings import get_settings
 from mentoring_app.state.account_forms import (
     ConfirmEmailState,

@@ -68,7 +68,7 @@ class Settings:
     session_idle_minutes: int
     session_absolute_days: int
     reset_link_minutes: int
-    # Log-in throttling (see services/login_throttle.py): failures counted over the window, free
+    # Log-in throttling (see services/accounts/login_throttle.py): failures counted over the window, free
     # failures per (account, address) pair, per account and per address, then doubling delays.
     login_window_minutes: int
     login_free_failures_per_pair: int

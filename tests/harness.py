@@ -262,8 +262,10 @@ def seed_accepted_pair(
 ) -> tuple[int, int, int]:
     """A mentor (North West, French, financial translation) and a mentee whose request has been
     accepted, seeded through the services; returns (relationship id, mentor id, mentee id)."""
-    from mentoring_app.services import auth, profiles, relationships
-    from mentoring_app.services.vocabulary import load_fields
+    from mentoring_app.services.accounts import auth
+    from mentoring_app.services.discovery import profiles
+    from mentoring_app.services.discovery.vocabulary import load_fields
+    from mentoring_app.services.mentoring import relationships
 
     with Session(app.engine, expire_on_commit=False) as db:
         fields = {f.key: f for f in load_fields(db)}

@@ -26,7 +26,7 @@ down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-UNUSABLE_PASSWORD = "!"  # noqa: S105 - services/auth.py's marker for "no password chosen yet"
+UNUSABLE_PASSWORD = "!"  # noqa: S105 - services/accounts/auth.py's marker for "no password chosen yet"
 
 
 def _digest(value: str) -> str:

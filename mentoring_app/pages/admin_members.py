@@ -7,7 +7,7 @@ import reflex as rx
 
 from mentoring_app import routes, style
 from mentoring_app.components.admin import admin_page, section
-from mentoring_app.services.admin import MAX_IMPORT_BYTES
+from mentoring_app.services.staff.admin import MAX_IMPORT_BYTES
 from mentoring_app.state.admin_members import (
     AdminMembersState,
     AdminMemberState,

@@ -8,7 +8,7 @@ from mentoring_app import routes, style
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
 from mentoring_app.components.report import report_dialog
-from mentoring_app.services.relationships import REQUEST_TEMPLATE
+from mentoring_app.services.mentoring.relationships import REQUEST_TEMPLATE
 from mentoring_app.state.profile import CriterionGroup, PublicProfileState
 from mentoring_app.state.requests import SendRequestState
 from mentoring_app.state.session import SessionState

@@ -8,7 +8,7 @@ import reflex as rx
 from mentoring_app import routes, style
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
-from mentoring_app.services.relationships import DECLINE_REASONS
+from mentoring_app.services.mentoring.relationships import DECLINE_REASONS
 from mentoring_app.state.requests import RequestCard, RequestsState
 from mentoring_app.state.session import SessionState
 

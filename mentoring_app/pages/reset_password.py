@@ -7,7 +7,7 @@ import reflex as rx
 from mentoring_app import routes
 from mentoring_app.components.forms import form_card, new_password_fields, submit_button
 from mentoring_app.components.layout import page_shell
-from mentoring_app.services.auth import INVALID_RESET
+from mentoring_app.services.accounts.auth import INVALID_RESET
 from mentoring_app.state.account_forms import ResetPasswordState
 
 

@@ -12,7 +12,9 @@ import reflex as rx
 
 from mentoring_app import routes
 from mentoring_app.client_address import client_address
-from mentoring_app.services import auth, limits, messaging
+from mentoring_app.services import limits
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.conversations import messaging
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.settings import get_settings
 from mentoring_app.state.db_calls import call

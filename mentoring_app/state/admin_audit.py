@@ -9,8 +9,8 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import routes, timefmt
-from mentoring_app.services import audit
 from mentoring_app.services.errors import ServiceError
+from mentoring_app.services.staff import audit
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id
 from mentoring_app.state.session import SessionState

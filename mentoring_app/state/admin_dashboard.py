@@ -21,8 +21,8 @@ from sqlmodel import Session
 from mentoring_app import routes, timefmt
 from mentoring_app.models import User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import analytics, exports
 from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.services.staff import analytics, exports
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
 

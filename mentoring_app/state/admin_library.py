@@ -12,9 +12,9 @@ from reflex_base.utils.form import FormData
 
 from mentoring_app import routes, timefmt
 from mentoring_app.models.guides import STAGES
-from mentoring_app.services import guides
-from mentoring_app.services.admin_access import require_admin
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
+from mentoring_app.services.library import guides
+from mentoring_app.services.staff.admin_access import require_admin
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id
 from mentoring_app.state.session import SessionState

@@ -13,9 +13,9 @@ import reflex as rx
 
 from mentoring_app import routes, timefmt
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import admin, exports
-from mentoring_app.services.admin_access import require_admin
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
+from mentoring_app.services.staff import admin, exports
+from mentoring_app.services.staff.admin_access import require_admin
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_flag, as_id, id_from_path
 from mentoring_app.state.session import SessionState

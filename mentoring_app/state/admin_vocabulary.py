@@ -12,8 +12,8 @@ from typing import Any, TypedDict
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from mentoring_app.services import vocabulary_admin
 from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.services.staff import vocabulary_admin
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_flag, as_id
 from mentoring_app.state.session import SessionState

@@ -7,7 +7,7 @@ from typing import Any, TypedDict
 
 import reflex as rx
 
-from mentoring_app.services.vocabulary import PICKER_THRESHOLD, FieldSpec
+from mentoring_app.services.discovery.vocabulary import PICKER_THRESHOLD, FieldSpec
 from mentoring_app.state.payload import as_id
 
 

@@ -18,8 +18,10 @@ from reflex_base.utils.form import FormData
 
 from mentoring_app import routes, timefmt
 from mentoring_app.models import User
-from mentoring_app.services import dashboard, dashboard_snapshot, guides, profiles, relationships
+from mentoring_app.services.discovery import profiles
 from mentoring_app.services.errors import ServiceError
+from mentoring_app.services.library import guides
+from mentoring_app.services.mentoring import dashboard, dashboard_snapshot, relationships
 from mentoring_app.state.dashboard_ending import EndingPart
 from mentoring_app.state.dashboard_goals import GoalsPart
 from mentoring_app.state.dashboard_meetings import MeetingsPart

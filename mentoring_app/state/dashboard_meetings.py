@@ -12,8 +12,8 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import timefmt
-from mentoring_app.services import meetings
 from mentoring_app.services.errors import ServiceError
+from mentoring_app.services.mentoring import meetings
 from mentoring_app.state.dashboard_base import DashboardBase, text_of
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import timefmt
-from mentoring_app.services import agreement
+from mentoring_app.services.mentoring import agreement
 from mentoring_app.state.dashboard_base import DashboardBase, text_of
 
 

@@ -13,9 +13,9 @@ from reflex_base.utils.form import FormData
 
 from mentoring_app import routes
 from mentoring_app.models import User
-from mentoring_app.services import matching, mentor_alerts, profiles
+from mentoring_app.services.discovery import matching, mentor_alerts, profiles
+from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
 from mentoring_app.services.errors import ServiceError, ValidationFailed
-from mentoring_app.services.vocabulary import FieldSpec, load_fields
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id

@@ -7,7 +7,8 @@ from typing import TypedDict
 import reflex as rx
 
 from mentoring_app import timefmt
-from mentoring_app.services import dashboard, profiles
+from mentoring_app.services.discovery import profiles
+from mentoring_app.services.mentoring import dashboard
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
 

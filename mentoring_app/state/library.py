@@ -7,8 +7,8 @@ from typing import TypedDict
 import reflex as rx
 
 from mentoring_app import routes, timefmt
-from mentoring_app.services import guides
 from mentoring_app.services.errors import ServiceError
+from mentoring_app.services.library import guides
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
 from mentoring_app.storage import upload_url

@@ -14,7 +14,8 @@ from reflex_base.utils.form import FormData
 
 from mentoring_app import routes, timefmt
 from mentoring_app.models import User
-from mentoring_app.services import limits, messaging
+from mentoring_app.services import limits
+from mentoring_app.services.conversations import messaging
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import id_from_path

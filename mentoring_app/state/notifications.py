@@ -7,7 +7,7 @@ from typing import TypedDict
 import reflex as rx
 
 from mentoring_app import timefmt
-from mentoring_app.services import notifications
+from mentoring_app.services.conversations import notifications
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
 

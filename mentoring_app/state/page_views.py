@@ -13,7 +13,7 @@ from datetime import datetime
 
 from mentoring_app.db import session_scope
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import visits
+from mentoring_app.services.staff import visits
 
 FLUSH_SECONDS = 1.0
 MAX_WAITING = 10_000  # beyond this (a database down for long), new views are dropped

@@ -11,9 +11,10 @@ from reflex_base.utils.form import FormData
 from mentoring_app import timefmt
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import profiles, relationships
+from mentoring_app.services.discovery import profiles
+from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
 from mentoring_app.services.errors import ServiceError, ValidationFailed
-from mentoring_app.services.vocabulary import FieldSpec, load_fields
+from mentoring_app.services.mentoring import relationships
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import id_from_path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from mentoring_app.services import reports
+from mentoring_app.services.conversations import reports
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id

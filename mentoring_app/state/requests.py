@@ -12,8 +12,10 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import routes, timefmt
-from mentoring_app.services import limits, profiles, relationships
+from mentoring_app.services import limits
+from mentoring_app.services.discovery import profiles
 from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.services.mentoring import relationships
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id, id_from_path
 from mentoring_app.state.session import SessionState

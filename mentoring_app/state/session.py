@@ -18,7 +18,9 @@ from sqlmodel import Session
 
 from mentoring_app import routes
 from mentoring_app.models import User
-from mentoring_app.services import auth, messaging, notifications, session_handoff, visits
+from mentoring_app.services.accounts import auth, session_handoff
+from mentoring_app.services.conversations import messaging, notifications
+from mentoring_app.services.staff import visits
 from mentoring_app.settings import get_settings
 from mentoring_app.state import page_views
 from mentoring_app.state.db_calls import call

@@ -1,6 +1,6 @@
 """HTTP routes that set and clear the HttpOnly session cookie.
 
-``POST /_session/claim`` redeems the one-time code a log-in left (services/session_handoff.py)
+``POST /_session/claim`` redeems the one-time code a log-in left (services/accounts/session_handoff.py)
 and sets the cookie; ``POST /_session/logout`` ends the session and clears it. Both answer only
 to a form posted from our own pages (the Origin header), so no other site can log a browser in
 or out, and both end with a redirect to a local path.
@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from mentoring_app import routes
 from mentoring_app.db import session_scope
-from mentoring_app.services import auth, session_handoff
+from mentoring_app.services.accounts import auth, session_handoff
 from mentoring_app.settings import get_settings
 from mentoring_app.web import session_cookie
 

@@ -205,7 +205,7 @@ def upload_guard(
 def resolve_visitor(key: str) -> Visitor | None:
     """Resolve a session key with the app's database (runs in a worker thread)."""
     from mentoring_app.db import session_scope
-    from mentoring_app.services import auth
+    from mentoring_app.services.accounts import auth
 
     with session_scope() as session:
         user = auth.resolve_session(session, key)

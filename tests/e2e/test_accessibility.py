@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from mentoring_app.models import User
-from mentoring_app.services import auth
+from mentoring_app.services.accounts import auth
 from tests.harness import RunningApp, log_in
 
 PAGES = [
@@ -78,7 +78,7 @@ def test_dashboard_sections_guides_and_cpd_record_have_no_violations(
 ) -> None:
     from datetime import date, timedelta
 
-    from mentoring_app.services import goals
+    from mentoring_app.services.mentoring import goals
     from tests.e2e.test_dashboard import PASSWORD, _pair
 
     mentee_email = unique_email("a11y-mentee")
@@ -127,7 +127,7 @@ ADMIN_PAGES = [
 
 
 def test_admin_pages_have_no_violations(page: Page, app: RunningApp, unique_email) -> None:
-    from mentoring_app.services import admin as admin_service
+    from mentoring_app.services.staff import admin as admin_service
 
     address = unique_email("a11y-admin")
     with Session(app.engine, expire_on_commit=False) as db:

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from mentoring_app.models import LoginSession, User
-from mentoring_app.services import admin as admin_service
+from mentoring_app.services.staff import admin as admin_service
 from tests.harness import RunningApp, confirmation_link, log_in, register, register_and_confirm, text_body
 
 PASSWORD = "violet-harbour-lantern-42"
@@ -134,7 +134,7 @@ def test_log_out_then_wrong_password_then_log_in(page: Page, app: RunningApp, un
 def test_protected_page_redirects_to_log_in_and_back(page: Page, app: RunningApp, unique_email) -> None:
     address = unique_email("back")
     with Session(app.engine) as db:
-        from mentoring_app.services import auth
+        from mentoring_app.services.accounts import auth
 
         auth.register(db, name="Bernie Back", email=address, password=PASSWORD, role="mentee")
     page.goto(app.url("/account"))

@@ -12,8 +12,10 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from mentoring_app.models import MatchingField, MatchingOption, Report, User
-from mentoring_app.services import admin as admin_service
-from mentoring_app.services import auth, reports, visits
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.conversations import reports
+from mentoring_app.services.staff import admin as admin_service
+from mentoring_app.services.staff import visits
 from mentoring_app.state.admin_dashboard import AdminDashboardState
 from mentoring_app.state.admin_members import AdminMemberState
 from mentoring_app.state.admin_reports import AdminReportsState

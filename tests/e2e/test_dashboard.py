@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from mentoring_app.models import Goal, Journey, Meeting, Milestone
-from mentoring_app.services import auth
+from mentoring_app.services.accounts import auth
 from tests.harness import RunningApp, log_in, seed_accepted_pair
 
 PASSWORD = "violet-harbour-lantern-42"

@@ -9,8 +9,9 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import MemberCriterion, Profile
 from mentoring_app.models.profiles import MENTEE_SIDE
-from mentoring_app.services import auth, profiles
-from mentoring_app.services.vocabulary import load_fields
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.discovery import profiles
+from mentoring_app.services.discovery.vocabulary import load_fields
 from tests.harness import RunningApp, log_in
 
 PASSWORD = "violet-harbour-lantern-42"

@@ -11,8 +11,9 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from mentoring_app.models import Relationship
-from mentoring_app.services import auth, profiles
-from mentoring_app.services.vocabulary import load_fields
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.discovery import profiles
+from mentoring_app.services.discovery.vocabulary import load_fields
 from tests.harness import RunningApp, log_in, text_body
 
 PASSWORD = "violet-harbour-lantern-42"

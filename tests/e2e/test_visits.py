@@ -10,7 +10,8 @@ from playwright.sync_api import Browser, expect
 from sqlmodel import Session, select
 
 from mentoring_app.models import PageView, User, Visit
-from mentoring_app.services import auth, visits
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.staff import visits
 from tests.harness import RunningApp, log_in
 
 PASSWORD = "violet-harbour-lantern-42"

@@ -19,25 +19,14 @@ from sqlalchemy.types import NullType
 from sqlmodel import Session, select
 
 from mentoring_app.models import OutboxEmail, Relationship, User
-from mentoring_app.services import (
-    admin,
-    agreement,
-    audit,
-    auth,
-    exports,
-    goals,
-    meetings,
-    mentor_alerts,
-    messaging,
-    notifications,
-    privacy,
-    profiles,
-    relationships,
-    relay,
-    reports,
-)
-from mentoring_app.services.matching import Search
-from mentoring_app.services.vocabulary import load_fields
+from mentoring_app.services.accounts import auth, privacy
+from mentoring_app.services.conversations import messaging, notifications, reports
+from mentoring_app.services.discovery import mentor_alerts, profiles
+from mentoring_app.services.discovery.matching import Search
+from mentoring_app.services.discovery.vocabulary import load_fields
+from mentoring_app.services.mentoring import agreement, goals, meetings, relationships
+from mentoring_app.services.outbox import relay
+from mentoring_app.services.staff import admin, audit, exports
 
 NAME = "Zephyrine Quillfeather"
 EMAIL = "Zephyrine.Quillfeather@Erasure-Probe.example"

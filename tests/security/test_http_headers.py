@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from reflex_base.utils.format import format_event_handler
 from sqlmodel import Session
 
-from mentoring_app.services import admin as admin_service
-from mentoring_app.services import auth
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.staff import admin as admin_service
 from mentoring_app.state.profile import ProfileState
 from mentoring_app.web.cookies import SESSION_COOKIE
 from tests.e2e.test_dashboard import _pair

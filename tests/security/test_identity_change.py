@@ -14,8 +14,10 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from mentoring_app.models import User
-from mentoring_app.services import admin as admin_service
-from mentoring_app.services import auth, goals, messaging
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.conversations import messaging
+from mentoring_app.services.mentoring import goals
+from mentoring_app.services.staff import admin as admin_service
 from mentoring_app.web import session_cookie
 from tests.harness import RunningApp, log_in, seed_accepted_pair
 from tests.security.test_websocket import recording_page

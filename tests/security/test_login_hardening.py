@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from mentoring_app.client_address import client_address
 from mentoring_app.models import LoginAttempt, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import auth, login_throttle
+from mentoring_app.services.accounts import auth, login_throttle
 from mentoring_app.settings import get_settings
 
 PASSWORD = "violet-harbour-lantern-42"

@@ -8,7 +8,8 @@ from playwright.sync_api import Browser, expect
 from sqlmodel import Session
 
 from mentoring_app.models import ContactDetails, Profile, User
-from mentoring_app.services import auth, profiles
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.discovery import profiles
 from mentoring_app.state.profile import ProfileState
 from tests.harness import RunningApp, log_in
 from tests.security.test_websocket import FORGE_SCRIPT, forge, handler, recording_page
@@ -95,7 +96,7 @@ def test_forged_profile_save_cannot_touch_another_member(
 
 
 def test_admins_see_contact_details_on_a_profile(browser: Browser, app: RunningApp, unique_email) -> None:
-    from mentoring_app.services import admin
+    from mentoring_app.services.staff import admin
 
     mentor = _mentor_with_contact_details(app, unique_email("seen"))
     boss_email = unique_email("boss")

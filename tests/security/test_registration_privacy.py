@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import OutboxEmail, PasswordReset, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import auth, member_import
+from mentoring_app.services.accounts import auth
 from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.services.staff import member_import
 from tests.harness import RunningApp, register, text_body
 
 PASSWORD = "violet-harbour-lantern-42"

@@ -11,9 +11,13 @@ from sqlmodel import Session, func, select
 
 from mentoring_app.models import Message, Notification, OutboxEmail, PasswordReset, Relationship, Report, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import auth, limits, messaging, profiles, relationships, reports
+from mentoring_app.services import limits
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.conversations import messaging, reports
+from mentoring_app.services.discovery import profiles
+from mentoring_app.services.discovery.vocabulary import load_fields
 from mentoring_app.services.errors import ServiceError
-from mentoring_app.services.vocabulary import load_fields
+from mentoring_app.services.mentoring import relationships
 from tests.harness import RunningApp, log_in
 
 PASSWORD = "violet-harbour-lantern-42"

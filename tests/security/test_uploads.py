@@ -15,8 +15,8 @@ import pytest
 from reflex_base.utils.format import format_event_handler
 from sqlmodel import Session
 
-from mentoring_app.services import admin as admin_service
-from mentoring_app.services import auth
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.staff import admin as admin_service
 from mentoring_app.state.admin_library import AdminLibraryState
 from mentoring_app.state.profile import ProfileState
 from mentoring_app.web.cookies import SESSION_COOKIE

@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlmodel import Session, select
 
 from mentoring_app.models import User
-from mentoring_app.services import admin as admin_service
-from mentoring_app.services import auth
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.staff import admin as admin_service
 from mentoring_app.state.account_forms import ChangePasswordState
 from mentoring_app.state.admin_members import AdminMembersState
 from tests.harness import RunningApp, log_in
@@ -231,8 +231,9 @@ def test_stranger_forging_dashboard_events_changes_and_sees_nothing(
     from datetime import date, timedelta
 
     from mentoring_app.models import Goal, Meeting, Milestone, Relationship
-    from mentoring_app.services import goals, meetings, profiles, relationships
-    from mentoring_app.services.vocabulary import load_fields
+    from mentoring_app.services.discovery import profiles
+    from mentoring_app.services.discovery.vocabulary import load_fields
+    from mentoring_app.services.mentoring import goals, meetings, relationships
     from mentoring_app.state.dashboard import DashboardState
 
     mentor = seed_member(app, unique_email("vm"), "Vera Victim", role="mentor")
@@ -324,8 +325,8 @@ def test_forged_alert_events_cannot_stop_or_create_for_others(
     """Stop this alert with another mentee's alert id, or Notify me from a mentor-only account,
     changes nothing: the alert service checks the member and the alert's owner."""
     from mentoring_app.models import MentorAlert
-    from mentoring_app.services import matching, mentor_alerts
-    from mentoring_app.services.vocabulary import load_fields
+    from mentoring_app.services.discovery import matching, mentor_alerts
+    from mentoring_app.services.discovery.vocabulary import load_fields
     from mentoring_app.state.find_mentor import FindMentorState
 
     victim = seed_member(app, unique_email("alertee"), "Alma Alertee")

@@ -10,7 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from mentoring_app.models import MatchingField, MatchingOption, User
-from mentoring_app.services import auth, vocabulary
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.discovery import vocabulary
 
 STRONG_PASSWORD = "violet-harbour-lantern-42"
 

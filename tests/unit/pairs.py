@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from mentoring_app.models import Relationship, User
-from mentoring_app.services import relationships
+from mentoring_app.services.mentoring import relationships
 from tests.unit.test_relationships import TEXT, make_mentor
 
 NOW = datetime(2030, 3, 1, 10, 0, tzinfo=UTC)

@@ -21,18 +21,11 @@ from mentoring_app.models import (
     Video,
 )
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import (
-    admin,
-    analytics,
-    audit,
-    auth,
-    exports,
-    guides,
-    messaging,
-    reports,
-    vocabulary_admin,
-)
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.conversations import messaging, reports
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
+from mentoring_app.services.library import guides
+from mentoring_app.services.staff import admin, analytics, audit, exports, vocabulary_admin
 from tests.unit.conftest import STRONG_PASSWORD
 from tests.unit.test_member_import import GOOD, HEADER
 

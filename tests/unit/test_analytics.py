@@ -8,8 +8,9 @@ import pytest
 from sqlmodel import Session
 
 from mentoring_app.models import Profile, Relationship, RelationshipEvent, Report, Thread, User, Visit
-from mentoring_app.services import agreement, analytics, ending, goals, meetings, relationships, visits
 from mentoring_app.services.errors import ValidationFailed
+from mentoring_app.services.mentoring import agreement, ending, goals, meetings, relationships
+from mentoring_app.services.staff import analytics, visits
 from tests.unit.pairs import GOAL
 from tests.unit.test_dashboard import AGREEMENT
 from tests.unit.test_relationships import TEXT, make_mentor

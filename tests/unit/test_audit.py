@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from mentoring_app.models import AuditEntry, User
-from mentoring_app.services import admin, audit, privacy
+from mentoring_app.services.accounts import privacy
+from mentoring_app.services.staff import admin, audit
 from tests.unit.conftest import STRONG_PASSWORD
 
 

@@ -10,8 +10,9 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import LoginSession, OutboxEmail, PasswordReset, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import admin, auth
+from mentoring_app.services.accounts import auth
 from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.services.staff import admin
 from tests.unit.conftest import STRONG_PASSWORD
 
 

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from mentoring_app import backup
 from mentoring_app.db import make_engine
 from mentoring_app.models import SQLModel
-from mentoring_app.services import messaging
+from mentoring_app.services.conversations import messaging
 from mentoring_app.settings import PROJECT_ROOT
 from tests.conftest import create_postgres_database, drop_postgres_database
 from tests.unit.pairs import accepted_pair

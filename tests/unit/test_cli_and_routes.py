@@ -20,7 +20,7 @@ from mentoring_app.models import (
     Visit,
     VisitMonth,
 )
-from mentoring_app.services import auth
+from mentoring_app.services.accounts import auth
 from mentoring_app.settings import get_settings
 
 

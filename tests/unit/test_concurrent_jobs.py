@@ -20,7 +20,8 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import Notification, OutboxEmail, Relationship, RelationshipEvent
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import mail, relationships, relay
+from mentoring_app.services.mentoring import relationships
+from mentoring_app.services.outbox import mail, relay
 from mentoring_app.settings import get_settings
 from tests.unit.test_relationships import TEXT, make_mentor
 

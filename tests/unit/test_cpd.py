@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from mentoring_app.services import cpd, ending, goals, meetings
+from mentoring_app.services.mentoring import cpd, ending, goals, meetings
 from tests.unit.pairs import GOAL, NOW, TODAY, accepted_pair
 
 

@@ -19,16 +19,9 @@ from mentoring_app.models import (
     Relationship,
     RelationshipEvent,
 )
-from mentoring_app.services import (
-    agreement,
-    dashboard,
-    ending,
-    goals,
-    meetings,
-    messaging,
-    relationships,
-)
+from mentoring_app.services.conversations import messaging
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
+from mentoring_app.services.mentoring import agreement, dashboard, ending, goals, meetings, relationships
 from tests.unit.pairs import GOAL, NOW, TODAY, accepted_pair
 from tests.unit.test_relationships import TEXT
 

@@ -9,7 +9,9 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from mentoring_app.models import User, Visit
-from mentoring_app.services import admin, audit, exports, profiles, relationships, visits
+from mentoring_app.services.discovery import profiles
+from mentoring_app.services.mentoring import relationships
+from mentoring_app.services.staff import admin, audit, exports, visits
 from tests.unit.conftest import STRONG_PASSWORD
 
 

@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, select
 
 from mentoring_app.models import Goal, Journey, Milestone, Notification
-from mentoring_app.services import goals
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
+from mentoring_app.services.mentoring import goals
 from tests.unit.pairs import GOAL, NOW, TODAY, accepted_pair
 
 

@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from mentoring_app.content import GUIDE_STAGES, built_in_guides, parse_guide
 from mentoring_app.models import Guide, Video
 from mentoring_app.models.guides import STAGES
-from mentoring_app.services import guides
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
+from mentoring_app.services.library import guides
 
 
 def _admin(db: Session, make_member):

@@ -20,8 +20,12 @@ from mentoring_app.models import (
     Relationship,
     Report,
 )
-from mentoring_app.services import admin, auth, limits, messaging, relationships, reports
+from mentoring_app.services import limits
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.conversations import messaging, reports
 from mentoring_app.services.errors import ServiceError
+from mentoring_app.services.mentoring import relationships
+from mentoring_app.services.staff import admin
 from mentoring_app.settings import get_settings
 from tests.unit.conftest import STRONG_PASSWORD
 from tests.unit.test_relationships import TEXT, make_mentor

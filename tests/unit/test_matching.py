@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 from mentoring_app.models import MemberCriterion, Profile, User
 from mentoring_app.models.profiles import MENTOR_SIDE
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import matching
-from mentoring_app.services.profiles import search_text
-from mentoring_app.services.vocabulary import load_fields
+from mentoring_app.services.discovery import matching
+from mentoring_app.services.discovery.profiles import search_text
+from mentoring_app.services.discovery.vocabulary import load_fields
 
 _counter = itertools.count(1)
 BASE_TIME = utcnow()  # fixed, so "minutes ago" ties are real ties (broken by id)
@@ -385,7 +385,7 @@ def test_only_mentees_and_admins_search(db: Session, make_member) -> None:
 
 
 def test_saved_criteria_start_the_next_search(db: Session, viewer: User) -> None:
-    from mentoring_app.services import profiles
+    from mentoring_app.services.discovery import profiles
     from mentoring_app.services.errors import NotAllowed, ValidationFailed
 
     nw, wales = _option(db, "region", "North West"), _option(db, "region", "Wales")

@@ -10,8 +10,8 @@ from icalendar import Calendar
 from sqlmodel import Session, select
 
 from mentoring_app.models import Meeting, Notification
-from mentoring_app.services import meetings
 from mentoring_app.services.errors import NotFound, ServiceError, ValidationFailed
+from mentoring_app.services.mentoring import meetings
 from mentoring_app.settings import get_settings
 from tests.unit.pairs import NOW, TODAY, accepted_pair
 

@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import MemberCriterion, OutboxEmail, PasswordReset, Profile, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import auth, member_import
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.staff import member_import
 
 HEADER = (
     "email,name,role,headline,bio,region,languages,specialisms,areas_of_support,membership_grade,"

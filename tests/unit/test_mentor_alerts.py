@@ -15,7 +15,8 @@ from mentoring_app.models import (
     Profile,
     User,
 )
-from mentoring_app.services import matching, mentor_alerts, notifications
+from mentoring_app.services.conversations import notifications
+from mentoring_app.services.discovery import matching, mentor_alerts
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
 from tests.unit.test_matching import _option, add_mentor
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import OutboxEmail, Thread
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import messaging
+from mentoring_app.services.conversations import messaging
 from mentoring_app.services.errors import NotFound, ValidationFailed
 
 

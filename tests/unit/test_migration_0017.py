@@ -15,7 +15,8 @@ from alembic import command
 from mentoring_app.db import make_engine
 from mentoring_app.migrations import alembic_config, upgrade_to_head
 from mentoring_app.models import AuditEntry, Notification, Relationship, User
-from mentoring_app.services import audit, notifications
+from mentoring_app.services.conversations import notifications
+from mentoring_app.services.staff import audit
 from tests.conftest import (
     create_postgres_database,
     drop_postgres_database,

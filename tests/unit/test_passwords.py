@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentoring_app.services import passwords
+from mentoring_app.services.accounts import passwords
 from mentoring_app.settings import Settings
 
 

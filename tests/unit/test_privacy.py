@@ -20,19 +20,13 @@ from mentoring_app.models import (
     Relationship,
     User,
 )
-from mentoring_app.services import (
-    auth,
-    goals,
-    meetings,
-    mentor_alerts,
-    messaging,
-    privacy,
-    profiles,
-    relationships,
-)
+from mentoring_app.services.accounts import auth, privacy
+from mentoring_app.services.conversations import messaging
+from mentoring_app.services.discovery import mentor_alerts, profiles
+from mentoring_app.services.discovery.matching import Search
+from mentoring_app.services.discovery.vocabulary import load_fields
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
-from mentoring_app.services.matching import Search
-from mentoring_app.services.vocabulary import load_fields
+from mentoring_app.services.mentoring import goals, meetings, relationships
 from tests.unit.conftest import STRONG_PASSWORD
 from tests.unit.test_relationships import TEXT, make_mentor
 
@@ -128,7 +122,7 @@ def test_deleting_an_account_erases_the_person_and_keeps_the_partners_record(
     with pytest.raises(auth.LoginRefused):
         auth.authenticate(db, email=address, password=STRONG_PASSWORD, address="a")
     assert db.exec(select(Goal)).all() == []  # none were set; the pair's meeting stays (above)
-    from mentoring_app.services import admin
+    from mentoring_app.services.staff import admin
 
     boss = admin.create_admin(db, email="boss@example.org", password=STRONG_PASSWORD, name="Boss")[0]
     with pytest.raises(ServiceError, match="deleted their account"):
@@ -136,7 +130,7 @@ def test_deleting_an_account_erases_the_person_and_keeps_the_partners_record(
 
 
 def test_the_only_admin_cannot_delete_their_account(db: Session) -> None:
-    from mentoring_app.services import admin
+    from mentoring_app.services.staff import admin
 
     boss = admin.create_admin(db, email="only@example.org", password=STRONG_PASSWORD, name="Only Boss")[0]
     with pytest.raises(ServiceError, match="only admin"):

@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import Session
 
 from mentoring_app.models import Profile
-from mentoring_app.services import profiles
+from mentoring_app.services.discovery import profiles
+from mentoring_app.services.discovery.vocabulary import load_fields
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
-from mentoring_app.services.vocabulary import load_fields
 
 
 def _ids(db: Session, key: str, *labels: str) -> list[int]:
@@ -141,7 +141,7 @@ def test_public_profile_has_no_contact_details(db: Session, make_member) -> None
 
 
 def test_contact_details_for_owner_and_admin_only(db: Session, make_member) -> None:
-    from mentoring_app.services import admin
+    from mentoring_app.services.staff import admin
 
     mentor, stranger = make_member(role="mentor"), make_member(role="mentee")
     boss = admin.create_admin(db, email="boss@example.org", password="steady-quill-harbor-3", name="Boss")[0]
@@ -154,7 +154,7 @@ def test_contact_details_for_owner_and_admin_only(db: Session, make_member) -> N
 
 def test_vocabulary_is_cached_until_invalidated(db: Session) -> None:
     from mentoring_app.models import MatchingOption
-    from mentoring_app.services import vocabulary
+    from mentoring_app.services.discovery import vocabulary
 
     vocabulary.invalidate_cache()
     region = next(f for f in load_fields(db) if f.key == "region")

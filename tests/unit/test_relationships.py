@@ -19,9 +19,10 @@ from mentoring_app.models import (
     User,
 )
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import profiles, relationships
+from mentoring_app.services.discovery import profiles
+from mentoring_app.services.discovery.vocabulary import load_fields
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
-from mentoring_app.services.vocabulary import load_fields
+from mentoring_app.services.mentoring import relationships
 
 TEXT = "I am starting as a freelance legal translator and would like help with rates and contracts."
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import OutboxEmail
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import mail, relay
+from mentoring_app.services.outbox import mail, relay
 from mentoring_app.settings import get_settings
 
 

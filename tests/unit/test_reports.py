@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from mentoring_app.services import admin, audit, messaging, reports
+from mentoring_app.services.conversations import messaging, reports
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
+from mentoring_app.services.staff import admin, audit
 from tests.unit.conftest import STRONG_PASSWORD
 
 

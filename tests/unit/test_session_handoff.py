@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import LoginSession, SessionHandoff
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import admin, auth, session_handoff
+from mentoring_app.services.accounts import auth, session_handoff
+from mentoring_app.services.staff import admin
 
 
 def test_a_code_opens_one_session_once(db: Session, make_member) -> None:

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from mentoring_app.models import PageView, Visit, VisitMonth
-from mentoring_app.services import visits
 from mentoring_app.services.errors import ValidationFailed
+from mentoring_app.services.staff import visits
 
 BROWSER = "browser-id-0123456789abcdef"
 OTHER = "another-browser-0123456789"

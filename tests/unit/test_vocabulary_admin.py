@@ -7,8 +7,9 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import MatchingOption, MemberCriterion, User
 from mentoring_app.models.profiles import MENTEE_SIDE
-from mentoring_app.services import admin, audit, profiles, vocabulary, vocabulary_admin
+from mentoring_app.services.discovery import profiles, vocabulary
 from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.services.staff import admin, audit, vocabulary_admin
 from tests.unit.conftest import STRONG_PASSWORD
 
 

@@ -19,10 +19,9 @@ from mentoring_app.models import Journey, Meeting, Relationship, User
 from mentoring_app.models.journeys import CANCELLED, HELD, PLANNED
 from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import notifications
+from mentoring_app.services.conversations import notifications
 from mentoring_app.services.errors import NotFound, ServiceError, ValidationFailed
-from mentoring_app.services.mail import SITE_NAME, link
-from mentoring_app.services.relationship_access import (
+from mentoring_app.services.mentoring.relationship_access import (
     active,
     bump,
     dashboard_path,
@@ -31,6 +30,7 @@ from mentoring_app.services.relationship_access import (
     partner_id,
     writable_relationship,
 )
+from mentoring_app.services.outbox.mail import SITE_NAME, link
 from mentoring_app.settings import get_settings
 
 MIN_MINUTES, MAX_MINUTES = 5, 8 * 60

@@ -20,8 +20,13 @@ from sqlmodel import Session, select
 from mentoring_app.models import Goal, Journey, Meeting, Relationship, User
 from mentoring_app.models.journeys import ACHIEVED, HELD
 from mentoring_app.models.types import utcnow
-from mentoring_app.services.mail import SITE_NAME
-from mentoring_app.services.relationship_access import DASHBOARD_STATUSES, active, partner_id, role_of
+from mentoring_app.services.mentoring.relationship_access import (
+    DASHBOARD_STATUSES,
+    active,
+    partner_id,
+    role_of,
+)
+from mentoring_app.services.outbox.mail import SITE_NAME
 
 STATUS_LABELS = {"accepted": "Active", "ended": "Ended", "withdrawn": "Withdrawn"}
 CSV_HEADER = ("Type", "Date", "Partner", "Your role", "Minutes", "Hours", "Details")

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import Notification, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import people
+from mentoring_app.services.accounts import people
 from mentoring_app.services.errors import NotAllowed
 
 

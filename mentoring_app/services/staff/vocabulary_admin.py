@@ -22,9 +22,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from mentoring_app.models import MatchingField, MatchingOption, MemberCriterion, User
-from mentoring_app.services import audit, vocabulary
-from mentoring_app.services.admin_access import require_admin
+from mentoring_app.services.discovery import vocabulary
 from mentoring_app.services.errors import NotFound, ServiceError, ValidationFailed
+from mentoring_app.services.staff import audit
+from mentoring_app.services.staff.admin_access import require_admin
 
 MAX_FIELD_LABEL = 80
 MAX_OPTION_LABEL = 120

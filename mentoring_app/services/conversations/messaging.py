@@ -18,8 +18,10 @@ from sqlmodel import Session, select
 from mentoring_app.models import Message, Relationship, Thread, User
 from mentoring_app.models.relationships import ACCEPTED, REQUESTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import limits, mail, notifications
+from mentoring_app.services import limits
+from mentoring_app.services.conversations import notifications
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
+from mentoring_app.services.outbox import mail
 
 MAX_BODY = 5000
 EMAIL_GAP = timedelta(hours=1)

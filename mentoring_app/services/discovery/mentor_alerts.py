@@ -26,9 +26,12 @@ from mentoring_app.models import (
 from mentoring_app.models.profiles import MENTOR_SIDE
 from mentoring_app.models.relationships import ACCEPTED, REQUESTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import mail, matching, notifications, people
+from mentoring_app.services.accounts import people
+from mentoring_app.services.conversations import notifications
+from mentoring_app.services.discovery import matching
+from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
-from mentoring_app.services.vocabulary import FieldSpec, load_fields
+from mentoring_app.services.outbox import mail
 
 MAX_ALERTS = 5
 NO_EXACT = "Tick Exact match on at least one field to be told about new mentors."

@@ -27,10 +27,10 @@ from mentoring_app.models import Journey, Reflection, Relationship, User
 from mentoring_app.models.journeys import CLOSED_ENDED, CLOSED_INFORMAL, CLOSED_NEW_JOURNEY
 from mentoring_app.models.relationships import ACCEPTED, ENDED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import notifications
+from mentoring_app.services.conversations import notifications
+from mentoring_app.services.discovery.matching import sync_offer
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
-from mentoring_app.services.matching import sync_offer
-from mentoring_app.services.relationship_access import (
+from mentoring_app.services.mentoring.relationship_access import (
     bump,
     dashboard_path,
     latest_journey,
@@ -40,7 +40,7 @@ from mentoring_app.services.relationship_access import (
     wind_down,
     writable_relationship,
 )
-from mentoring_app.services.relationships import _record, _tell, _transition
+from mentoring_app.services.mentoring.relationships import _record, _tell, _transition
 
 MAX_REFLECTION = 3000
 

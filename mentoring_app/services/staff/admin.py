@@ -12,13 +12,15 @@ from sqlmodel import Session, select
 from mentoring_app.models import ContactDetails, PasswordReset, Profile, Relationship, Report, User
 from mentoring_app.models.relationships import ACCEPTED, REQUESTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import audit, auth, limits
-from mentoring_app.services.admin_access import require_admin
+from mentoring_app.services import limits
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.accounts.passwords import hash_password, password_problem
+from mentoring_app.services.accounts.people import DELETED_DOMAIN
+from mentoring_app.services.discovery.matching import sync_offer
 from mentoring_app.services.errors import NotFound, ServiceError, ValidationFailed
-from mentoring_app.services.matching import sync_offer
-from mentoring_app.services.member_import import import_members
-from mentoring_app.services.passwords import hash_password, password_problem
-from mentoring_app.services.people import DELETED_DOMAIN
+from mentoring_app.services.staff import audit
+from mentoring_app.services.staff.admin_access import require_admin
+from mentoring_app.services.staff.member_import import import_members
 
 PAGE_SIZE = 50
 MAX_IMPORT_BYTES = 5 * 1024 * 1024

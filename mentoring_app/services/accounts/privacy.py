@@ -55,12 +55,15 @@ from mentoring_app.models import (
 )
 from mentoring_app.models.relationships import ACCEPTED, ENDED, REQUESTED, WITHDRAWN
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import auth, mentor_alerts, notifications, relationships
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.accounts.passwords import verify_password
+from mentoring_app.services.accounts.people import DELETED_DOMAIN, FORMER_MEMBER
+from mentoring_app.services.conversations import notifications
+from mentoring_app.services.discovery import mentor_alerts
+from mentoring_app.services.discovery.matching import sync_offer
+from mentoring_app.services.discovery.vocabulary import option_labels
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
-from mentoring_app.services.matching import sync_offer
-from mentoring_app.services.passwords import verify_password
-from mentoring_app.services.people import DELETED_DOMAIN, FORMER_MEMBER
-from mentoring_app.services.vocabulary import option_labels
+from mentoring_app.services.mentoring import relationships
 
 REMOVED_MESSAGE = "(This message was removed: its author deleted their account.)"
 REMOVED_REQUEST = "(This request was removed: its author deleted their account.)"

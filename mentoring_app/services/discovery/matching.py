@@ -18,8 +18,8 @@ from sqlmodel import Session
 from mentoring_app.models import MemberCriterion, Profile, Relationship, User, keyword_index
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.relationships import ACCEPTED
+from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields, option_labels
 from mentoring_app.services.errors import NotAllowed
-from mentoring_app.services.vocabulary import FieldSpec, load_fields, option_labels
 
 PAGE_SIZE = 20
 MAX_KEYWORD_WORDS = 6
@@ -131,7 +131,7 @@ def sync_offer(session: Session, user_id: int) -> None:
         .values(offered=flag)
     )
     if flag and not was_offered:
-        from mentoring_app.services import mentor_alerts  # it builds on this module
+        from mentoring_app.services.discovery import mentor_alerts
 
         mentor_alerts.notify_matching_alerts(session, mentor_id=user_id)
 

@@ -47,9 +47,9 @@ from mentoring_app.models.relationships import (
     WITHDRAWN,
 )
 from mentoring_app.models.types import UTCDateTime, utcnow
-from mentoring_app.services.admin_access import require_admin
 from mentoring_app.services.errors import ValidationFailed
-from mentoring_app.services.relationships import EXPIRE_AFTER
+from mentoring_app.services.mentoring.relationships import EXPIRE_AFTER
+from mentoring_app.services.staff.admin_access import require_admin
 
 MAX_MONTHS = 120
 QUIET_AFTER = timedelta(days=21)

@@ -29,9 +29,9 @@ from mentoring_app.models.journeys import (
 )
 from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import notifications
+from mentoring_app.services.conversations import notifications
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
-from mentoring_app.services.relationship_access import (
+from mentoring_app.services.mentoring.relationship_access import (
     bump,
     dashboard_path,
     member_relationship,

@@ -11,9 +11,10 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import Message, Report, Thread, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import audit, limits
-from mentoring_app.services.admin_access import require_admin
+from mentoring_app.services import limits
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
+from mentoring_app.services.staff import audit
+from mentoring_app.services.staff.admin_access import require_admin
 
 MAX_REASON = 2000
 

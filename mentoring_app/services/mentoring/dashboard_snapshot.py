@@ -12,7 +12,8 @@ from datetime import date
 from sqlmodel import Session
 
 from mentoring_app.models import User
-from mentoring_app.services import agreement, dashboard, ending, goals, guides, meetings
+from mentoring_app.services.library import guides
+from mentoring_app.services.mentoring import agreement, dashboard, ending, goals, meetings
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from mentoring_app.models import User
 
 FORMER_MEMBER = "Former member"
-DELETED_DOMAIN = "@deleted.invalid"  # the address a deleted account keeps (services/privacy.py)
+DELETED_DOMAIN = "@deleted.invalid"  # the address a deleted account keeps (services/accounts/privacy.py)
 ACTOR = "actor"  # the placeholder a template names its member by: "{actor} accepted your request"
 
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from mentoring_app.models import Profile, Relationship, User
-from mentoring_app.services import analytics, audit
-from mentoring_app.services.admin_access import require_admin
+from mentoring_app.services.staff import analytics, audit
+from mentoring_app.services.staff.admin_access import require_admin
 
 BATCH = 2_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

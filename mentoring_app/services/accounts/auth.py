@@ -23,14 +23,16 @@ from sqlmodel import Session, select
 from mentoring_app import routes
 from mentoring_app.models import LoginAttempt, LoginSession, PasswordReset, SessionHandoff, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import limits, login_throttle, mail
-from mentoring_app.services.errors import ServiceError, ValidationFailed
-from mentoring_app.services.passwords import (
+from mentoring_app.services import limits
+from mentoring_app.services.accounts import login_throttle
+from mentoring_app.services.accounts.passwords import (
     burn_verification_time,
     hash_password,
     password_problem,
     verify_password,
 )
+from mentoring_app.services.errors import ServiceError, ValidationFailed
+from mentoring_app.services.outbox import mail
 from mentoring_app.settings import get_settings
 
 ROLES: dict[str, tuple[bool, bool]] = {

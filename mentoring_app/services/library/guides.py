@@ -21,10 +21,10 @@ from mentoring_app.content import built_in_guides
 from mentoring_app.models import Guide, User, Video
 from mentoring_app.models.guides import STAGES
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import audit
-from mentoring_app.services.admin import require_admin
 from mentoring_app.services.errors import NotFound, ValidationFailed
-from mentoring_app.services.relationship_access import active
+from mentoring_app.services.mentoring.relationship_access import active
+from mentoring_app.services.staff import audit
+from mentoring_app.services.staff.admin import require_admin
 
 GUIDE_NOT_FOUND = "That guide could not be found."
 VIDEO_NOT_FOUND = "That video could not be found."

@@ -29,10 +29,10 @@ from mentoring_app.models import (
 from mentoring_app.models.journeys import ACHIEVED, DROPPED, HELD, PLANNED
 from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import agreement as agreement_service
-from mentoring_app.services import profiles
+from mentoring_app.services.discovery import profiles
 from mentoring_app.services.errors import NotAllowed
-from mentoring_app.services.relationship_access import (
+from mentoring_app.services.mentoring import agreement as agreement_service
+from mentoring_app.services.mentoring.relationship_access import (
     DASHBOARD_STATUSES,
     active,
     dashboard_path,

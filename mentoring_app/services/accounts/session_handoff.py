@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import SessionHandoff, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import auth
+from mentoring_app.services.accounts import auth
 
 LIFETIME = timedelta(seconds=60)
 

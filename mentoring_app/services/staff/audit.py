@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import AuditEntry, User
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import people
-from mentoring_app.services.admin_access import require_admin
+from mentoring_app.services.accounts import people
+from mentoring_app.services.staff.admin_access import require_admin
 
 MAX_SUMMARY = 500
 PAGE_SIZE = 100

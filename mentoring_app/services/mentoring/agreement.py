@@ -18,9 +18,9 @@ from mentoring_app.models import AgreementRecord, Journey, Relationship, User
 from mentoring_app.models.journeys import AGREEMENT_FIELDS, AGREEMENT_MAX
 from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import notifications
+from mentoring_app.services.conversations import notifications
 from mentoring_app.services.errors import ServiceError, ValidationFailed
-from mentoring_app.services.relationship_access import (
+from mentoring_app.services.mentoring.relationship_access import (
     MENTOR,
     bump,
     dashboard_path,

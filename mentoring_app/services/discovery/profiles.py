@@ -19,10 +19,10 @@ from mentoring_app.models import ContactDetails, MemberCriterion, Profile, Relat
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import auth
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.discovery.matching import sync_offer
+from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields, option_labels
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
-from mentoring_app.services.matching import sync_offer
-from mentoring_app.services.vocabulary import FieldSpec, load_fields, option_labels
 
 MAX_HEADLINE = 120
 MAX_BIO = 2000

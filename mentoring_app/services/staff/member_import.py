@@ -17,15 +17,15 @@ from sqlmodel import Session, select
 from mentoring_app.models import MemberCriterion, User
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
-from mentoring_app.services import auth
-from mentoring_app.services.profiles import (
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.discovery.profiles import (
     MAX_BIO,
     MAX_CAPACITY,
     MAX_HEADLINE,
     ensure_profile,
     refresh_matchable,
 )
-from mentoring_app.services.vocabulary import FieldSpec, load_fields
+from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
 
 REQUIRED_COLUMNS = ("email", "name", "role")
 CRITERIA_COLUMNS = (

@@ -1,0 +1,1 @@
+"""Accounts: registration, log-in and sessions, passwords, throttling, and erasure."""

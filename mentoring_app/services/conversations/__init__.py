@@ -1,0 +1,1 @@
+"""Members talking: messages, notifications and reports."""

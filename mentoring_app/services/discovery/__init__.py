@@ -1,0 +1,1 @@
+"""Finding a mentor: profiles, the matching vocabulary, the search and mentor alerts."""

@@ -1,0 +1,1 @@
+"""Guides and videos for mentors and mentees."""

@@ -1,0 +1,1 @@
+"""Mentoring relationships: requests, the dashboard's goals, meetings, agreement and ending."""

@@ -1,0 +1,1 @@
+"""Running the platform: admin actions, analytics, audit log, exports, imports and visits."""
