@@ -70,7 +70,7 @@ class Profile(SQLModel, table=True):
     available: bool = Field(default=True)
     # Kept up to date by the profile service, so search can filter on it cheaply.
     mentor_matchable: bool = Field(default=False, index=True)
-    # Set by matching.sync_offer with the criteria rows' flag: may be offered in Find mentor now.
+    # Set by offering.sync_offer with the criteria rows' flag: may be offered in Find mentor now.
     offered: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false(), index=True)
     )
@@ -110,6 +110,6 @@ class MemberCriterion(SQLModel, table=True):
     option_id: int = Field(
         sa_column=Column(Integer, ForeignKey("matching_options.id", ondelete="CASCADE"), nullable=False)
     )
-    # Copied from the mentor's state (matchable, available, room, active) by matching.sync_offer,
+    # Copied from the mentor's state (matchable, available, room, active) by offering.sync_offer,
     # so search needs no join to decide who may be offered.
     offered: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))

@@ -16,7 +16,7 @@ from mentoring_app.models import (
     User,
 )
 from mentoring_app.services.conversations import notifications
-from mentoring_app.services.discovery import matching, mentor_alerts
+from mentoring_app.services.discovery import matching, mentor_alerts, offering
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
 from tests.unit.test_matching import _option, add_mentor
 
@@ -46,7 +46,7 @@ def _becomes_available(db: Session, mentor_id: int) -> None:
     profile.available = True  # type: ignore[union-attr]
     db.add(profile)
     db.flush()
-    matching.sync_offer(db, mentor_id)
+    offering.sync_offer(db, mentor_id)
     db.commit()
 
 
@@ -174,12 +174,12 @@ def test_becoming_available_tells_each_matching_alert_once(db: Session, make_mem
     assert _alert_notes(db, unrelated.id) == [] and _alert_emails(db, unrelated.email) == []
 
     # Syncing again (still offered), or going away and coming back, tells nobody again.
-    matching.sync_offer(db, mentor)
+    offering.sync_offer(db, mentor)
     db.commit()
     profile = db.get(Profile, mentor)
     profile.available = False  # type: ignore[union-attr]
     db.add(profile)
-    matching.sync_offer(db, mentor)
+    offering.sync_offer(db, mentor)
     db.commit()
     _becomes_available(db, mentor)
     assert len(_alert_notes(db, mentee.id)) == 1 and len(_alert_emails(db, mentee.email)) == 1
@@ -193,7 +193,7 @@ def test_an_already_offered_mentor_editing_their_profile_does_not_notify(db: Ses
     profile = db.get(Profile, mentor)
     profile.headline = "Now also a court interpreter"  # type: ignore[union-attr]
     db.add(profile)
-    matching.sync_offer(db, mentor)
+    offering.sync_offer(db, mentor)
     db.commit()
     assert _alert_notes(db, mentee.id) == [] and _alert_emails(db, mentee.email) == []
     assert mentor_alerts.list_alerts(db, actor=mentee)[0].matching_now == 1
@@ -207,7 +207,7 @@ def test_nothing_is_saved_unless_the_caller_commits(db: Session, make_member) ->
     profile = db.get(Profile, mentor)
     profile.available = True  # type: ignore[union-attr]
     db.add(profile)
-    matching.sync_offer(db, mentor)
+    offering.sync_offer(db, mentor)
     db.rollback()
     assert _alert_notes(db, mentee.id) == [] and db.exec(select(MentorAlertHit)).all() == []
 

@@ -60,7 +60,7 @@ from mentoring_app.services.accounts.passwords import verify_password
 from mentoring_app.services.accounts.people import DELETED_DOMAIN, FORMER_MEMBER
 from mentoring_app.services.conversations import notifications
 from mentoring_app.services.discovery import mentor_alerts
-from mentoring_app.services.discovery.matching import sync_offer
+from mentoring_app.services.discovery.offering import sync_offer
 from mentoring_app.services.discovery.vocabulary import option_labels
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
 from mentoring_app.services.mentoring import relationships

@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select, true, update
+from sqlalchemy import Select, and_, case, func, literal, select, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
-from mentoring_app.models import MemberCriterion, Profile, Relationship, User, keyword_index
+from mentoring_app.models import MemberCriterion, Profile, User, keyword_index
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
-from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields, option_labels
 from mentoring_app.services.errors import NotAllowed
 
@@ -91,7 +90,7 @@ def clean_search(search: Search, fields: list[FieldSpec]) -> Search:
 
 
 def _offered(viewer_id: int | None) -> ColumnElement[bool]:
-    """Mentors who may be offered (see :func:`sync_offer`), other than the viewer."""
+    """Mentors who may be offered (see :func:`offering.sync_offer`), other than the viewer."""
     condition = Profile.offered.is_(True)  # type: ignore[attr-defined]
     return and_(condition, User.id != viewer_id) if viewer_id is not None else condition
 
@@ -105,35 +104,6 @@ def is_offered(user: User, profile: Profile, accepted: int) -> bool:
         and user.is_active
         and user.is_mentor
     )
-
-
-def sync_offer(session: Session, user_id: int) -> None:
-    """Copy whether a mentor may be offered onto their criteria rows (after any change to that:
-    profile, availability, capacity, activation, or a relationship starting or ending).
-
-    A mentor who becomes offered (was not, now is) is announced to the mentees whose alerts they
-    match, in the caller's transaction: the caller commits, as it does for the flag itself.
-    """
-    user, profile = session.get(User, user_id), session.get(Profile, user_id)
-    accepted = session.execute(
-        select(func.count())
-        .select_from(Relationship)
-        .where(Relationship.mentor_id == user_id, Relationship.status == ACCEPTED)
-    ).scalar_one()
-    flag = bool(user and profile and is_offered(user, profile, int(accepted)))
-    was_offered = bool(profile is not None and profile.offered)
-    if profile is not None:
-        profile.offered = flag
-        session.add(profile)
-    session.execute(
-        update(MemberCriterion)
-        .where(MemberCriterion.user_id == user_id, MemberCriterion.side == MENTOR_SIDE)  # type: ignore[arg-type]
-        .values(offered=flag)
-    )
-    if flag and not was_offered:
-        from mentoring_app.services.discovery import mentor_alerts
-
-        mentor_alerts.notify_matching_alerts(session, mentor_id=user_id)
 
 
 def _keyword(keyword: str, user_id: ColumnElement, dialect: str) -> ColumnElement[bool] | None:

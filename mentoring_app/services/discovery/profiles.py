@@ -20,7 +20,7 @@ from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.accounts import auth
-from mentoring_app.services.discovery.matching import sync_offer
+from mentoring_app.services.discovery.offering import sync_offer
 from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields, option_labels
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
 

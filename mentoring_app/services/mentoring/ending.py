@@ -28,7 +28,7 @@ from mentoring_app.models.journeys import CLOSED_ENDED, CLOSED_INFORMAL, CLOSED_
 from mentoring_app.models.relationships import ACCEPTED, ENDED
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.conversations import notifications
-from mentoring_app.services.discovery.matching import sync_offer
+from mentoring_app.services.discovery.offering import sync_offer
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
 from mentoring_app.services.mentoring.relationship_access import (
     bump,

@@ -31,7 +31,7 @@ from mentoring_app.models.types import utcnow
 from mentoring_app.services import limits
 from mentoring_app.services.accounts import people
 from mentoring_app.services.conversations import notifications
-from mentoring_app.services.discovery.matching import sync_offer
+from mentoring_app.services.discovery.offering import sync_offer
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
 from mentoring_app.services.mentoring.relationship_access import wind_down
 from mentoring_app.services.outbox import mail

@@ -16,7 +16,7 @@ from mentoring_app.services import limits
 from mentoring_app.services.accounts import auth
 from mentoring_app.services.accounts.passwords import hash_password, password_problem
 from mentoring_app.services.accounts.people import DELETED_DOMAIN
-from mentoring_app.services.discovery.matching import sync_offer
+from mentoring_app.services.discovery.offering import sync_offer
 from mentoring_app.services.errors import NotFound, ServiceError, ValidationFailed
 from mentoring_app.services.staff import audit
 from mentoring_app.services.staff.admin_access import require_admin
