@@ -8,8 +8,10 @@ import pickle
 import secrets
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -21,6 +23,13 @@ from mentoring_app.web import socket_owner
 from tests.conftest import skip_or_fail
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
+
+
+def _on_own_loop(coroutine: Any) -> Any:
+    """Run a coroutine on a loop of its own in a thread: the browser suites' Playwright keeps an
+    event loop running in the main thread when they run first in the same process."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_proxy_configuration_names_every_instance_and_haproxy_accepts_it(tmp_path: Path) -> None:
@@ -89,7 +98,7 @@ def test_only_a_dead_workers_socket_record_is_released() -> None:
         return outcomes
 
     # Unknown and live owners keep Reflex's duplicate-tab rule; a dead one's record is freed.
-    assert asyncio.run(scenario()) == [False, False, True]
+    assert _on_own_loop(scenario()) == [False, False, True]
 
 
 @pytest.mark.parametrize("text", ["", "not a pickle"])
@@ -110,4 +119,4 @@ def test_a_missing_or_foreign_record_is_left_alone(text: str) -> None:
             await client.delete(here._get_redis_key("t"))
             await client.aclose()
 
-    assert asyncio.run(scenario()) is False
+    assert _on_own_loop(scenario()) is False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,14 @@ from mentoring_app.web.cookies import SESSION_COOKIE
 from mentoring_app.web.route_ids import ClampRouteIds
 from mentoring_app.web.security_headers import SecurityHeaders, inline_script_hashes, script_hash
 from mentoring_app.web.upload_guard import MULTIPART_OVERHEAD, UploadGuard, UploadRule, Visitor
+
+
+def _on_own_loop(coroutine: Any) -> Any:
+    """Run a coroutine on a loop of its own in a thread: the browser suites' Playwright keeps an
+    event loop running in the main thread when they run first in the same process."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 HOSTILE_NEXT = [
     "//evil.example",
@@ -104,7 +113,7 @@ def _run(app: Any, scope: dict[str, Any], body_chunks: list[bytes]) -> tuple[lis
     async def go() -> None:
         await app(scope, receive, send)
 
-    asyncio.run(go())
+    _on_own_loop(go())
     return sent, received
 
 
@@ -270,9 +279,9 @@ def test_read_capped_stops_one_chunk_past_the_cap() -> None:
             return data
 
     small = UploadFile(io.BytesIO(b"abc"))
-    assert asyncio.run(read_capped(small, 3)) == b"abc"
+    assert _on_own_loop(read_capped(small, 3)) == b"abc"
     big = CountingFile(b"x" * (10 * CHUNK_BYTES))
-    assert asyncio.run(read_capped(UploadFile(big), CHUNK_BYTES + 1)) is None
+    assert _on_own_loop(read_capped(UploadFile(big), CHUNK_BYTES + 1)) is None
     assert CountingFile.read_total <= 2 * CHUNK_BYTES
     declared = UploadFile(io.BytesIO(b"x" * 10), size=10)
-    assert asyncio.run(read_capped(declared, 5)) is None
+    assert _on_own_loop(read_capped(declared, 5)) is None
