@@ -7,6 +7,7 @@ import reflex as rx
 
 from mentoring_app import style
 from mentoring_app.settings import get_settings
+from mentoring_app.web.paint_first import PaintFirst
 
 settings = get_settings()
 
@@ -26,7 +27,9 @@ config = rx.Config(
             theme=rx.theme(
                 accent_color=style.ACCENT, gray_color=style.GRAY, radius="medium", appearance="light"
             )
-        )
+        ),
+        # Prerendered pages paint before their scripts are fetched (mentoring_app/web/paint_first.py).
+        PaintFirst(),
     ],
     disable_plugins=[rx.plugins.sitemap.SitemapPlugin],
     # Radix Themes' whole namespace is imported on every page only for rx.dynamic components, which
