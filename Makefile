@@ -8,6 +8,10 @@ PY := $(VENV)/bin/python
 TOOLS := .tools
 BUN := $(TOOLS)/node_modules/.bin/bun
 BUN_VERSION := 1.4.4
+# Lighthouse 12.2.3 is the last that runs on Node 20; in a folder of its own beside bun.
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE_PREFIX ?= $(TOOLS)/lighthouse
+LIGHTHOUSE := $(LIGHTHOUSE_PREFIX)/node_modules/.bin/lighthouse
 PORT ?= 3000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -18,13 +22,14 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup run test test-setup chromium migrate demo-data lint bench bench-admin
+.PHONY: help setup run test test-setup chromium migrate demo-data lint bench bench-admin lighthouse
 
 help:
 	@echo "make run    set everything up, migrate SQLite, load demo data, serve http://localhost:$(PORT)"
 	@echo "make test   set up test needs too (Chromium included) and run every test"
 	@echo "make bench  the Find mentor benchmark (10,000 and 100,000 mentors; SQLite and PostgreSQL)"
 	@echo "make bench-admin  the admin dashboard benchmark (100,000 members, 1,000,000 visits)"
+	@echo "make lighthouse  Lighthouse (mobile) on /, /login, /home, /find-mentor; JavaScript per page"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +68,13 @@ bench: setup
 
 bench-admin: setup
 	$(PY) -m benchmarks.admin_dashboard
+
+$(LIGHTHOUSE):
+	npm install --prefix $(LIGHTHOUSE_PREFIX) --no-fund --no-audit --loglevel=error -E lighthouse@$(LIGHTHOUSE_VERSION)
+
+# Debian's Chromium, headless; three runs per page, medians printed against the targets.
+lighthouse: test-setup $(LIGHTHOUSE)
+	LIGHTHOUSE=$(abspath $(LIGHTHOUSE)) CHROMIUM_PATH=/usr/bin/chromium $(PY) -m benchmarks.lighthouse
 
 lint: setup
 	$(VENV)/bin/ruff check mentoring_app tests alembic benchmarks rxconfig.py
