@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.inline import a as plain_anchor
 
 from mentoring_app import routes, style
 from mentoring_app.state.session import SessionState
@@ -169,7 +170,9 @@ def session_handoff() -> rx.Component:
 def page_shell(*children: rx.Component) -> rx.Component:
     """Every page: a skip link, the navigation, and a main region."""
     return rx.box(
-        rx.el.a(
+        # A plain anchor: rx.el.a is React Router's Link, which prerenders "#main" as "/login/#main";
+        # served at /login, that is another page to axe and to browsers, and no longer a skip link.
+        plain_anchor(
             "Skip to content",
             href="#main",
             style={
