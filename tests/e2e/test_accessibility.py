@@ -22,6 +22,9 @@ PAGES = [
 
 
 def _violations(page: Page) -> list[str]:
+    # Toasts fade in and out: axe measures their contrast mid-animation on a busy machine. Check the
+    # page once they are gone.
+    page.wait_for_function("!document.querySelector('[data-sonner-toast]')", timeout=15_000)
     results = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
