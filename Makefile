@@ -8,6 +8,10 @@ PY := $(VENV)/bin/python
 TOOLS := .tools
 BUN := $(TOOLS)/node_modules/.bin/bun
 BUN_VERSION := 1.4.4
+# Lighthouse 12.2.3 is the last that runs on Node 20; in a folder of its own beside bun.
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE_PREFIX ?= $(TOOLS)/lighthouse
+LIGHTHOUSE := $(LIGHTHOUSE_PREFIX)/node_modules/.bin/lighthouse
 PORT ?= 3000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -19,7 +23,7 @@ export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup run test test-setup chromium haproxy migrate demo-data lint bench bench-admin \
-	bench-load cluster cluster-stop backup restore
+	bench-load lighthouse cluster cluster-stop backup restore
 
 help:
 	@echo "make run    set everything up, migrate SQLite, load demo data, serve http://localhost:$(PORT)"
@@ -30,6 +34,7 @@ help:
 	@echo "make cluster      HAProxy + INSTANCES=2 app instances on PostgreSQL and Redis (make cluster-stop)"
 	@echo "make backup       copy the database of DATABASE_URL to var/backups/ (or FILE=...)"
 	@echo "make restore FILE=...  put a backup back into DATABASE_URL (an empty database)"
+	@echo "make lighthouse  Lighthouse (mobile) on /, /login, /home, /find-mentor; JavaScript per page"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +81,13 @@ bench-admin: setup
 # e.g. make bench-load BENCH_LOAD_ARGS="--n 10,25 --seconds 15 --modes default"
 bench-load: setup
 	$(PY) -m benchmarks.load $(BENCH_LOAD_ARGS)
+
+$(LIGHTHOUSE):
+	npm install --prefix $(LIGHTHOUSE_PREFIX) --no-fund --no-audit --loglevel=error -E lighthouse@$(LIGHTHOUSE_VERSION)
+
+# Debian's Chromium, headless; three runs per page, medians printed against the targets.
+lighthouse: test-setup $(LIGHTHOUSE)
+	LIGHTHOUSE=$(abspath $(LIGHTHOUSE)) CHROMIUM_PATH=/usr/bin/chromium $(PY) -m benchmarks.lighthouse
 
 lint: setup
 	$(VENV)/bin/ruff check mentoring_app tests alembic benchmarks rxconfig.py

@@ -67,6 +67,8 @@ from mentoring_app.state.profile import ProfileState, PublicProfileState
 from mentoring_app.state.requests import RequestsState
 from mentoring_app.state.session import IdentityGuard, SessionState
 from mentoring_app.web import socket_owner
+from mentoring_app.web.caching import cache_control
+from mentoring_app.web.page_paths import slashless_pages
 from mentoring_app.web.route_ids import clamp_route_ids
 from mentoring_app.web.security_headers import built_frontend_dir, security_headers
 from mentoring_app.web.session_routes import session_api
@@ -100,12 +102,14 @@ app = rx.App(
     # Applied in order, so the last wraps the rest: its headers land on the guard's refusals too.
     api_transformer=[
         session_api(),
+        slashless_pages(static_dir=built_frontend_dir),
         clamp_route_ids(),
         upload_guard(
             rules=UPLOAD_RULES,
             default=UploadRule(max(r.max_bytes for r in UPLOAD_RULES.values())),
             resolve=resolve_visitor,
         ),
+        cache_control(),
         security_headers(
             app_url=get_settings().app_url, static_dir=built_frontend_dir, extra_scripts=[TIME_ZONE_SCRIPT]
         ),

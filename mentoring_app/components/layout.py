@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.inline import a as plain_anchor
 
 from mentoring_app import routes, style
 from mentoring_app.state.session import SessionState
@@ -26,8 +27,14 @@ def _counted_link(label: str, href: str, count: rx.Var[int]) -> rx.Component:
     )
 
 
-def navbar() -> rx.Component:
-    member_links = rx.hstack(
+# Below the fourth of Reflex's breakpoints (62em, 992px) the member's links move into the Menu.
+WIDE = ["none", "none", "none", "flex"]
+NARROW = ["block", "block", "block", "none"]
+
+
+def _member_links() -> list[rx.Component]:
+    """The member's navigation, in the order it reads (inline when wide, in the Menu when narrow)."""
+    return [
         _nav_link("Home", routes.HOME),
         rx.cond(SessionState.is_mentee, _nav_link("Find mentor", routes.FIND_MENTOR)),
         rx.cond(SessionState.is_mentor | SessionState.is_mentee, _nav_link("Requests", routes.REQUESTS)),
@@ -38,9 +45,50 @@ def navbar() -> rx.Component:
         rx.cond(SessionState.is_admin, _nav_link("Admin", routes.ADMIN)),
         rx.text(SessionState.member_name, size="2", color=style.MUTED_COLOR, aria_label="Logged in as"),
         rx.button("Log out", on_click=SessionState.log_out, variant="soft", size="2"),
-        spacing="4",
-        align="center",
-        wrap="wrap",
+    ]
+
+
+def _member_menu() -> rx.Component:
+    """On a narrow screen the member's links fold into a Menu (a native disclosure, usable before
+    the page's scripts run), so the header keeps the one-row height the prerendered page has:
+    nothing below it moves when the session arrives (no layout shift)."""
+    unread = SessionState.unread_messages + SessionState.unread_notifications
+    return rx.el.details(
+        rx.el.summary(
+            "Menu",
+            rx.cond(unread > 0, rx.badge(unread, color_scheme="red", high_contrast=True, ml="1")),
+            aria_label=rx.cond(unread > 0, "Menu, " + unread.to_string() + " unread", "Menu"),
+            style={
+                "cursor": "pointer",
+                "color": "var(--accent-11)",
+                "font_weight": "500",
+                "padding": "0.25rem 0",
+            },
+        ),
+        rx.vstack(
+            *_member_links(),
+            spacing="3",
+            align="start",
+            style={
+                "position": "absolute",
+                "right": "1rem",
+                "top": "100%",
+                "z_index": "20",
+                "background": style.NAV_BACKGROUND,
+                "border": "1px solid var(--gray-a5)",
+                "border_radius": "var(--radius-3)",
+                "padding": "1rem",
+                "box_shadow": "var(--shadow-4)",
+            },
+        ),
+        display=NARROW,
+    )
+
+
+def navbar() -> rx.Component:
+    member_links = rx.fragment(
+        rx.hstack(*_member_links(), spacing="4", align="center", wrap="wrap", display=WIDE),
+        _member_menu(),
     )
     visitor_links = rx.hstack(
         _nav_link("Log in", routes.LOGIN),
@@ -74,6 +122,7 @@ def navbar() -> rx.Component:
             "background": style.NAV_BACKGROUND,
             "border_bottom": "1px solid var(--gray-a5)",
             "padding": "0.75rem 1rem",
+            "position": "relative",
         },
     )
 
@@ -121,7 +170,9 @@ def session_handoff() -> rx.Component:
 def page_shell(*children: rx.Component) -> rx.Component:
     """Every page: a skip link, the navigation, and a main region."""
     return rx.box(
-        rx.el.a(
+        # A plain anchor: rx.el.a is React Router's Link, which prerenders "#main" as "/login/#main";
+        # served at /login, that is another page to axe and to browsers, and no longer a skip link.
+        plain_anchor(
             "Skip to content",
             href="#main",
             style={

@@ -92,7 +92,7 @@ def _relationships() -> rx.Component:
 def page() -> rx.Component:
     return page_shell(
         rx.cond(
-            SessionState.signed_in,
+            SessionState.signed_in & HomeState.loaded,
             rx.vstack(
                 rx.heading("Welcome, ", SessionState.member_name, as_="h1", size="7"),
                 rx.hstack(

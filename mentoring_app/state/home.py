@@ -26,12 +26,15 @@ class RelationshipLine(TypedDict):
 class HomeState(SessionState):
     profile_percent: int = 0
     relationships: list[RelationshipLine] = []
+    # The page shows its body once everything is here, in one frame: a section arriving later
+    # would push what is below it down (layout shift).
+    loaded: bool = False
 
     @rx.event
     async def load(self) -> None:
         user = await self._current_member()
         if user is None or not (user.is_mentor or user.is_mentee):
-            self.profile_percent, self.relationships = 0, []
+            self.profile_percent, self.relationships, self.loaded = 0, [], user is not None
             return
         own = await call(profiles.own_profile, actor=user)
         self.profile_percent = own.completeness.percent
@@ -51,3 +54,4 @@ class HomeState(SessionState):
             )
             for r in await call(dashboard.my_relationships, actor=user)
         ]
+        self.loaded = True

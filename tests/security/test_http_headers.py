@@ -148,3 +148,37 @@ def test_ids_past_any_real_range_read_as_not_found(browser: Browser, app: Runnin
         log.seek(log_before)
         written = log.read().decode("utf-8", "replace")
     assert "Traceback" not in written and "Exception" not in written, written[-3000:]
+
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def test_hashed_assets_are_cached_for_a_year_and_the_rest_revalidates(app: RunningApp) -> None:
+    """Build assets named by their content hash may be kept for a year; pages, un-hashed files and
+    errors must be asked for again (a new build keeps their names but changes what they point at)."""
+    html = _request_text(app, "/login/")
+    scripts = re.findall(r'"(/assets/[^"]+\.js)"', html)
+    styles = re.findall(r'"(/assets/[^"]+\.css)"', html)
+    assert scripts and styles, "no hashed assets in the page"
+    for path in (scripts[0], styles[0]):
+        asset = _request(app, "GET", path)
+        assert asset.status == 200, path
+        assert asset.headers.get("Cache-Control") == IMMUTABLE, path
+        _assert_hardened(asset.headers, "hashed asset")
+    for path in ("/", "/login", "/login/", "/favicon.ico", "/print.css"):
+        response = _request(app, "GET", path)
+        assert response.status == 200, path
+        assert response.headers.get("Cache-Control") == "no-cache", path
+    missing = _request(app, "GET", scripts[0].replace(".js", "x.js"))
+    assert missing.status == 404
+    assert "immutable" not in missing.headers.get("Cache-Control", "")
+
+
+def test_pages_are_served_at_their_slashless_address_without_a_redirect(app: RunningApp) -> None:
+    """``/login`` answers with the page itself: a redirect to ``/login/`` cost a round trip."""
+    for path, text in (("/login", "Log in"), ("/find-mentor", "Find mentor"), ("/admin/members", "Members")):
+        response = _request(app, "GET", path)
+        assert response.status == 200, path
+        assert response.headers.get("Location") is None, path
+        assert text in _request_text(app, path), path
+    assert _request(app, "GET", "/no-such-page").status == 404
