@@ -172,7 +172,7 @@ def demo_app() -> Iterator[tuple[str, str, str]]:
     from mentoring_app.demo import load_demo_data
     from mentoring_app.migrations import upgrade_to_head
     from mentoring_app.models import User
-    from mentoring_app.services import auth
+    from mentoring_app.services.accounts import auth
     from tests.harness import start_app
 
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as folder:

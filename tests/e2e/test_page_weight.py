@@ -7,8 +7,8 @@ from playwright.sync_api import Browser
 from sqlmodel import Session
 
 from benchmarks.page_weight import measure
-from mentoring_app.services import admin as admin_service
-from mentoring_app.services import auth
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.staff import admin as admin_service
 from mentoring_app.web.cookies import SESSION_COOKIE
 from tests.harness import RunningApp
 
