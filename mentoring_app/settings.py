@@ -55,6 +55,8 @@ class Settings:
     outbox_retention_days: int
     # Overrides of the per-member limits in services/limits.py: "report=10/1d,password_reset=5/1h".
     rate_limits: str = ""
+    # Find mentor answers from an in-process index (services/matching_index); off: SQL only.
+    matching_index: bool = True
 
     @property
     def allowed_origins(self) -> tuple[str, ...]:
@@ -97,6 +99,7 @@ class Settings:
             login_max_failures_per_address=50,
             secure_cookies=app_url.startswith("https://"),
             rate_limits=os.environ.get("RATE_LIMITS", "").strip(),
+            matching_index=_env_bool("MATCHING_INDEX", True),
             outbox_retention_days=max(0, _env_int("OUTBOX_RETENTION_DAYS", 30)),
         )
 

@@ -18,8 +18,10 @@ from sqlmodel import Session
 from mentoring_app.models import MemberCriterion, Profile, Relationship, User, keyword_index
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.relationships import ACCEPTED
+from mentoring_app.services import matching_index, matching_index_store
 from mentoring_app.services.errors import NotAllowed
 from mentoring_app.services.vocabulary import FieldSpec, load_fields, option_labels
+from mentoring_app.settings import get_settings
 
 PAGE_SIZE = 20
 MAX_KEYWORD_WORDS = 6
@@ -314,8 +316,14 @@ def count_exact(session: Session, *, search: Search, viewer_id: int | None) -> i
     return _counts(session, search, known, viewer_id, dialect)[0]  # type: ignore[arg-type]
 
 
-def find_mentors(session: Session, *, viewer: User | None, search: Search) -> SearchResults:
-    """One page of mentors for a logged-in member, best matches first, with filter costs."""
+def find_mentors(
+    session: Session, *, viewer: User | None, search: Search, use_index: bool | None = None
+) -> SearchResults:
+    """One page of mentors for a logged-in member, best matches first, with filter costs.
+
+    The in-process index (:mod:`matching_index`) answers when it is fresh; otherwise, or with
+    ``use_index=False`` (the reference the tests compare it with), the SQL of
+    :func:`search_statement` does, with the same order, totals and costs."""
     if viewer is None or not viewer.is_active:
         raise NotAllowed("Please log in to find a mentor.")
     if not (viewer.is_mentee or viewer.is_admin):
@@ -324,17 +332,11 @@ def find_mentors(session: Session, *, viewer: User | None, search: Search) -> Se
     known = {spec.key: spec for spec in fields}
     search = clean_search(search, fields)
     dialect = session.get_bind().dialect.name
-    rows = session.execute(search_statement(search, fields, viewer.id, dialect)).all()
-    if rows:
-        total = int(rows[0].total)
-        without = {key: int(getattr(rows[0], f"without_{key}")) for key in search.exact}
-    else:
-        total, without = _counts(session, search, known, viewer.id, dialect)  # type: ignore[arg-type]
-        last_page = max(1, -(-total // PAGE_SIZE))
-        if total and search.page > last_page:
-            search = Search(search.selected, search.exact, search.keyword, last_page)
-            rows = session.execute(search_statement(search, fields, viewer.id, dialect)).all()
-    results = _describe(session, [(row.user_id, row.score) for row in rows], search, known)
+    if use_index is None:
+        use_index = get_settings().matching_index
+    found = _page_by_index(session, search, known, viewer.id, dialect) if use_index else None  # type: ignore[arg-type]
+    page, total, without, search = found or _page_by_sql(session, search, fields, viewer.id, dialect)  # type: ignore[arg-type]
+    results = _describe(session, page, search, known)
     costs = tuple(
         FilterCost(
             field_label=known[key].label,
@@ -352,6 +354,64 @@ def find_mentors(session: Session, *, viewer: User | None, search: Search) -> Se
         criteria_count=search.criteria_count,
         costs=costs,
     )
+
+
+Page = tuple[list[tuple[int, int]], int, dict[str, int], Search]
+
+
+def _last_page(search: Search, total: int) -> Search:
+    """Past the end: the last page there is (a page number from an old link or URL)."""
+    last_page = max(1, -(-total // PAGE_SIZE))
+    if search.page <= last_page:
+        return search
+    return Search(search.selected, search.exact, search.keyword, last_page)
+
+
+def _page_by_sql(
+    session: Session, search: Search, fields: list[FieldSpec], viewer_id: int, dialect: str
+) -> Page:
+    """The page's (mentor, score) rows, the total and each exact filter's cost, from SQL."""
+    known = {spec.key: spec for spec in fields}
+    rows = session.execute(search_statement(search, fields, viewer_id, dialect)).all()
+    if rows:
+        total = int(rows[0].total)
+        without = {key: int(getattr(rows[0], f"without_{key}")) for key in search.exact}
+    else:
+        total, without = _counts(session, search, known, viewer_id, dialect)
+        if total:
+            search = _last_page(search, total)
+            rows = session.execute(search_statement(search, fields, viewer_id, dialect)).all()
+    return [(row.user_id, row.score) for row in rows], total, without, search
+
+
+def keyword_ids(session: Session, keyword: str, dialect: str) -> set[int] | None:
+    """Members whose search text holds every word of the keyword (None: no keyword), from the
+    same FTS5 / trigram index the SQL path uses."""
+    condition = _keyword(keyword, Profile.user_id, dialect)  # type: ignore[arg-type]
+    if condition is None:
+        return None
+    return set(session.execute(select(Profile.user_id).where(condition)).scalars())
+
+
+def _page_by_index(
+    session: Session, search: Search, known: dict[str, FieldSpec], viewer_id: int, dialect: str
+) -> Page | None:
+    """As :func:`_page_by_sql`, from the in-process index; None when it has no fresh index."""
+    matches = keyword_ids(session, search.keyword, dialect)
+    exact = {key: known[key].multiple for key in search.exact}
+
+    def answer(index: matching_index.MatchingIndex) -> Page:
+        keyword = index.bits_of(matches) if matches is not None else None
+        current = search
+        ranked = index.rank(search.selected, exact, page=search.page, viewer_id=viewer_id, keyword=keyword)
+        if not ranked.rows and ranked.total:
+            current = _last_page(search, ranked.total)
+            ranked = index.rank(
+                search.selected, exact, page=current.page, viewer_id=viewer_id, keyword=keyword
+            )
+        return ranked.rows, ranked.total, ranked.without, current
+
+    return matching_index_store.store_for(session).run(session, answer)
 
 
 def _describe(
