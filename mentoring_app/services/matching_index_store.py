@@ -182,7 +182,11 @@ _stores_lock = threading.Lock()
 def store_for(session: Session) -> IndexStore:
     """The index store of the database this session uses (one per engine, so per process)."""
     bind = session.get_bind()
-    engine = bind.engine if isinstance(bind, Connection) else bind
+    return store_for_engine(bind.engine if isinstance(bind, Connection) else bind)
+
+
+def store_for_engine(engine: Engine) -> IndexStore:
+    """The index store of this engine's database in this process."""
     with _stores_lock:
         store = _stores.get(engine)
         if store is None:
