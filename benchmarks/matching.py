@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -195,10 +195,11 @@ def index_figures(engine: Engine, viewer: User) -> str:
         live.build_now(session)
     after_change, refreshes = [], []
     with Session(engine) as session:
+        newest = session.execute(select(func.max(User.last_active_at))).scalar_one() or utcnow()
         for n, user_id in enumerate(mentors):
-            session.execute(
-                update(User).where(User.id == user_id).values(last_active_at=utcnow() + timedelta(seconds=n))  # type: ignore[arg-type]
-            )
+            # Half log-ins (to the top), half older times (re-placed lower down).
+            when = newest + timedelta(seconds=n + 1) if n % 2 else newest - timedelta(days=30 + n)
+            session.execute(update(User).where(User.id == user_id).values(last_active_at=when))  # type: ignore[arg-type]
             session.commit()
             started = time.perf_counter()
             matching.find_mentors(session, viewer=viewer, search=matching.Search(), use_index=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select, true, update
+from sqlalchemy import Select, Text, and_, case, cast, func, literal, select, true, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -384,13 +384,25 @@ def _page_by_sql(
     return [(row.user_id, row.score) for row in rows], total, without, search
 
 
-def keyword_ids(session: Session, keyword: str, dialect: str) -> set[int] | None:
+def keyword_ids(session: Session, keyword: str, dialect: str) -> list[int] | None:
     """Members whose search text holds every word of the keyword (None: no keyword), from the
-    same FTS5 / trigram index the SQL path uses."""
+    same FTS5 / trigram index the SQL path uses; read as one aggregated row (thousands of ids)."""
     condition = _keyword(keyword, Profile.user_id, dialect)  # type: ignore[arg-type]
     if condition is None:
         return None
-    return set(session.execute(select(Profile.user_id).where(condition)).scalars())
+    words = keyword.casefold().split()
+    if dialect == "sqlite" and all(len(w) >= 3 for w in words):
+        phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+        matches = keyword_index.sqlite_match().bindparams(phrase=phrase).subquery()
+    else:
+        matches = select(Profile.user_id.label("user_id")).where(condition).subquery()  # type: ignore[attr-defined]
+    joined = (
+        func.string_agg(cast(matches.c.user_id, Text), ",")
+        if dialect == "postgresql"
+        else func.group_concat(matches.c.user_id)
+    )
+    found = session.execute(select(joined)).scalar()
+    return list(map(int, found.split(","))) if found else []
 
 
 def _page_by_index(

@@ -12,12 +12,11 @@ BY, so its NULL and collation rules hold): the higher the position, the earlier 
 Completeness has one bitset per value, so a page is read level by level (score, then
 completeness), each level's members highest position first.
 
-A change moves one mentor: removed, their old position is cleared everywhere (one AND-NOT per
-bitset); if their ``last_active_at`` changed (a log-in), they take a new position above all
-others, which is where a fresh activity time belongs. Anything that cannot be placed so (a member
-whose time is not the newest) asks for a rebuild (:class:`NeedsRebuild`), which
-:mod:`matching_index_store` runs in a worker thread. Positions left empty are reclaimed by a
-rebuild once they outnumber the mentors.
+A change re-places one mentor: their old position is cleared everywhere (one AND-NOT per bitset)
+and, if their ``last_active_at`` changed, they are inserted where the order puts them: a log-in
+puts them at the top, which costs nothing; lower down, the positions above move up by one (a
+shift of each bitset). Positions left empty are reclaimed by a rebuild, in a worker thread (see
+:mod:`matching_index_store`), once they outnumber the mentors, as are large batches of changes.
 
 The index is not thread-safe by itself: the store serialises searches and changes with one lock
 (searches hold it for the in-memory part only, which holds the GIL anyway).
@@ -26,17 +25,21 @@ The index is not thread-safe by itself: the store serialises searches and change
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import repeat
 
-from sqlalchemy import Text, bindparam, cast, func, or_, select
+from sqlalchemy import DateTime, String, Text, bindparam, cast, func, or_, select, type_coerce
 from sqlmodel import Session
 
 from mentoring_app.models import MemberCriterion, Profile, User
 from mentoring_app.models.profiles import MENTOR_SIDE
 
 PAGE_SIZE = 20
+MAX_MOVES = 200  # mentors re-placed in one refresh; beyond that a rebuild is cheaper
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _NEWEST = 2**62  # PostgreSQL sorts NULL first in DESC order: a NULL time is "newest" there
@@ -101,39 +104,58 @@ class MatchingIndex:
 
     def load(self, ordered: Sequence[MentorRow]) -> None:
         """Fill an empty index from mentors in the database's order (most recent first)."""
-        count = len(ordered)
-        self.users = array("q", (row.user_id for row in reversed(ordered)))
-        self.times = array("q", (self.time_key(row.last_active) for row in reversed(ordered)))
-        self.pos_of = {row.user_id: count - 1 - rank for rank, row in enumerate(ordered)}
-        by_option: dict[int, bytearray] = {}
-        by_bucket: dict[int | None, bytearray] = {}
-        listed = bytearray(count // 8 + 1)
-        size = count // 8 + 1
-        for rank, row in enumerate(ordered):
-            position = count - 1 - rank
-            byte, bit = position >> 3, 1 << (position & 7)
+        groups: dict[int, list[int]] = {}
+        for row in ordered:
             for option in row.options:
-                bits = by_option.get(option)
-                if bits is None:
-                    bits = by_option[option] = bytearray(size)
-                bits[byte] |= bit
-            bucket = by_bucket.get(row.completeness)
-            if bucket is None:
-                bucket = by_bucket[row.completeness] = bytearray(size)
-            bucket[byte] |= bit
-            if row.listed:
-                listed[byte] |= bit
-        self.options = {k: int.from_bytes(v, "little") for k, v in by_option.items()}
-        self.buckets = {k: int.from_bytes(v, "little") for k, v in by_bucket.items()}
-        self.listed = int.from_bytes(listed, "little")
+                groups.setdefault(option, []).append(row.user_id)
+        self.load_columns(
+            [r.user_id for r in ordered],
+            [self.time_key(r.last_active) for r in ordered],
+            [r.completeness for r in ordered],
+            [r.listed for r in ordered],
+            groups,
+        )
+
+    def load_columns(
+        self,
+        user_ids: Sequence[int],
+        time_keys: Sequence[int],
+        completeness: Sequence[int | None],
+        listed: Sequence[bool],
+        groups: Mapping[int, Iterable[int]],
+    ) -> list[int]:
+        """Fill an empty index: mentors most recent first, and per option its mentors' ids.
+        Returns the ids in ``groups`` that are not among the mentors (the caller decides)."""
+        count = len(user_ids)
+        self.users = array("q", reversed(user_ids))
+        self.times = array("q", reversed(time_keys))
+        self.pos_of = pos_of = dict(zip(user_ids, range(count - 1, -1, -1), strict=True))
+        missing: list[int] = []
+        options = {}
+        for option, ids in groups.items():
+            positions = list(map(pos_of.get, ids))
+            if None in positions:
+                missing += [user_id for user_id, p in zip(ids, positions, strict=True) if p is None]
+                positions = [p for p in positions if p is not None]
+            options[option] = _bitset(positions, count)
+        self.options = {k: b for k, b in options.items() if b}
+        by_value: dict[int | None, list[int]] = {}
+        for rank, value in enumerate(completeness):
+            by_value.setdefault(value, []).append(count - 1 - rank)
+        self.buckets = {value: _bitset(positions, count) for value, positions in by_value.items()}
+        self.listed = _bitset([count - 1 - rank for rank, flag in enumerate(listed) if flag], count)
+        return missing
 
     def apply(self, changed: Iterable[int], rows: Mapping[int, MentorRow], version: int) -> None:
         """Bring the changed members up to date: ``rows`` holds those still in the index.
 
-        Raises NeedsRebuild, leaving the index as it was, when a member cannot be placed."""
+        A member whose activity time is unchanged keeps their position; one whose time changed
+        (or who is new) is inserted where the order puts them (at the top for a fresh log-in,
+        which costs nothing; lower down, every position above moves up by one). Raises
+        NeedsRebuild, leaving the index as it was, when rebuilding is cheaper (many moves)."""
         changed = set(changed)
-        moves: list[MentorRow] = []
         kept: dict[int, int] = {}
+        moves: list[MentorRow] = []
         for user_id in changed:
             row, old = rows.get(user_id), self.pos_of.get(user_id)
             if row is None:
@@ -142,42 +164,57 @@ class MatchingIndex:
                 kept[user_id] = old
             else:
                 moves.append(row)
-        # Newest last: each appended mentor must sort before every position below it.
-        moves.sort(key=lambda r: (self.time_key(r.last_active), -r.user_id))
-        top_time, top_id = (self.times[-1], self.users[-1]) if self.width else (None, 0)
-        for row in moves:
-            key = self.time_key(row.last_active)
-            if top_time is not None and not (key > top_time or (key == top_time and row.user_id < top_id)):
-                raise NeedsRebuild(f"mentor {row.user_id} cannot be placed above mentor {top_id}")
-            top_time, top_id = key, row.user_id
+        if len(moves) > MAX_MOVES:
+            raise NeedsRebuild(f"{len(moves)} mentors to re-place")
         clear = 0
         for user_id in changed:
             old = self.pos_of.pop(user_id, None)
-            if old is not None and user_id not in kept:
+            if old is not None:
                 clear |= 1 << old
-        for position in kept.values():
-            clear |= 1 << position
         if clear:
             keep = ~clear
             self.options = {k: (b & keep if b & clear else b) for k, b in self.options.items()}
             self.buckets = {k: (b & keep if b & clear else b) for k, b in self.buckets.items()}
             self.listed &= keep
-        placed = dict(kept)
-        for row in moves:
-            placed[row.user_id] = self.width
-            self.users.append(row.user_id)
-            self.times.append(self.time_key(row.last_active))
-        for user_id, position in placed.items():
-            row, bit = rows[user_id], 1 << position
-            self.pos_of[user_id] = position
-            for option in row.options:
-                self.options[option] = self.options.get(option, 0) | bit
-            self.buckets[row.completeness] = self.buckets.get(row.completeness, 0) | bit
-            if row.listed:
-                self.listed |= bit
+        for user_id, position in kept.items():
+            self._set(rows[user_id], position)
+        for row in sorted(moves, key=lambda r: (self.time_key(r.last_active), -r.user_id)):
+            self._set(row, self._insert(row))
         self.options = {k: b for k, b in self.options.items() if b}
         self.buckets = {k: b for k, b in self.buckets.items() if b}
         self.version = max(self.version, version)
+
+    def _insert(self, row: MentorRow) -> int:
+        """Open the position where ``row`` belongs in the order (positions above move up one)."""
+        key = (self.time_key(row.last_active), -row.user_id)
+        times, users = self.times, self.users
+        position = bisect_left(range(len(users)), key, key=lambda p: (times[p], -users[p]))
+        if position < len(users):
+            low = (1 << position) - 1
+
+            def shift(bits: int) -> int:
+                return (bits & low) | (bits >> position << (position + 1)) if bits >> position else bits
+
+            self.options = {k: shift(b) for k, b in self.options.items()}
+            self.buckets = {k: shift(b) for k, b in self.buckets.items()}
+            self.listed = shift(self.listed)
+            pos_of = self.pos_of
+            for above in range(len(users) - 1, position - 1, -1):
+                user_id = users[above]
+                if pos_of.get(user_id) == above:
+                    pos_of[user_id] = above + 1
+        users.insert(position, row.user_id)
+        times.insert(position, key[0])
+        return position
+
+    def _set(self, row: MentorRow, position: int) -> None:
+        bit = 1 << position
+        self.pos_of[row.user_id] = position
+        for option in row.options:
+            self.options[option] = self.options.get(option, 0) | bit
+        self.buckets[row.completeness] = self.buckets.get(row.completeness, 0) | bit
+        if row.listed:
+            self.listed |= bit
 
     # Answering.
 
@@ -284,6 +321,16 @@ class MatchingIndex:
         return bitsets + arrays + positions
 
 
+def _bitset(positions: Sequence[int], width: int) -> int:
+    """A bitset with these bits set, built at C speed: the positions become '1' characters of a
+    binary numeral (no Python bytecode per bit), which int() reads in linear time."""
+    if not positions:
+        return 0
+    digits = bytearray(b"0") * width
+    deque(map(digits.__setitem__, map((width - 1).__sub__, positions), repeat(49)), maxlen=0)
+    return int(digits, 2)
+
+
 def _field_met(bitsets: list[int], many: bool) -> int:
     """Exact match on one field: all its selected options (many-value field) or any (one-value)."""
     result = bitsets[0]
@@ -380,8 +427,66 @@ def read_mentors(session: Session, user_ids: list[int] | None = None) -> list[Me
     return rows
 
 
+def _time_column(dialect: str):  # type: ignore[no-untyped-def]
+    """``users.last_active_at`` without the ORM type's per-row conversion (a rebuild reads tens
+    of thousands): SQLite's stored text, PostgreSQL's driver datetime."""
+    if dialect == "sqlite":
+        return type_coerce(User.last_active_at, String)
+    return type_coerce(User.last_active_at, DateTime(timezone=True))
+
+
+def _raw_time_keys(index: MatchingIndex, values: Iterable[str | datetime | None]) -> list[int]:
+    """Sort keys (see MatchingIndex.time_key) of raw ``last_active_at`` values: SQLite's text
+    (UTC, naive) or PostgreSQL's aware datetimes."""
+    null = index.time_key(None)
+    parse, naive_epoch = datetime.fromisoformat, _EPOCH.replace(tzinfo=None)
+    return [
+        null
+        if value is None
+        else (parse(value) - naive_epoch) // _MICROSECOND
+        if isinstance(value, str)
+        else (value - _EPOCH) // _MICROSECOND
+        for value in values
+    ]
+
+
 def build(session: Session, version: int) -> MatchingIndex:
-    """A new index from the database, labelled with ``version`` (read before the data)."""
-    index = MatchingIndex(dialect=session.get_bind().dialect.name, version=version)
-    index.load(read_mentors(session))
+    """A new index from the database, labelled with ``version`` (read before the data).
+
+    Fast path: offered profiles in the database's order, and one aggregated row of mentor ids
+    per option. Members with offered criteria but no offered profile (sync_offer keeps the two
+    flags in step, so normally none) send it to the general, slower query."""
+    dialect = session.get_bind().dialect.name
+    index = MatchingIndex(dialect=dialect, version=version)
+    criteria = MemberCriterion.__table__.c  # type: ignore[attr-defined]
+    joined = (
+        func.string_agg(cast(criteria.user_id, Text), ",")
+        if dialect == "postgresql"
+        else func.group_concat(criteria.user_id)
+    )
+    groups = {
+        option_id: list(map(int, ids.split(",")))
+        for option_id, ids in session.execute(
+            select(criteria.option_id, joined)
+            .where(criteria.side == MENTOR_SIDE, criteria.offered.is_(True))
+            .group_by(criteria.option_id)
+        )
+    }
+    mentors = session.execute(
+        select(User.id, _time_column(dialect), Profile.completeness)
+        .join(Profile, Profile.user_id == User.id)  # type: ignore[arg-type]
+        .where(Profile.offered.is_(True))  # type: ignore[attr-defined]
+        .order_by(User.last_active_at.desc(), User.id)  # type: ignore[union-attr, arg-type]
+    ).all()
+    user_ids = [row[0] for row in mentors]
+    missing = index.load_columns(
+        user_ids,
+        _raw_time_keys(index, (row[1] for row in mentors)),
+        [row[2] for row in mentors],
+        [True] * len(mentors),
+        groups,
+    )
+    if missing:
+        index = MatchingIndex(dialect=dialect, version=version)
+        index.load(read_mentors(session))
     return index

@@ -19,6 +19,7 @@ from mentoring_app.services import (
     admin,
     auth,
     matching,
+    matching_index,
     matching_index_store,
     privacy,
     profiles,
@@ -283,6 +284,16 @@ def test_activity_reorders_without_rebuild(db: Session, viewer: User, make_membe
     auth.open_session(db, user_id=first.id, now=later + timedelta(seconds=1))  # a log-in
     assert found_ids(both(db, viewer, matching.Search())) == [first.id, second.id]
     assert matching_index_store.store_for(db).builds == builds
+    # An older time (an import, a clock behind) is placed lower down, still without a rebuild.
+    third = make_mentor(db, make_member)
+    db.execute(update(User).where(User.id == first.id).values(last_active_at=BASE_TIME - timedelta(days=3)))
+    db.commit()
+    both(db, viewer, matching.Search())
+    builds = matching_index_store.store_for(db).builds
+    db.execute(update(User).where(User.id == third.id).values(last_active_at=BASE_TIME - timedelta(days=1)))
+    db.commit()
+    assert found_ids(both(db, viewer, matching.Search())) == [second.id, third.id, first.id]
+    assert matching_index_store.store_for(db).builds == builds
 
 
 # Rebuilds in a worker thread: searches stay right meanwhile.
@@ -320,23 +331,22 @@ def test_search_during_a_background_rebuild(
     assert both(db, viewer, london_search(db)) == during
 
 
-def test_unplaceable_change_on_a_large_database_falls_back_to_sql(
+def test_many_changes_on_a_large_database_rebuild_in_the_background(
     db: Session, viewer: User, make_member, monkeypatch
 ) -> None:
     mentors = [make_mentor(db, make_member) for _ in range(2)]
     both(db, viewer, matching.Search())
     monkeypatch.setattr(matching_index_store, "INLINE_BUILD_LIMIT", 0)
+    monkeypatch.setattr(matching_index, "MAX_MOVES", 0)  # any re-placing is "too many"
     store = matching_index_store.store_for(db)
-    # An older activity time cannot be placed in place: a rebuild in the background, SQL meanwhile.
-    db.execute(
-        update(User).where(User.id == mentors[1].id).values(last_active_at=BASE_TIME - timedelta(days=9))
-    )
+    long_ago = BASE_TIME - timedelta(days=9)
+    db.execute(update(User).where(User.id == mentors[1].id).values(last_active_at=long_ago))
     db.commit()
-    answers = store.answers
+    answers, builds = store.answers, store.builds
     meanwhile = matching.find_mentors(db, viewer=viewer, search=matching.Search())
     assert found_ids(meanwhile) == [mentors[0].id, mentors[1].id]
     store.wait(10)
-    assert store.answers == answers  # the stale index did not answer
+    assert store.answers == answers and store.builds == builds + 1  # SQL answered; rebuilt aside
     assert both(db, viewer, matching.Search()) == meanwhile
 
 
