@@ -1,9 +1,13 @@
 """Find mentor: broad match ranking, exact-match filters, keyword search, paging, and what each
-exact filter costs. The database does the ranking: one grouped query over the criteria index.
+exact filter costs.
 
-Every selected option counts once. A mentor's score is how many of the selected options they
-have; exact fields become conditions on the same grouped rows (HAVING), so one pass over the
-index rows of the selected options answers the whole search.
+Two paths give the same answer. The in-process index (:mod:`matching_index`, kept fresh by
+:mod:`matching_index_store`) scores bitsets in memory and reads only the page's mentors from the
+database; it answers whenever it is fresh. The SQL path (:func:`search_statement`) is the
+reference and the fallback: one grouped query over the criteria index. Every selected option
+counts once. A mentor's score is how many of the selected options they have; exact fields become
+conditions on the same grouped rows (HAVING), so one pass over the index rows of the selected
+options answers the whole search.
 """
 
 from __future__ import annotations

@@ -220,13 +220,8 @@ class MatchingIndex:
 
     def bits_of(self, user_ids: Iterable[int]) -> int:
         """A bitset of these members' positions (members not in the index are ignored)."""
-        found = bytearray(self.width // 8 + 1)
-        pos_of = self.pos_of
-        for user_id in user_ids:
-            position = pos_of.get(user_id)
-            if position is not None:
-                found[position >> 3] |= 1 << (position & 7)
-        return int.from_bytes(found, "little")
+        positions = [p for p in map(self.pos_of.get, user_ids) if p is not None]
+        return _bitset(positions, self.width)
 
     def _ordered_buckets(self) -> list[int]:
         """Completeness bitsets in ORDER BY completeness DESC order (NULL first on PostgreSQL)."""

@@ -55,7 +55,10 @@ class IndexStore:
     """The index of one database in this process, its freshness and its rebuilds."""
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+        # Weak: the registry below is keyed by the engine, and a strong reference from the value
+        # would keep every engine (and its index) alive for the life of the process.
+        self._engine_ref = weakref.ref(engine)
+        self._dialect = engine.dialect.name
         self._lock = threading.Lock()
         self._index: MatchingIndex | None = None
         self._stuck: MatchingIndex | None = None  # an index a change could not be applied to
@@ -88,7 +91,7 @@ class IndexStore:
                     self.start_build()
                     return None
                 index = self._build_here(session, stamp)
-            if index.version > stamp.version and self._engine.dialect.name == "sqlite":
+            if index.version > stamp.version and self._dialect == "sqlite":
                 return None  # this session's snapshot predates the index: its rows may be missing
             if index.needs_compaction():
                 self.start_build()  # still fresh: it answers meanwhile
@@ -154,9 +157,12 @@ class IndexStore:
             return self._build_here(session, stamp)
 
     def _build_in_background(self) -> None:
+        engine = self._engine_ref()
+        if engine is None:
+            return
         try:
             started = time.perf_counter()
-            with Session(self._engine) as session:
+            with Session(engine) as session:
                 stamp = read_stamp(session) or Stamp(0, 0)
                 index = build(session, stamp.version)
                 session.rollback()  # a new snapshot for catching up with what changed meanwhile
