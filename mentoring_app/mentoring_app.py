@@ -35,7 +35,7 @@ from mentoring_app.pages import (
     requests,
     reset_password,
 )
-from mentoring_app.services import admin, auth, limits, relationships, relay, visits
+from mentoring_app.services import admin, auth, limits, matching_index_store, relationships, relay, visits
 from mentoring_app.services import guides as guide_library
 from mentoring_app.settings import get_settings
 from mentoring_app.state.account_forms import EmailSettingsState, ResetPasswordState
@@ -160,6 +160,14 @@ async def mail_relay() -> None:
     """Deliver queued emails for as long as the app runs."""
     with contextlib.suppress(asyncio.CancelledError):
         await relay.run_forever(get_engine())
+
+
+@app.register_lifespan_task
+async def warm_matching_index() -> None:
+    """Start building the Find mentor index in a worker thread, so the first searches on a large
+    database find it ready (until then they take the SQL path)."""
+    if get_settings().matching_index:
+        matching_index_store.store_for_engine(get_engine()).start_build()
 
 
 @app.register_lifespan_task
