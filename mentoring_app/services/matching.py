@@ -389,17 +389,30 @@ def _page_by_sql(
 
 
 def keyword_ids(session: Session, keyword: str, dialect: str) -> list[int] | None:
-    """Members whose search text holds every word of the keyword (None: no keyword), from the
-    same FTS5 / trigram index the SQL path uses; read as one aggregated row (thousands of ids)."""
-    condition = _keyword(keyword, Profile.user_id, dialect)  # type: ignore[arg-type]
-    if condition is None:
-        return None
+    """Members whose search text holds every word of the keyword (None: no keyword), by the same
+    rule and index as :func:`_keyword` (FTS5 trigram table on SQLite for words of three
+    characters or more, pg_trgm on PostgreSQL), asked directly rather than as ``IN`` a subquery,
+    and read as one aggregated row (there can be tens of thousands)."""
     words = keyword.casefold().split()
-    if dialect == "sqlite" and all(len(w) >= 3 for w in words):
-        phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+    if not words:
+        return None
+    indexed = [w for w in words if len(w) >= 3] if dialect == "sqlite" else []
+    plain = [w for w in words if w not in indexed]
+    contains = [Profile.search_text.contains(w, autoescape=True) for w in plain]  # type: ignore[attr-defined]
+    if indexed:
+        phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
         matches = keyword_index.sqlite_match().bindparams(phrase=phrase).subquery()
+        if contains:
+            matches = (
+                select(Profile.user_id.label("user_id"))
+                .where(  # type: ignore[attr-defined]
+                    Profile.user_id.in_(select(matches.c.user_id)),
+                    *contains,  # type: ignore[attr-defined]
+                )
+                .subquery()
+            )
     else:
-        matches = select(Profile.user_id.label("user_id")).where(condition).subquery()  # type: ignore[attr-defined]
+        matches = select(Profile.user_id.label("user_id")).where(*contains).subquery()  # type: ignore[attr-defined]
     joined = (
         func.string_agg(cast(matches.c.user_id, Text), ",")
         if dialect == "postgresql"
