@@ -9,7 +9,11 @@ forget them, whether it is a service, the CLI importer, a test helper or an oper
 row (SQLite), and ``reset_version``, bumped when a table is truncated (no row is known then).
 ``matching_changes`` holds, per member, the version of their latest change: an index at version
 V refreshes the members with a greater version. On PostgreSQL the counter row stays locked until
-the writer commits, so versions become visible in commit order and nothing committed is skipped.
+the writer commits, so versions become visible in commit order and nothing committed is skipped
+(a sequence would not do: a later number can commit first). The price: writers of matching data
+queue on that row until commit (short transactions), and two transactions touching matching rows
+in opposite orders can deadlock (PostgreSQL detects it and fails one). Note that psycopg runs an
+``executemany`` as one statement per row, so bulk loads should use multi-row INSERTs.
 
 None of these triggers are in the SQLModel metadata; migration 0020 creates them. A future SQLite
 batch migration that rebuilds one of these tables drops its triggers: run ``SQLITE_CREATE`` again.
