@@ -73,7 +73,7 @@ test: test-setup
 	$(PY) -m pytest
 
 bench: setup
-	$(PY) -m benchmarks.matching --sizes 10000 100000
+	$(PY) -m benchmarks.matching --sizes 10000 100000 --with-load
 
 bench-admin: setup
 	$(PY) -m benchmarks.admin_dashboard

@@ -38,6 +38,7 @@ from mentoring_app.pages import (
 )
 from mentoring_app.services import limits
 from mentoring_app.services.accounts import auth
+from mentoring_app.services.discovery import matching_index_store
 from mentoring_app.services.library import guides as guide_library
 from mentoring_app.services.mentoring import relationships
 from mentoring_app.services.outbox import relay
@@ -196,6 +197,14 @@ async def mail_relay() -> None:
     """Deliver queued emails for as long as the app runs."""
     with contextlib.suppress(asyncio.CancelledError):
         await relay.run_forever(get_engine())
+
+
+@app.register_lifespan_task
+async def warm_matching_index() -> None:
+    """Start building the Find mentor index in a worker thread, so the first searches on a large
+    database find it ready (until then they take the SQL path)."""
+    if get_settings().matching_index:
+        matching_index_store.store_for_engine(get_engine()).start_build()
 
 
 @app.register_lifespan_task

@@ -86,6 +86,8 @@ class Settings:
     # Backend worker processes per instance in Redis mode (one without Redis: state is in-process).
     # Each event is CPU-bound under the GIL, so more workers than cores only fight each other.
     workers: int = 1
+    # Find mentor answers from an in-process index (services/matching_index); off: SQL only.
+    matching_index: bool = True
 
     @property
     def allowed_origins(self) -> tuple[str, ...]:
@@ -133,6 +135,7 @@ class Settings:
             verify_link_hours=_env_int("VERIFY_LINK_HOURS", 24),
             secure_cookies=app_url.startswith("https://"),
             rate_limits=os.environ.get("RATE_LIMITS", "").strip(),
+            matching_index=_env_bool("MATCHING_INDEX", True),
             outbox_retention_days=max(0, _env_int("OUTBOX_RETENTION_DAYS", 30)),
             workers=max(1, _env_int("WORKERS", cpu_count())),
         )

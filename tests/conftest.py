@@ -36,7 +36,7 @@ get_settings.cache_clear()
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-SEEDED_BY_MIGRATIONS = {"matching_fields", "matching_options"}  # kept between tests
+SEEDED_BY_MIGRATIONS = {"matching_fields", "matching_options", "matching_version"}  # kept between tests
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 

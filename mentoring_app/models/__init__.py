@@ -9,6 +9,7 @@ from mentoring_app.models.audit import AuditEntry
 from mentoring_app.models.guides import Guide, Video
 from mentoring_app.models.journeys import AgreementRecord, Goal, Journey, Meeting, Milestone, Reflection
 from mentoring_app.models.limits import RateEvent
+from mentoring_app.models.matching_changes import MatchingChange, MatchingVersion
 from mentoring_app.models.messages import Message, Thread
 from mentoring_app.models.outbox import OutboxEmail
 from mentoring_app.models.profiles import (
@@ -31,8 +32,10 @@ __all__ = [
     "Journey",
     "LoginAttempt",
     "LoginSession",
+    "MatchingChange",
     "MatchingField",
     "MatchingOption",
+    "MatchingVersion",
     "Meeting",
     "MemberCriterion",
     "MentorAlert",

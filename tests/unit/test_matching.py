@@ -343,6 +343,13 @@ def test_results_agree_with_a_plain_python_reference(
         found = matching.find_mentors(
             db, viewer=viewer, search=matching.Search(selected, exact, wanted["keyword"], page)
         )
+        # The in-process index (the default) and the SQL reference give the same answer.
+        assert found == matching.find_mentors(
+            db,
+            viewer=viewer,
+            search=matching.Search(selected, exact, wanted["keyword"], page),
+            use_index=False,
+        )
         assert found.total == len(expected)
         labels = {spec.label: spec.key for spec in load_fields(db)}
         costs = sorted((labels[c.field_label], c.without_filter) for c in found.costs)

@@ -1,9 +1,13 @@
 """Find mentor: broad match ranking, exact-match filters, keyword search, paging, and what each
-exact filter costs. The database does the ranking: one grouped query over the criteria index.
+exact filter costs.
 
-Every selected option counts once. A mentor's score is how many of the selected options they
-have; exact fields become conditions on the same grouped rows (HAVING), so one pass over the
-index rows of the selected options answers the whole search.
+Two paths give the same answer. The in-process index (:mod:`matching_index`, kept fresh by
+:mod:`matching_index_store`) scores bitsets in memory and reads only the page's mentors from the
+database; it answers whenever it is fresh. The SQL path (:func:`search_statement`) is the
+reference and the fallback: one grouped query over the criteria index. Every selected option
+counts once. A mentor's score is how many of the selected options they have; exact fields become
+conditions on the same grouped rows (HAVING), so one pass over the index rows of the selected
+options answers the whole search.
 """
 
 from __future__ import annotations
@@ -11,14 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select, true
+from sqlalchemy import Select, Text, and_, case, cast, func, literal, select, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from mentoring_app.models import MemberCriterion, Profile, User, keyword_index
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
+from mentoring_app.services.discovery import matching_index, matching_index_store
 from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields, option_labels
 from mentoring_app.services.errors import NotAllowed
+from mentoring_app.settings import get_settings
 
 PAGE_SIZE = 20
 MAX_KEYWORD_WORDS = 6
@@ -284,8 +290,14 @@ def count_exact(session: Session, *, search: Search, viewer_id: int | None) -> i
     return _counts(session, search, known, viewer_id, dialect)[0]  # type: ignore[arg-type]
 
 
-def find_mentors(session: Session, *, viewer: User | None, search: Search) -> SearchResults:
-    """One page of mentors for a logged-in member, best matches first, with filter costs."""
+def find_mentors(
+    session: Session, *, viewer: User | None, search: Search, use_index: bool | None = None
+) -> SearchResults:
+    """One page of mentors for a logged-in member, best matches first, with filter costs.
+
+    The in-process index (:mod:`matching_index`) answers when it is fresh; otherwise, or with
+    ``use_index=False`` (the reference the tests compare it with), the SQL of
+    :func:`search_statement` does, with the same order, totals and costs."""
     if viewer is None or not viewer.is_active:
         raise NotAllowed("Please log in to find a mentor.")
     if not (viewer.is_mentee or viewer.is_admin):
@@ -294,17 +306,11 @@ def find_mentors(session: Session, *, viewer: User | None, search: Search) -> Se
     known = {spec.key: spec for spec in fields}
     search = clean_search(search, fields)
     dialect = session.get_bind().dialect.name
-    rows = session.execute(search_statement(search, fields, viewer.id, dialect)).all()
-    if rows:
-        total = int(rows[0].total)
-        without = {key: int(getattr(rows[0], f"without_{key}")) for key in search.exact}
-    else:
-        total, without = _counts(session, search, known, viewer.id, dialect)  # type: ignore[arg-type]
-        last_page = max(1, -(-total // PAGE_SIZE))
-        if total and search.page > last_page:
-            search = Search(search.selected, search.exact, search.keyword, last_page)
-            rows = session.execute(search_statement(search, fields, viewer.id, dialect)).all()
-    results = _describe(session, [(row.user_id, row.score) for row in rows], search, known)
+    if use_index is None:
+        use_index = get_settings().matching_index
+    found = _page_by_index(session, search, known, viewer.id, dialect) if use_index else None  # type: ignore[arg-type]
+    page, total, without, search = found or _page_by_sql(session, search, fields, viewer.id, dialect)  # type: ignore[arg-type]
+    results = _describe(session, page, search, known)
     costs = tuple(
         FilterCost(
             field_label=known[key].label,
@@ -322,6 +328,89 @@ def find_mentors(session: Session, *, viewer: User | None, search: Search) -> Se
         criteria_count=search.criteria_count,
         costs=costs,
     )
+
+
+Page = tuple[list[tuple[int, int]], int, dict[str, int], Search]
+
+
+def _last_page(search: Search, total: int) -> Search:
+    """Past the end: the last page there is (a page number from an old link or URL)."""
+    last_page = max(1, -(-total // PAGE_SIZE))
+    if search.page <= last_page:
+        return search
+    return Search(search.selected, search.exact, search.keyword, last_page)
+
+
+def _page_by_sql(
+    session: Session, search: Search, fields: list[FieldSpec], viewer_id: int, dialect: str
+) -> Page:
+    """The page's (mentor, score) rows, the total and each exact filter's cost, from SQL."""
+    known = {spec.key: spec for spec in fields}
+    rows = session.execute(search_statement(search, fields, viewer_id, dialect)).all()
+    if rows:
+        total = int(rows[0].total)
+        without = {key: int(getattr(rows[0], f"without_{key}")) for key in search.exact}
+    else:
+        total, without = _counts(session, search, known, viewer_id, dialect)
+        if total:
+            search = _last_page(search, total)
+            rows = session.execute(search_statement(search, fields, viewer_id, dialect)).all()
+    return [(row.user_id, row.score) for row in rows], total, without, search
+
+
+def keyword_ids(session: Session, keyword: str, dialect: str) -> list[int] | None:
+    """Members whose search text holds every word of the keyword (None: no keyword), by the same
+    rule and index as :func:`_keyword` (FTS5 trigram table on SQLite for words of three
+    characters or more, pg_trgm on PostgreSQL), asked directly rather than as ``IN`` a subquery,
+    and read as one aggregated row (there can be tens of thousands)."""
+    words = keyword.casefold().split()
+    if not words:
+        return None
+    indexed = [w for w in words if len(w) >= 3] if dialect == "sqlite" else []
+    plain = [w for w in words if w not in indexed]
+    contains = [Profile.search_text.contains(w, autoescape=True) for w in plain]  # type: ignore[attr-defined]
+    if indexed:
+        phrase = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
+        matches = keyword_index.sqlite_match().bindparams(phrase=phrase).subquery()
+        if contains:
+            matches = (
+                select(Profile.user_id.label("user_id"))
+                .where(  # type: ignore[attr-defined]
+                    Profile.user_id.in_(select(matches.c.user_id)),
+                    *contains,  # type: ignore[attr-defined]
+                )
+                .subquery()
+            )
+    else:
+        matches = select(Profile.user_id.label("user_id")).where(*contains).subquery()  # type: ignore[attr-defined]
+    joined = (
+        func.string_agg(cast(matches.c.user_id, Text), ",")
+        if dialect == "postgresql"
+        else func.group_concat(matches.c.user_id)
+    )
+    found = session.execute(select(joined)).scalar()
+    return list(map(int, found.split(","))) if found else []
+
+
+def _page_by_index(
+    session: Session, search: Search, known: dict[str, FieldSpec], viewer_id: int, dialect: str
+) -> Page | None:
+    """As :func:`_page_by_sql`, from the in-process index; None when it has no fresh index."""
+    matches = keyword_ids(session, search.keyword, dialect)
+    exact = {key: known[key].multiple for key in search.exact}
+
+    def answer(index: matching_index.MatchingIndex) -> Page:
+        keyword = index.bits_of(matches) if matches is not None else None
+        current = search
+        ranked = index.rank(search.selected, exact, page=search.page, viewer_id=viewer_id, keyword=keyword)
+        if not ranked.rows and ranked.total:
+            current = _last_page(search, ranked.total)
+            ranked = index.rank(
+                search.selected, exact, page=current.page, viewer_id=viewer_id, keyword=keyword
+            )
+        return ranked.rows, ranked.total, ranked.without, current
+
+    return matching_index_store.store_for(session).run(session, answer)
 
 
 def _describe(
