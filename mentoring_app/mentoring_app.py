@@ -66,7 +66,7 @@ from mentoring_app.state.messages import ThreadsState, ThreadState
 from mentoring_app.state.notifications import NotificationsState
 from mentoring_app.state.profile import ProfileState, PublicProfileState
 from mentoring_app.state.requests import RequestsState
-from mentoring_app.state.session import IdentityGuard, SessionState
+from mentoring_app.state.session import IdentityGuard, PageGate
 from mentoring_app.web import socket_owner
 from mentoring_app.web.caching import cache_control
 from mentoring_app.web.page_paths import slashless_pages
@@ -119,7 +119,7 @@ app = rx.App(
 # Before a (re)connected page receives the whole state, it is made the current member's.
 app.add_middleware(IdentityGuard())
 
-PUBLIC, MEMBER, ADMIN = SessionState.check_session, SessionState.require_member, SessionState.require_admin
+PUBLIC, MEMBER, ADMIN = PageGate.check_session, PageGate.require_member, PageGate.require_admin
 
 # (component, route, title, access check, then what the page loads): every route and who may see it.
 PAGES = [

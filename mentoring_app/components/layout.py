@@ -6,7 +6,7 @@ import reflex as rx
 from reflex_components_core.el.elements.inline import a as plain_anchor
 
 from mentoring_app import routes, style
-from mentoring_app.state.session import SessionState
+from mentoring_app.state.session import PageGate, SessionState
 from mentoring_app.web.session_routes import CLAIM_PATH, LOGOUT_PATH
 
 
@@ -44,7 +44,7 @@ def _member_links() -> list[rx.Component]:
         _nav_link("Account", routes.ACCOUNT),
         rx.cond(SessionState.is_admin, _nav_link("Admin", routes.ADMIN)),
         rx.text(SessionState.member_name, size="2", color=style.MUTED_COLOR, aria_label="Logged in as"),
-        rx.button("Log out", on_click=SessionState.log_out, variant="soft", size="2"),
+        rx.button("Log out", on_click=PageGate.log_out, variant="soft", size="2"),
     ]
 
 

@@ -138,6 +138,12 @@ class SessionState(rx.State):
         counts = await call(_unread_counts, actor=user) if user else (0, 0)
         self.unread_notifications, self.unread_messages = counts
 
+
+class PageGate(SessionState):
+    """The page-load checks and Log out, on a leaf state of their own: with Redis, an event loads
+    its state's substates too, so these (on every page load) would otherwise load every page's
+    state of the tab from Redis."""
+
     @rx.event
     async def check_session(self):
         """On public pages: show the navigation that fits who is here."""
@@ -188,8 +194,10 @@ class IdentityGuard(Middleware):
 
     async def preprocess(self, app: rx.App, state: rx.State, event: Event) -> None:  # type: ignore[override]
         if event.name.rsplit(".", 1)[-1] in _PAGE_OPEN_EVENTS:
-            session = await state.get_state(SessionState)
-            await session._on_page_open()
+            # Through the small leaf state: with Redis, asking for SessionState itself would load
+            # every page state of the tab (Reflex fetches a state's substates with it).
+            gate = await state.get_state(PageGate)
+            await gate._on_page_open()
         return None
 
 
