@@ -145,6 +145,8 @@ def test_imported_member_joins_through_invitation(
     expect(page).to_have_url(HOME)
     expect(page.get_by_role("heading", name="Welcome, Ingrid Imported")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
+    # Log-out ends with a page load (the backend clears the cookie): let it finish, as a person would.
+    expect(page.get_by_text("You have logged out.")).to_be_visible()
     log_in(page, app, email_address=address, password="northern-lights-quay-61")
     expect(page).to_have_url(HOME)
     _open_my_profile(page)
