@@ -18,6 +18,12 @@ settings = get_settings()
 # mode, which fight over the cores (each event is CPU-bound). WORKERS (default: the cores) decides
 # instead. Without Redis each tab's state lives in one process's memory, so exactly one worker.
 os.environ["GRANIAN_WORKERS"] = str(settings.workers if settings.redis_url else 1)
+# In Redis mode a worker that holds a tab's lock keeps its state in memory between that tab's events
+# and writes it to Redis when the lease ends (half the lock expiry, 5 s), at shutdown, or at once
+# when another worker asks for the tab: Reflex's opportunistic lock. Without it every event reads
+# and writes the whole state tree (measured: 15.1 -> 11.8 ms of CPU per search, p95 212 -> 91 ms).
+if settings.redis_url:
+    os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
 
 config = rx.Config(
     app_name="mentoring_app",

@@ -372,7 +372,7 @@ async def run_mode(
 
 
 def _serve_and_run(args: argparse.Namespace, folder: Path, database_url: str, redis_url: str = "") -> None:
-    members = max(max(args.n), 2 * args.search_n)
+    members = max(max(args.n, default=0), 2 * args.search_n)
     started = time.perf_counter()
     world = load_setup.populate(database_url, members)
     took = time.perf_counter() - started

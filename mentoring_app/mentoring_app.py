@@ -67,7 +67,7 @@ from mentoring_app.state.notifications import NotificationsState
 from mentoring_app.state.profile import ProfileState, PublicProfileState
 from mentoring_app.state.requests import RequestsState
 from mentoring_app.state.session import IdentityGuard, PageGate
-from mentoring_app.web import socket_owner
+from mentoring_app.web import socket_owner, state_write_through
 from mentoring_app.web.caching import cache_control
 from mentoring_app.web.page_paths import slashless_pages
 from mentoring_app.web.route_ids import clamp_route_ids
@@ -180,6 +180,9 @@ for component, route, title, *on_load in PAGES:
 
 # With Redis, a tab whose instance crashed keeps its token (and state) on the instance it reaches next.
 socket_owner.install()
+# With Redis, a worker keeps a tab's lock and state between its events, and writes each event's
+# changes to Redis at once (a crash loses nothing the tab did).
+state_write_through.install()
 
 
 @app.register_lifespan_task

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import TypedDict
 from urllib.parse import urlencode
 
 import reflex as rx
 from reflex_base.utils.form import FormData
+from sqlmodel import Session
 
 from mentoring_app import routes
 from mentoring_app.models import User
@@ -92,6 +94,37 @@ def query_for(search: matching.Search) -> str:
     return urlencode(params)
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """Everything one Find mentor answer needs, read in one session."""
+
+    specs: list[FieldSpec]
+    search: matching.Search
+    found: matching.SearchResults | None  # None: the member may not search (``refusal`` says why)
+    refusal: str
+    alerts: list[mentor_alerts.AlertView]
+
+
+def _answer(
+    session: Session, viewer: User, *, search: matching.Search | None, params: dict[str, str] | None
+) -> _Answer:
+    """The vocabulary, the search (given; else the one in the URL's ``params``; else the mentee's
+    saved criteria), its page of results and the mentee's alerts."""
+    specs = load_fields(session)
+    if search is None:
+        keys = [s.key for s in specs]
+        if params and any(key in params for key in ("page", "q", "exact", *keys)):
+            search = search_from_query(params, keys)
+        else:
+            search = matching.saved_search(session, viewer=viewer)
+    try:
+        found = matching.find_mentors(session, viewer=viewer, search=search)
+    except ServiceError as refusal:
+        return _Answer(specs, search, None, refusal.message, [])
+    alerts = mentor_alerts.list_alerts(session, actor=viewer) if viewer.is_mentee else []
+    return _Answer(specs, search, found, "", alerts)
+
+
 class FindMentorState(CriteriaPicker, SessionState):
     loaded: bool = False
     allowed: bool = True
@@ -123,30 +156,26 @@ class FindMentorState(CriteriaPicker, SessionState):
     @rx.event
     async def load(self) -> None:
         """Opening the page (or Back and Forward): the search in the URL, else the saved criteria."""
-        user = await self._current_member()
-        if user is None:
-            return
-        specs = await call(load_fields)
         params = dict(self.router.url.query_parameters)
-        if any(key in params for key in ("page", "q", "exact", *(s.key for s in specs))):
-            search = search_from_query(params, [s.key for s in specs])
-        else:
-            search = await call(matching.saved_search, viewer=user)
-        await self._show(user, specs, search)
+        user, answer = await self._as_member(_answer, search=None, params=params)
+        if user is not None:
+            self._show(user, answer)
 
-    async def _show(self, user: User, specs: list[FieldSpec], search: matching.Search) -> None:
-        """Run the search and put its page of results on screen."""
-        try:
-            found = await call(matching.find_mentors, viewer=user, search=search)
-        except ServiceError as refusal:
-            self.allowed, self.refusal, self.loaded = False, refusal.message, True
+    def _show(self, user: User, answer: _Answer | ServiceError | None) -> None:
+        """Put a search's page of results on screen."""
+        if not isinstance(answer, _Answer):  # refused outside the search itself
+            message = answer.message if isinstance(answer, ServiceError) else ""
+            answer = _Answer([], matching.Search(), None, message, [])
+        if answer.found is None:
+            self.allowed, self.refusal, self.loaded = False, answer.refusal, True
             return
-        search = matching.clean_search(search, specs)
+        specs, found = answer.specs, answer.found
+        search = matching.clean_search(answer.search, specs)
         self.allowed, self.can_save = True, user.is_mentee
         self._selected = {k: list(v) for k, v in search.selected.items()}
         self._exact = sorted(search.exact)
         self.can_alert, self.alert_error = bool(search.exact), ""
-        self.alerts = _alert_rows(await call(mentor_alerts.list_alerts, actor=user)) if user.is_mentee else []
+        self.alerts = _alert_rows(answer.alerts)
         views = field_views(specs, search.selected, one_value_as_select=False)
         digest = _vocabulary_digest(specs)
         if digest != self._fields_digest:
@@ -191,19 +220,20 @@ class FindMentorState(CriteriaPicker, SessionState):
         self.form_key = query_for(search)
         self.loaded = True
 
-    async def _show_and_remember(self, user: User, search: matching.Search) -> rx.event.EventSpec:
-        """One event per search: the results come with this event's answer, and the URL follows
-        (a history entry, so Back returns to the previous search) without loading the page again."""
-        await self._show(user, await call(load_fields), search)
+    async def _show_and_remember(self, search: matching.Search) -> rx.event.EventSpec:
+        """One event per search, one trip to the database: the results come with this event's
+        answer, and the URL follows (a history entry, so Back returns to the previous search)
+        without loading the page again."""
+        user, answer = await self._as_member(_answer, search=search, params=None)
+        if user is None:
+            return self._login_redirect()
+        self._show(user, answer)
         url = f"{routes.FIND_MENTOR}?{self.form_key}" if self.form_key else routes.FIND_MENTOR
         return rx.call_script(f"window.history.pushState(null, '', {json.dumps(url)})")
 
     @rx.event
     async def search(self, form: FormData):
         """Search with the submitted criteria, and put them in the URL."""
-        user = await self._current_member()
-        if user is None:
-            return self._login_redirect()
         selected = {}
         for view in self.fields:
             ids = tuple(i for i in option_ids(form.getlist(view["input_name"])) if i > 0)
@@ -216,14 +246,11 @@ class FindMentorState(CriteriaPicker, SessionState):
             keyword=keyword[:100] if isinstance(keyword, str) else "",
             page=1,
         )
-        return await self._show_and_remember(user, search)
+        return await self._show_and_remember(search)
 
     @rx.event
     async def go_to_page(self, page: int | str):
         """Another page of the search on screen."""
-        user = await self._current_member()
-        if user is None:
-            return self._login_redirect()
         wanted = max(1, min(as_id(page) or 1, self.pages))
         search = matching.Search(
             selected={k: tuple(v) for k, v in self._selected.items()},
@@ -231,7 +258,7 @@ class FindMentorState(CriteriaPicker, SessionState):
             keyword=self.keyword,
             page=wanted,
         )
-        return await self._show_and_remember(user, search)
+        return await self._show_and_remember(search)
 
     @rx.event
     async def save_criteria(self):

@@ -9,6 +9,8 @@ member behind a tab changes, nothing the tab's state held for the previous one i
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import reflex as rx
@@ -20,18 +22,20 @@ from mentoring_app import routes
 from mentoring_app.models import User
 from mentoring_app.services.accounts import auth, session_handoff
 from mentoring_app.services.conversations import messaging, notifications
+from mentoring_app.services.errors import ServiceError
 from mentoring_app.services.staff import visits
 from mentoring_app.settings import get_settings
 from mentoring_app.state import page_views
-from mentoring_app.state.db_calls import call
+from mentoring_app.state.db_calls import call, call_as_member
 from mentoring_app.state.identity import reset_app_states
 from mentoring_app.web import session_cookie
 
 _settings = get_settings()
+T = TypeVar("T")
 
 
-def _unread_counts(session: Session, *, actor: User) -> tuple[int, int]:
-    """Unread notifications and messages, in one trip to the database."""
+def _unread_counts(session: Session, actor: User) -> tuple[int, int]:
+    """Unread notifications and messages (read with the session check, in one trip)."""
     return notifications.unread_count(session, actor=actor), messaging.unread_total(session, actor=actor)
 
 
@@ -78,6 +82,15 @@ class SessionState(rx.State):
         user = await call(auth.resolve_session, key=key) if key else None
         await self._belongs_to(user)
         return user
+
+    async def _as_member(
+        self, fn: Callable[..., T], /, **kwargs: Any
+    ) -> tuple[User | None, T | ServiceError | None]:
+        """Like ``_current_member``, and when there is a member, ``fn(session, member, **kwargs)``
+        in the same trip to the database (see db_calls.call_as_member)."""
+        user, result = await call_as_member(self._session_key(), fn, **kwargs)
+        await self._belongs_to(user)
+        return user, result
 
     async def _belongs_to(self, user: User | None) -> None:
         """Make this tab's state the state of ``user`` (None: of a visitor). When that is another
@@ -134,9 +147,11 @@ class SessionState(rx.State):
             self.browser_id = secrets.token_urlsafe(24)
         page_views.count(self.browser_id, user.id if user else None, self.router.url.path or "/")
 
-    async def _count_unread(self, user: User | None) -> None:
-        counts = await call(_unread_counts, actor=user) if user else (0, 0)
-        self.unread_notifications, self.unread_messages = counts
+    async def _member_and_unread(self) -> User | None:
+        """The current member, with the navigation's unread counts read in the same trip."""
+        user, counts = await self._as_member(_unread_counts)
+        self.unread_notifications, self.unread_messages = counts if isinstance(counts, tuple) else (0, 0)
+        return user
 
 
 class PageGate(SessionState):
@@ -147,19 +162,17 @@ class PageGate(SessionState):
     @rx.event
     async def check_session(self):
         """On public pages: show the navigation that fits who is here."""
-        user = await self._current_member()
+        user = await self._member_and_unread()
         await self._count_visit(user)
-        await self._count_unread(user)
         return self._take_notice()
 
     @rx.event
     async def require_member(self):
         """On member pages: anonymous visitors go to Log in, and come back after it."""
-        user = await self._current_member()
+        user = await self._member_and_unread()
         await self._count_visit(user)
         if user is None:
             return self._login_redirect()
-        await self._count_unread(user)
         return self._take_notice()
 
     @rx.event

@@ -325,16 +325,21 @@ def resolve_session(session: Session, key: str, *, now: datetime | None = None) 
     if not key:
         return None
     now = now or utcnow()
-    row = session.exec(select(LoginSession).where(LoginSession.key_digest == digest(key))).first()
-    if row is None:
+    # The session and its member in one query (every event of every tab runs this).
+    found = session.exec(
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)  # type: ignore[arg-type]
+        .where(LoginSession.key_digest == digest(key))
+    ).first()
+    if found is None:
         return None
+    row, user = found
     idle_limit = timedelta(minutes=get_settings().session_idle_minutes)
     if row.expires_at <= now or row.last_seen_at + idle_limit <= now:
         session.delete(row)
         session.commit()
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
     if now - row.last_seen_at >= LAST_SEEN_RESOLUTION:
         row.last_seen_at = now
