@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TypedDict
 
 import reflex as rx
+from sqlmodel import Session
 
 from mentoring_app import timefmt
+from mentoring_app.models import User
 from mentoring_app.services.discovery import profiles
 from mentoring_app.services.mentoring import dashboard
-from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
 
 
@@ -23,6 +24,15 @@ class RelationshipLine(TypedDict):
     next_meeting: str
 
 
+def _home_data(
+    session: Session, user: User
+) -> tuple[profiles.OwnProfile, list[dashboard.RelationshipSummary]] | None:
+    """The profile's completeness and the relationships (none for an admin who is neither)."""
+    if not (user.is_mentor or user.is_mentee):
+        return None
+    return profiles.own_profile(session, actor=user), dashboard.my_relationships(session, actor=user)
+
+
 class HomeState(SessionState):
     profile_percent: int = 0
     relationships: list[RelationshipLine] = []
@@ -32,11 +42,11 @@ class HomeState(SessionState):
 
     @rx.event
     async def load(self) -> None:
-        user = await self._current_member()
-        if user is None or not (user.is_mentor or user.is_mentee):
+        user, found = await self._as_member(_home_data)
+        if user is None or not isinstance(found, tuple):
             self.profile_percent, self.relationships, self.loaded = 0, [], user is not None
             return
-        own = await call(profiles.own_profile, actor=user)
+        own, mine = found
         self.profile_percent = own.completeness.percent
         tz = self.time_zone
         self.relationships = [
@@ -52,6 +62,6 @@ class HomeState(SessionState):
                 ),
                 next_meeting=timefmt.show(r.next_meeting_at, tz, "%a %d %b, %H:%M"),
             )
-            for r in await call(dashboard.my_relationships, actor=user)
+            for r in mine
         ]
         self.loaded = True
