@@ -32,7 +32,13 @@ from urllib.parse import urlsplit
 os.environ.setdefault("BCRYPT_ROUNDS", "4")  # the simulated members' hashes; the server uses 12
 
 from benchmarks import load_setup
-from benchmarks.load_metrics import percentile, server_session, tab_bytes_in_redis, usage
+from benchmarks.load_metrics import (
+    percentile,
+    server_session,
+    state_bytes_in_redis,
+    tab_bytes_in_redis,
+    usage,
+)
 from benchmarks.load_protocol import (
     HYDRATED,
     NETWORK_ERRORS,
@@ -318,6 +324,10 @@ async def run_step(
     if redis_client is not None and members:
         sizes = tab_bytes_in_redis(redis_client, [m.tab.token for m in members])  # type: ignore[arg-type]
         tab_bytes = int(statistics.median(sizes))
+        if STATE_SIZES.on:
+            token = members[sizes.index(sorted(sizes)[len(sizes) // 2])].tab.token
+            parts = state_bytes_in_redis(redis_client, token)  # type: ignore[arg-type]
+            print(f"    {label}: a median tab's states in Redis (bytes): {parts}", flush=True)
     await asyncio.gather(*(m.tab.close() for m in members))
     samples = [s for m in members for s in m.samples if start <= s.started < end]
     return StepResult(
@@ -412,6 +422,12 @@ def run_redis(args: argparse.Namespace) -> None:
         _serve_and_run(args, Path(folder), url, load_setup.REDIS_URL)
 
 
+class STATE_SIZES:
+    """Whether to print a median tab's bytes in Redis state by state (--state-sizes)."""
+
+    on = False
+
+
 class BASELINE:
     """Whether the app under test is the one before the HttpOnly cookie and one-event searches."""
 
@@ -437,8 +453,12 @@ def main(argv: list[str] | None = None) -> int:
         help="the app under test predates the HttpOnly session cookie and one-event searches "
         "(run from a checkout of that commit, to put today's figures beside the new ones)",
     )
+    parser.add_argument(
+        "--state-sizes", action="store_true", help="print a median tab's bytes in Redis, state by state"
+    )
     args = parser.parse_args(argv)
     BASELINE.on = args.baseline
+    STATE_SIZES.on = args.state_sizes
     modes = {m.strip() for m in args.modes.split(",")}
     if "default" in modes:
         run_default(args)

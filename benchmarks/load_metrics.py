@@ -93,3 +93,12 @@ def tab_bytes_in_redis(client: redis.Redis, tokens: list[str]) -> list[int]:
         if kind == b"string":
             sizes[key[:36].decode()] += int(length)
     return [sizes[token] for token in tokens]
+
+
+def state_bytes_in_redis(client: redis.Redis, token: str) -> dict[str, int]:
+    """One tab's bytes in Redis by state (the part of each key after the token), largest first."""
+    sizes = {}
+    for key in client.scan_iter(match=f"{token}_*", count=1000):
+        if client.type(key) == b"string":
+            sizes[key[len(token) + 1 :].decode().rsplit(".", 1)[-1]] = int(client.strlen(key))
+    return dict(sorted(sizes.items(), key=lambda item: -item[1]))

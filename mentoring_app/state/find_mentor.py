@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -105,12 +105,35 @@ class _Answer:
     alerts: list[mentor_alerts.AlertView]
 
 
+def search_from_form(form: FormData, specs: list[FieldSpec]) -> matching.Search:
+    """Read a submitted Find mentor form (each field's ticked option ids, exact fields, keyword)."""
+    selected = {}
+    for spec in specs:
+        ids = tuple(i for i in option_ids(form.getlist(spec.key)) if i > 0)
+        if ids:
+            selected[spec.key] = ids
+    keyword = form.get("q", "")
+    return matching.Search(
+        selected=selected,
+        exact=frozenset(v for v in form.getlist("exact") if isinstance(v, str) and v in selected),
+        keyword=keyword[:100] if isinstance(keyword, str) else "",
+        page=1,
+    )
+
+
 def _answer(
-    session: Session, viewer: User, *, search: matching.Search | None, params: dict[str, str] | None
+    session: Session,
+    viewer: User,
+    *,
+    search: matching.Search | None,
+    params: dict[str, str] | None,
+    form: FormData | None,
 ) -> _Answer:
-    """The vocabulary, the search (given; else the one in the URL's ``params``; else the mentee's
-    saved criteria), its page of results and the mentee's alerts."""
+    """The vocabulary, the search (given; else the submitted ``form``; else the one in the URL's
+    ``params``; else the mentee's saved criteria), its page of results and the mentee's alerts."""
     specs = load_fields(session)
+    if search is None and form is not None:
+        search = search_from_form(form, specs)
     if search is None:
         keys = [s.key for s in specs]
         if params and any(key in params for key in ("page", "q", "exact", *keys)):
@@ -123,6 +146,10 @@ def _answer(
         return _Answer(specs, search, None, refusal.message, [])
     alerts = mentor_alerts.list_alerts(session, actor=viewer) if viewer.is_mentee else []
     return _Answer(specs, search, found, "", alerts)
+
+
+# The vocabulary as the form draws it, by digest: shared by every tab this process serves.
+_DRAWN: dict[str, list[FieldView]] = {}
 
 
 class FindMentorState(CriteriaPicker, SessionState):
@@ -153,11 +180,26 @@ class FindMentorState(CriteriaPicker, SessionState):
     _exact: list[str] = []
     _fields_digest: str = ""
 
+    # The vocabulary is the same for every tab (about 16 KB as the form draws it): it is not
+    # stored with each tab's state in Redis, but drawn again from this process's copy when a
+    # tab's state comes back (see _DRAWN). The browser keeps its own copy all along.
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        state.pop("fields", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        drawn = _DRAWN.get(vars(self).get("_fields_digest", ""))
+        if drawn is None:  # a vocabulary this process has not drawn: the next answer sends it
+            vars(self)["_fields_digest"] = ""
+        vars(self)["fields"] = drawn or []
+
     @rx.event
     async def load(self) -> None:
         """Opening the page (or Back and Forward): the search in the URL, else the saved criteria."""
         params = dict(self.router.url.query_parameters)
-        user, answer = await self._as_member(_answer, search=None, params=params)
+        user, answer = await self._as_member(_answer, search=None, params=params, form=None)
         if user is not None:
             self._show(user, answer)
 
@@ -179,7 +221,10 @@ class FindMentorState(CriteriaPicker, SessionState):
         views = field_views(specs, search.selected, one_value_as_select=False)
         digest = _vocabulary_digest(specs)
         if digest != self._fields_digest:
-            self.fields, self._fields_digest = field_views(specs, {}, one_value_as_select=False), digest
+            if digest not in _DRAWN:
+                _DRAWN.clear()  # only the current vocabulary is worth keeping
+                _DRAWN[digest] = field_views(specs, {}, one_value_as_select=False)
+            self.fields, self._fields_digest = _DRAWN[digest], digest
         self._set_pickers(views)
         self.chosen = {v["input_name"]: [o["id"] for o in v["options"] if o["selected"]] for v in views}
         self.exact_keys = sorted(search.exact)
@@ -220,11 +265,13 @@ class FindMentorState(CriteriaPicker, SessionState):
         self.form_key = query_for(search)
         self.loaded = True
 
-    async def _show_and_remember(self, search: matching.Search) -> rx.event.EventSpec:
+    async def _show_and_remember(
+        self, search: matching.Search | None = None, form: FormData | None = None
+    ) -> rx.event.EventSpec:
         """One event per search, one trip to the database: the results come with this event's
         answer, and the URL follows (a history entry, so Back returns to the previous search)
         without loading the page again."""
-        user, answer = await self._as_member(_answer, search=search, params=None)
+        user, answer = await self._as_member(_answer, search=search, params=None, form=form)
         if user is None:
             return self._login_redirect()
         self._show(user, answer)
@@ -234,19 +281,7 @@ class FindMentorState(CriteriaPicker, SessionState):
     @rx.event
     async def search(self, form: FormData):
         """Search with the submitted criteria, and put them in the URL."""
-        selected = {}
-        for view in self.fields:
-            ids = tuple(i for i in option_ids(form.getlist(view["input_name"])) if i > 0)
-            if ids:
-                selected[view["key"]] = ids
-        keyword = form.get("q", "")
-        search = matching.Search(
-            selected=selected,
-            exact=frozenset(v for v in form.getlist("exact") if isinstance(v, str) and v in selected),
-            keyword=keyword[:100] if isinstance(keyword, str) else "",
-            page=1,
-        )
-        return await self._show_and_remember(search)
+        return await self._show_and_remember(form=form)
 
     @rx.event
     async def go_to_page(self, page: int | str):

@@ -1,0 +1,54 @@
+"""Find mentor's vocabulary is not stored with each tab's state in Redis (issue 14, item 4)."""
+
+from __future__ import annotations
+
+import pickle
+
+import reflex as rx
+
+import mentoring_app.mentoring_app  # noqa: F401 - the app's states, registered as Reflex does
+from mentoring_app.state import find_mentor
+from mentoring_app.state.criteria_picker import FieldView, OptionView
+
+VOCABULARY = [
+    FieldView(
+        key="region",
+        input_name="region",
+        label="Region",
+        kind="checkboxes",
+        selected_id="",
+        options=[OptionView(id=str(n), label=f"Region {n} " + "x" * 40, selected=False) for n in range(200)],
+        exact=False,
+        cost="",
+    )
+]
+
+
+def _tab_with_vocabulary(digest: str) -> find_mentor.FindMentorState:
+    root = rx.State(_reflex_internal_init=True)
+    tab = root.get_substate(find_mentor.FindMentorState.get_full_name().split("."))
+    find_mentor._DRAWN.clear()
+    find_mentor._DRAWN[digest] = VOCABULARY
+    tab.fields, tab._fields_digest, tab.keyword = VOCABULARY, digest, "legal"
+    return tab
+
+
+def test_the_stored_state_leaves_the_vocabulary_out_and_gets_it_back() -> None:
+    tab = _tab_with_vocabulary("abc")
+    payload = tab._serialize()
+    assert b"Region 199" not in payload
+    assert len(payload) < 2_000, "the vocabulary (about 10 KB here) would be in the payload"
+
+    _, back = pickle.loads(payload)
+    assert back.fields == VOCABULARY  # drawn again from the process's copy, not sent again
+    assert (back._fields_digest, back.keyword) == ("abc", "legal")
+
+
+def test_a_vocabulary_the_process_has_not_drawn_is_sent_again() -> None:
+    tab = _tab_with_vocabulary("abc")
+    payload = tab._serialize()
+    find_mentor._DRAWN.clear()  # e.g. another worker, or the vocabulary changed since
+
+    _, back = pickle.loads(payload)
+    assert back.fields == []
+    assert back._fields_digest == "", "the next answer must send the vocabulary"
