@@ -7,8 +7,10 @@ from typing import TypedDict
 
 import reflex as rx
 from reflex_base.utils.form import FormData
+from sqlmodel import Session
 
 from mentoring_app import timefmt
+from mentoring_app.models import User
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.discovery import profiles
@@ -206,6 +208,11 @@ class CriterionGroup(TypedDict):
     values: list[str]
 
 
+def _public_profile(session: Session, viewer: User, *, user_id: int) -> profiles.PublicProfile | None:
+    """A member's public profile as ``viewer`` may see it (None: no such member in the URL)."""
+    return profiles.public_profile(session, viewer=viewer, user_id=user_id) if user_id else None
+
+
 class PublicProfileState(SessionState):
     """Another member's public profile. Contact details are never loaded here."""
 
@@ -233,14 +240,9 @@ class PublicProfileState(SessionState):
     async def load(self) -> None:
         self.checked, self.found = False, False
         self.staff_contact = []
-        viewer = await self._current_member()
         member_id = id_from_path(self.router.url.path)
-        if viewer is None or not member_id:
-            self.checked = True
-            return
-        try:
-            public = await call(profiles.public_profile, viewer=viewer, user_id=member_id)
-        except ServiceError:
+        viewer, public = await self._as_member(_public_profile, user_id=member_id)
+        if viewer is None or not isinstance(public, profiles.PublicProfile):
             self.checked = True
             return
         self.profile_id = public.user_id
