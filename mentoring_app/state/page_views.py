@@ -33,8 +33,7 @@ def count(browser_id: str, user_id: int | None, path: str) -> None:
 
 def _write(batch: list[tuple[str, int | None, str, datetime]]) -> None:
     with session_scope() as session:
-        for browser_id, user_id, path, at in batch:
-            visits.record_page_view(session, browser_id=browser_id, user_id=user_id, path=path, now=at)
+        visits.record_page_views(session, batch)
 
 
 async def _flush_soon() -> None:

@@ -148,3 +148,25 @@ def test_monthly_counts_follow_visits_and_match_a_recount(db: Session, make_memb
     assert counted == {("2025-01", 1, 1), ("2025-02", 2, 1)}
     assert visits.rebuild_visit_months(db) == 2
     assert {(m.month, m.visits, m.logged_in) for m in db.exec(select(VisitMonth)).all()} == counted
+
+
+def test_a_batch_counts_as_the_same_views_one_by_one(db: Session, make_member) -> None:
+    member = make_member()
+    batch = [
+        (OTHER, None, "/", T0 + timedelta(minutes=2)),
+        (BROWSER, None, "/", T0),
+        (BROWSER, member.id, "/home", T0 + timedelta(minutes=1)),
+        (BROWSER, member.id, "/find-mentor", T0 + visits.VISIT_GAP + timedelta(minutes=1)),
+    ]
+    visits.record_page_views(db, batch)
+
+    stored = db.exec(select(Visit).order_by(Visit.started_at, Visit.id)).all()  # type: ignore[arg-type]
+    mine = visits.browser_digest(BROWSER)
+    assert [(v.browser_digest == mine, v.page_views, v.user_id) for v in stored] == [
+        (True, 2, member.id),  # the log-in on the second view makes the visit a member's
+        (False, 1, None),
+        (True, 1, member.id),  # over 30 minutes after the last view: a new visit
+    ]
+    assert len(db.exec(select(PageView)).all()) == 4
+    months = db.exec(select(VisitMonth)).all()
+    assert sum(m.visits for m in months) == 3 and sum(m.logged_in for m in months) == 2
