@@ -189,3 +189,23 @@ def test_migration_counts_the_mentees_already_there(url: str) -> None:
             assert counts(db, admin) == [2, 1, 1, 1, 0, 0, 0, 0]
     finally:
         engine.dispose()
+
+
+def test_refresh_never_waits_for_a_writer_in_its_transaction(db: Session, engine, make_member) -> None:
+    """PostgreSQL: a writer's mark stays locked until it commits; a refresh meanwhile skips it
+    (no waiting, no deadlock) and the next refresh after the commit counts the change."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: a refresh waits for the writer's commit")
+    admin = member(db, "admin", at(2029, 1, 1), admin=True)
+    mentee = registered(db, make_member, at(2030, 2, 10), complete=False)
+    assert counts(db, admin) == [1, 0, 0, 0, 0, 0, 0, 0]
+    db.execute(update(Profile).where(Profile.user_id == mentee.id).values(completeness=80))
+    db.commit()  # marked, not yet recounted
+    with Session(engine) as writer:
+        writer.execute(update(Profile).where(Profile.user_id == mentee.id).values(completeness=100))
+        db.execute(text("SET LOCAL lock_timeout = '2s'"))  # a refresh that waited would fail here
+        assert refresh_funnel(db) == 0
+        funnel = analytics.funnel(db, actor=admin, start=FEB, end=MAR)
+        assert [s.count for s in funnel.stages] == [1, 0, 0, 0, 0, 0, 0, 0]
+        writer.commit()
+    assert counts(db, admin) == [1, 1, 0, 0, 0, 0, 0, 0]

@@ -47,8 +47,8 @@ from mentoring_app.services.staff.analytics_common import (
     Funnel,
     FunnelStage,
     Month,
-    _count_if,
-    _key,
+    count_if,
+    month_key,
     months_between,
 )
 
@@ -103,7 +103,7 @@ def count_from_rows(session: Session, months: Sequence[Month]) -> list[int]:
     )
     complete = func.coalesce(Profile.completeness, 0) >= 100
     registered, profile_complete = session.execute(
-        select(func.count(User.id), _count_if(complete))
+        select(func.count(User.id), count_if(complete))
         .select_from(User.__table__.outerjoin(Profile, Profile.user_id == User.id))  # type: ignore[attr-defined]
         .where(cohort)
     ).one()
@@ -118,7 +118,7 @@ def count_from_rows(session: Session, months: Sequence[Month]) -> list[int]:
     so_far: list[ColumnElement[bool]] = []
     for key, _label in FUNNEL_STAGES[3:]:  # accepted onwards
         so_far.append(per_mentee.c[key] == 1)
-        columns.append(_count_if(and_(*so_far)))
+        columns.append(count_if(and_(*so_far)))
     later = session.execute(select(*columns).select_from(per_mentee)).one()
     return [int(registered or 0), int(profile_complete or 0), *(int(c or 0) for c in later)]
 
@@ -157,7 +157,7 @@ def _stages_of(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, int
                     if not flag:
                         break
                     stage += 1
-        stages[uid] = (_key(created), stage)
+        stages[uid] = (month_key(created), stage)
     return stages
 
 
@@ -181,11 +181,19 @@ def refresh_funnel(session: Session) -> int:
     commits each batch. Returns how many members were recounted (0, one query, when none were).
 
     A batch is claimed with ``DELETE ... RETURNING``, so concurrent refreshes never recount one
-    member twice, and a change made meanwhile marks the member again (models/funnel)."""
+    member twice, and a change made meanwhile marks the member again (models/funnel). On
+    PostgreSQL the claim skips the marks of writers still in their transaction (``SKIP LOCKED``):
+    a refresh never waits for a writer, so it cannot deadlock with one, and what it skips is not
+    committed yet (the next refresh counts it)."""
     recounted = 0
     while True:
         candidates = (
-            session.execute(select(FunnelDirty.user_id).order_by(FunnelDirty.user_id).limit(REFRESH_BATCH))
+            session.execute(
+                select(FunnelDirty.user_id)
+                .order_by(FunnelDirty.user_id)
+                .limit(REFRESH_BATCH)
+                .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer at a time
+            )
             .scalars()
             .all()
         )
@@ -236,8 +244,9 @@ def rebuild_funnel(session: Session) -> int:
 def funnel(session: Session, *, actor: User | None, start: date, end: date) -> Funnel:
     """The mentoring funnel of the mentees who registered in the range (months inclusive).
 
-    Brings the summary up to date first (``refresh_funnel``: nothing to do unless members changed
-    since the last read), then sums the monthly counts of the range by stage."""
+    Brings the summary up to date first (``refresh_funnel``: one query when no member changed
+    since the last read; otherwise it recounts them and commits), then sums the monthly counts of
+    the range by stage."""
     require_admin(actor)
     months = months_between(start, end)
     refresh_funnel(session)
