@@ -22,9 +22,9 @@ from mentoring_app.services.staff.analytics_common import (
     OpenReport,
     QuietPair,
     Summary,
-    _count_if,
-    _first_of_month,
-    _key,
+    count_if,
+    first_of_month,
+    month_key,
 )
 
 
@@ -36,28 +36,28 @@ def summary(session: Session, *, actor: User | None, today: date | None = None) 
     mentor, mentee = User.is_mentor.is_(True), User.is_mentee.is_(True)  # type: ignore[attr-defined]
     members = session.execute(
         select(
-            _count_if(and_(active, mentor, ~mentee)),
-            _count_if(and_(active, mentee, ~mentor)),
-            _count_if(and_(active, mentor, mentee)),
-            _count_if(and_(active, User.is_admin.is_(True))),  # type: ignore[attr-defined]
-            _count_if(~active),
+            count_if(and_(active, mentor, ~mentee)),
+            count_if(and_(active, mentee, ~mentor)),
+            count_if(and_(active, mentor, mentee)),
+            count_if(and_(active, User.is_admin.is_(True))),  # type: ignore[attr-defined]
+            count_if(~active),
         )
     ).one()
     relationships = session.execute(
-        select(_count_if(Relationship.status == ACCEPTED), _count_if(Relationship.status == REQUESTED)).where(
+        select(count_if(Relationship.status == ACCEPTED), count_if(Relationship.status == REQUESTED)).where(
             Relationship.status.in_((ACCEPTED, REQUESTED))  # type: ignore[attr-defined]
         )
     ).one()
-    this_month = _first_of_month(today)
-    last_month = _first_of_month(this_month.date() - timedelta(days=1))
+    this_month = first_of_month(today)
+    last_month = first_of_month(this_month.date() - timedelta(days=1))
     counted = dict(
         session.execute(
             select(VisitMonth.month, VisitMonth.visits).where(
-                VisitMonth.month.in_((_key(this_month), _key(last_month)))  # type: ignore[attr-defined]
+                VisitMonth.month.in_((month_key(this_month), month_key(last_month)))  # type: ignore[attr-defined]
             )
         ).all()
     )
-    visits = (counted.get(_key(this_month), 0), counted.get(_key(last_month), 0))
+    visits = (counted.get(month_key(this_month), 0), counted.get(month_key(last_month), 0))
     now_visits, before = int(visits[0]), int(visits[1])
     return Summary(
         mentors=int(members[0]),

@@ -24,11 +24,11 @@ from mentoring_app.services.staff.analytics_common import (
     STARTED,
     AnswerTime,
     MonthlyChart,
-    _chart,
-    _count_if,
-    _in_month,
-    _months_table,
+    count_if,
+    in_month,
     months_between,
+    months_table,
+    zero_filled,
 )
 
 
@@ -48,7 +48,7 @@ def visits_per_month(session: Session, *, actor: User | None, start: date, end: 
             VisitMonth.visits - VisitMonth.logged_in,
         ).where(VisitMonth.month >= months[0].key, VisitMonth.month <= months[-1].key)  # type: ignore[arg-type]
     ).all()
-    return _chart(
+    return zero_filled(
         months, [("total", "All visits"), ("logged_in", "Logged in"), ("anonymous", "Anonymous")], rows
     )
 
@@ -57,20 +57,20 @@ def registrations_per_month(session: Session, *, actor: User | None, start: date
     """New members per month by role: mentors, mentees, and members who are both (staff excluded)."""
     require_admin(actor)
     months = months_between(start, end)
-    m = _months_table(months)
+    m = months_table(months)
     mentor, mentee = User.is_mentor.is_(True), User.is_mentee.is_(True)  # type: ignore[attr-defined]
     rows = session.execute(
         select(
             m.c.month,
-            _count_if(and_(mentor, ~mentee)),
-            _count_if(and_(mentee, ~mentor)),
-            _count_if(and_(mentor, mentee)),
+            count_if(and_(mentor, ~mentee)),
+            count_if(and_(mentee, ~mentor)),
+            count_if(and_(mentor, mentee)),
         )
         .select_from(m)
-        .join(User, _in_month(User.created_at, m))  # type: ignore[arg-type]
+        .join(User, in_month(User.created_at, m))  # type: ignore[arg-type]
         .group_by(m.c.month)
     ).all()
-    return _chart(months, [("mentors", "Mentors"), ("mentees", "Mentees"), ("both", "Both")], rows)
+    return zero_filled(months, [("mentors", "Mentors"), ("mentees", "Mentees"), ("both", "Both")], rows)
 
 
 def requests_per_month(session: Session, *, actor: User | None, start: date, end: date) -> MonthlyChart:
@@ -80,27 +80,27 @@ def requests_per_month(session: Session, *, actor: User | None, start: date, end
     """
     require_admin(actor)
     months = months_between(start, end)
-    m = _months_table(months)
+    m = months_table(months)
     status = RelationshipEvent.to_status
     rows = session.execute(
         select(
             m.c.month,
-            _count_if(and_(status == REQUESTED, RelationshipEvent.from_status.is_(None))),  # type: ignore[union-attr]
-            _count_if(status == ACCEPTED),
-            _count_if(status == DECLINED),
-            _count_if(status == EXPIRED),
+            count_if(and_(status == REQUESTED, RelationshipEvent.from_status.is_(None))),  # type: ignore[union-attr]
+            count_if(status == ACCEPTED),
+            count_if(status == DECLINED),
+            count_if(status == EXPIRED),
         )
         .select_from(m)
         .join(
             RelationshipEvent,
             and_(
                 status.in_((REQUESTED, ACCEPTED, DECLINED, EXPIRED)),  # type: ignore[attr-defined]
-                _in_month(RelationshipEvent.at, m),  # type: ignore[arg-type]
+                in_month(RelationshipEvent.at, m),  # type: ignore[arg-type]
             ),
         )
         .group_by(m.c.month)
     ).all()
-    return _chart(
+    return zero_filled(
         months,
         [("sent", "Sent"), ("accepted", "Accepted"), ("declined", "Declined"), ("expired", "Expired")],
         rows,
@@ -119,13 +119,13 @@ def active_relationships_per_month(
     """
     require_admin(actor)
     months = months_between(start, end)
-    m = _months_table(months)
+    m = months_table(months)
     first = months[0].start
     finished = (WITHDRAWN, ENDED)
     started_before, ended_before = session.execute(
         select(
-            _count_if(and_(Relationship.status.in_(STARTED), Relationship.decided_at < first)),  # type: ignore[attr-defined, operator]
-            _count_if(and_(Relationship.status.in_(finished), Relationship.ended_at < first)),  # type: ignore[attr-defined, operator]
+            count_if(and_(Relationship.status.in_(STARTED), Relationship.decided_at < first)),  # type: ignore[attr-defined, operator]
+            count_if(and_(Relationship.status.in_(finished), Relationship.ended_at < first)),  # type: ignore[attr-defined, operator]
         ).where(
             or_(
                 and_(Relationship.status.in_(STARTED), Relationship.decided_at < first),  # type: ignore[attr-defined, operator]
@@ -137,7 +137,7 @@ def active_relationships_per_month(
         session.execute(
             select(m.c.month, func.count(Relationship.id))
             .select_from(m)
-            .join(Relationship, and_(Relationship.status.in_(STARTED), _in_month(Relationship.decided_at, m)))  # type: ignore[attr-defined, arg-type]
+            .join(Relationship, and_(Relationship.status.in_(STARTED), in_month(Relationship.decided_at, m)))  # type: ignore[attr-defined, arg-type]
             .group_by(m.c.month)
         ).all()
     )
@@ -145,7 +145,7 @@ def active_relationships_per_month(
         session.execute(
             select(m.c.month, func.count(Relationship.id))
             .select_from(m)
-            .join(Relationship, and_(Relationship.status.in_(finished), _in_month(Relationship.ended_at, m)))  # type: ignore[attr-defined, arg-type]
+            .join(Relationship, and_(Relationship.status.in_(finished), in_month(Relationship.ended_at, m)))  # type: ignore[attr-defined, arg-type]
             .group_by(m.c.month)
         ).all()
     )
@@ -155,7 +155,7 @@ def active_relationships_per_month(
         started_total += int(started.get(month.key, 0))
         rows.append((month.key, started_total - ended_total))
         ended_total += int(ended.get(month.key, 0))  # ending this month still counts in this month
-    return _chart(months, [("active", "Active relationships")], rows)
+    return zero_filled(months, [("active", "Active relationships")], rows)
 
 
 def goals_per_month(session: Session, *, actor: User | None, start: date, end: date) -> MonthlyChart:
@@ -163,24 +163,24 @@ def goals_per_month(session: Session, *, actor: User | None, start: date, end: d
     became of them later), "achieved" those marked achieved in the month."""
     require_admin(actor)
     months = months_between(start, end)
-    m = _months_table(months)
+    m = months_table(months)
     set_rows = session.execute(
         select(m.c.month, func.count(Goal.id))
         .select_from(m)
-        .join(Goal, _in_month(Goal.created_at, m))  # type: ignore[arg-type]
+        .join(Goal, in_month(Goal.created_at, m))  # type: ignore[arg-type]
         .group_by(m.c.month)
     ).all()
     achieved = dict(
         session.execute(
             select(m.c.month, func.count(Goal.id))
             .select_from(m)
-            .join(Goal, and_(Goal.status == ACHIEVED, _in_month(Goal.achieved_at, m)))  # type: ignore[arg-type]
+            .join(Goal, and_(Goal.status == ACHIEVED, in_month(Goal.achieved_at, m)))  # type: ignore[arg-type]
             .group_by(m.c.month)
         ).all()
     )
     rows = [(month, count, achieved.pop(month, 0)) for month, count in set_rows]
     rows += [(month, 0, count) for month, count in achieved.items()]
-    return _chart(months, [("set", "Goals set"), ("achieved", "Goals achieved")], rows)
+    return zero_filled(months, [("set", "Goals set"), ("achieved", "Goals achieved")], rows)
 
 
 def _hours_between(session: Session, later: ColumnElement, earlier: ColumnElement) -> ColumnElement[float]:

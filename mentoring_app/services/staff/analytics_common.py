@@ -142,15 +142,15 @@ class Month:
     end: datetime  # first instant of the next month
 
 
-def _key(moment: datetime) -> str:
+def month_key(moment: datetime) -> str:
     return f"{moment.year:04d}-{moment.month:02d}"
 
 
-def _first_of_month(day: date) -> datetime:
+def first_of_month(day: date) -> datetime:
     return datetime(day.year, day.month, 1, tzinfo=UTC)
 
 
-def _next_month(moment: datetime) -> datetime:
+def next_month(moment: datetime) -> datetime:
     return moment.replace(year=moment.year + moment.month // 12, month=moment.month % 12 + 1)
 
 
@@ -159,17 +159,17 @@ def months_between(start: date, end: date) -> list[Month]:
     if end < start:
         raise ValidationFailed({"range": "The end of the range is before its start."})
     months: list[Month] = []
-    current, last = _first_of_month(start), _first_of_month(end)
+    current, last = first_of_month(start), first_of_month(end)
     while current <= last:
-        following = _next_month(current)
-        months.append(Month(key=_key(current), start=current, end=following))
+        following = next_month(current)
+        months.append(Month(key=month_key(current), start=current, end=following))
         current = following
         if len(months) > MAX_MONTHS:
             raise ValidationFailed({"range": f"Choose at most {MAX_MONTHS} months."})
     return months
 
 
-def _months_table(months: Sequence[Month]) -> Subquery:
+def months_table(months: Sequence[Month]) -> Subquery:
     """The months as a tiny derived table (month, lo, hi) to join the rows with."""
     rows = [
         select(
@@ -182,11 +182,11 @@ def _months_table(months: Sequence[Month]) -> Subquery:
     return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("months")
 
 
-def _in_month(moment: ColumnElement, months: Subquery) -> ColumnElement[bool]:
+def in_month(moment: ColumnElement, months: Subquery) -> ColumnElement[bool]:
     return and_(moment >= months.c.lo, moment < months.c.hi)
 
 
-def _chart(
+def zero_filled(
     months: Sequence[Month], series: Sequence[tuple[str, str]], rows: Sequence[Sequence]
 ) -> MonthlyChart:
     """Zero-fill ``rows`` of (month, value for each series...) into a chart."""
@@ -204,5 +204,5 @@ def _chart(
     )
 
 
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
