@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
@@ -466,8 +467,10 @@ def report(label: str, results: dict[str, dict[str, tuple[float, float]]], runs:
 def background_load(n: int) -> Iterator[None]:
     """`make bench-load`'s simulated members (N of them, the default mode: SQLite, one worker)
     running against their own app on this machine while the charts are timed. Waits until its
-    members are acting, and stops it (and the app it started) afterwards."""
-    log = Path(tempfile.mkstemp(prefix="admin-bench-load-", suffix=".log")[1])
+    members are acting, and stops it (and the app it started) afterwards. Its temporary files
+    (database, build log) go to a folder of ours, removed afterwards however it stopped."""
+    folder = Path(tempfile.mkdtemp(prefix="admin-bench-load-"))
+    log = folder / "load.log"
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
             [
@@ -484,6 +487,7 @@ def background_load(n: int) -> Iterator[None]:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env={**os.environ, "TMPDIR": str(folder)},
         )
     try:
         deadline = time.monotonic() + 600
@@ -497,7 +501,8 @@ def background_load(n: int) -> Iterator[None]:
         yield
     finally:
         _stop(process)
-        print(f"  (load average after {os.getloadavg()[0]:.1f}; the load's log: {log})", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"  (load average after {os.getloadavg()[0]:.1f})", flush=True)
 
 
 LOAD_SETTLE = 15.0
