@@ -29,7 +29,7 @@ help:
 	@echo "make run    set everything up, migrate SQLite, load demo data, serve http://localhost:$(PORT)"
 	@echo "make test   set up test needs too (Chromium included) and run every test"
 	@echo "make bench  the Find mentor benchmark (10,000 and 100,000 mentors; SQLite and PostgreSQL)"
-	@echo "make bench-admin  the admin dashboard benchmark (100,000 members, 1,000,000 visits)"
+	@echo "make bench-admin  the admin dashboard benchmark (100,000 members, 1,000,000 visits), quiet and under load"
 	@echo "make bench-load   simulated members over the websocket, N = 10..200 (BENCH_LOAD_ARGS to change)"
 	@echo "make cluster      HAProxy + INSTANCES=2 app instances on PostgreSQL and Redis (make cluster-stop)"
 	@echo "make backup       copy the database of DATABASE_URL to var/backups/ (or FILE=...)"
@@ -76,7 +76,7 @@ bench: setup
 	$(PY) -m benchmarks.matching --sizes 10000 100000 --with-load
 
 bench-admin: setup
-	$(PY) -m benchmarks.admin_dashboard
+	$(PY) -m benchmarks.admin_dashboard --with-load 25
 
 # e.g. make bench-load BENCH_LOAD_ARGS="--n 10,25 --seconds 15 --modes default"
 bench-load: setup
