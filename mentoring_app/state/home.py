@@ -6,7 +6,8 @@ from typing import TypedDict
 
 import reflex as rx
 
-from mentoring_app import timefmt
+from mentoring_app import live, timefmt
+from mentoring_app.models import User
 from mentoring_app.services.discovery import profiles
 from mentoring_app.services.mentoring import dashboard
 from mentoring_app.state.db_calls import call
@@ -32,7 +33,14 @@ class HomeState(SessionState):
 
     @rx.event
     async def load(self) -> None:
-        user = await self._current_member()
+        await self._show(await self._current_member())
+
+    async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:
+        """A relationship of this member's changed (state/live_tabs.py): its line is re-read."""
+        if any(t in (live.REQUEST, live.EVERYTHING) or t.startswith("relationship:") for t in topics):
+            await self._show(user)
+
+    async def _show(self, user: User | None) -> None:
         if user is None or not (user.is_mentor or user.is_mentee):
             self.profile_percent, self.relationships, self.loaded = 0, [], user is not None
             return
