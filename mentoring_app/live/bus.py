@@ -51,13 +51,17 @@ def choose_transport(*, redis_url: str, database_url: str, engine=None) -> Trans
     if redis_url:
         return RedisTransport(redis_url)
     if database_url.startswith("postgresql"):
-        from sqlalchemy.engine import make_url
-
         from mentoring_app.db import get_engine
 
-        dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-        return PostgresTransport(engine or get_engine(), dsn)
+        return PostgresTransport(engine or get_engine(), libpq_dsn(database_url))
     return InProcessTransport()
+
+
+def libpq_dsn(database_url: str) -> str:
+    """The SQLAlchemy URL as psycopg's own connection string (no ``+psycopg`` driver part)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def get_transport() -> Transport:
@@ -113,6 +117,8 @@ def publish(member_ids: Iterable[int | None], *topics: str) -> None:
 
 def publish_after_commit(session: Session, member_ids: Iterable[int | None], *topics: str) -> None:
     """``publish`` once ``session``'s transaction commits; forgotten if it rolls back."""
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any query still forgets it
     session.info.setdefault(_PENDING, []).append(([m for m in member_ids if m], list(topics)))
 
 

@@ -96,6 +96,7 @@ class RedisTransport:
     def __init__(self, url: str, channel: str | None = None) -> None:
         self.url = url
         self.channel = channel or redis_channel(url)
+        self.client_name = "live-" + re.sub(r"[^A-Za-z0-9_.:-]", "_", self.channel)
         self._client = None
         self._lock = threading.Lock()
 
@@ -120,7 +121,10 @@ class RedisTransport:
         delay, lost = FIRST_RETRY_SECONDS, False
         while True:
             client = aioredis.Redis.from_url(
-                self.url, socket_connect_timeout=2.0, health_check_interval=IDLE_CHECK_SECONDS
+                self.url,
+                socket_connect_timeout=2.0,
+                health_check_interval=IDLE_CHECK_SECONDS,
+                client_name=self.client_name,  # operators (and tests) can find it in CLIENT LIST
             )
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
@@ -161,6 +165,7 @@ class PostgresTransport:
         if not _CHANNEL_NAME.fullmatch(channel):  # it is spliced into LISTEN as an identifier
             raise ValueError(f"Not a channel name: {channel!r}")
         self.engine, self.dsn, self.channel = engine, dsn, channel
+        self.application_name = f"live-{channel}"  # operators (and tests) find it in pg_stat_activity
 
     def publish(self, payload: str) -> None:
         from sqlalchemy import text
@@ -178,7 +183,7 @@ class PostgresTransport:
         while True:
             try:
                 connection = await psycopg.AsyncConnection.connect(
-                    self.dsn, autocommit=True, connect_timeout=3
+                    self.dsn, autocommit=True, connect_timeout=3, application_name=self.application_name
                 )
             except (psycopg.Error, OSError) as error:
                 log.warning("Live updates: cannot reach PostgreSQL (%s); retrying in %.1f s", error, delay)
