@@ -57,7 +57,7 @@ def test_a_message_and_a_goal_reach_the_partners_open_dashboard(
     expect(mentee_thread.get_by_text("Shall we meet on Thursday?")).to_have_count(1)
 
     mentor.get_by_role("tab", name="Goals").click()
-    mentee.get_by_role("tab", name="Goals").click()
+    mentee.get_by_role("tab", name="Tools").click()
     mentee.get_by_role("button", name="Open the SMART goal tool").click()
     mentee.get_by_role("button", name="Propose a SMART goal").click()
     form = mentee.get_by_role("form", name="Propose a SMART goal")
