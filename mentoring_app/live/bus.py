@@ -41,8 +41,11 @@ _transport: Transport | None = None
 _transport_lock = threading.Lock()
 
 
+RELATIONSHIP = "relationship:"  # + the relationship's id
+
+
 def relationship_topic(relationship_id: int) -> str:
-    return f"relationship:{relationship_id}"
+    return f"{RELATIONSHIP}{relationship_id}"
 
 
 def choose_transport(*, redis_url: str, database_url: str, engine=None) -> Transport:  # type: ignore[no-untyped-def]

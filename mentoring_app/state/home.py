@@ -37,7 +37,7 @@ class HomeState(SessionState):
 
     async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:
         """A relationship of this member's changed (state/live_tabs.py): its line is re-read."""
-        if any(t in (live.REQUEST, live.EVERYTHING) or t.startswith("relationship:") for t in topics):
+        if any(t in (live.REQUEST, live.EVERYTHING) or t.startswith(live.RELATIONSHIP) for t in topics):
             await self._show(user)
 
     async def _show(self, user: User | None) -> None:
