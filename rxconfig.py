@@ -9,6 +9,7 @@ import reflex as rx
 
 from mentoring_app import style
 from mentoring_app.settings import get_settings
+from mentoring_app.web.lean_bundle import LeanBundle
 from mentoring_app.web.paint_first import PaintFirst
 
 settings = get_settings()
@@ -44,6 +45,8 @@ config = rx.Config(
         ),
         # Prerendered pages paint before their scripts are fetched (mentoring_app/web/paint_first.py).
         PaintFirst(),
+        # No page loads the Radix Themes components it does not use (mentoring_app/web/lean_bundle.py).
+        LeanBundle(),
     ],
     disable_plugins=[rx.plugins.sitemap.SitemapPlugin],
     # Radix Themes' whole namespace is imported on every page only for rx.dynamic components, which

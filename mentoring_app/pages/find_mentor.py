@@ -6,10 +6,17 @@ import reflex as rx
 
 from mentoring_app import routes, style
 from mentoring_app.components.criteria import criterion_field
+from mentoring_app.components.deferred import deferred
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
 from mentoring_app.state.criteria_picker import FieldView
 from mentoring_app.state.find_mentor import AlertRow, FindMentorState, ResultView
+
+# The criteria and the results are taller than a phone's screen: the browser lays out and paints
+# only the fields and result cards near the screen (the rest keep an estimated, then remembered,
+# height), so showing the page costs less layout work. They stay in the page, the form and the
+# accessibility tree as before.
+OFF_SCREEN_SKIPPED = {"content_visibility": "auto", "contain_intrinsic_size": "auto 12rem"}
 
 
 def _exact_match(f: rx.Var[FieldView]) -> rx.Component:
@@ -50,8 +57,10 @@ def _filters() -> rx.Component:
                 ),
                 rx.foreach(
                     FindMentorState.fields,
-                    lambda f: criterion_field(
-                        FindMentorState, f, _exact_match(f), chosen=FindMentorState.chosen
+                    lambda f: rx.box(
+                        criterion_field(FindMentorState, f, _exact_match(f), chosen=FindMentorState.chosen),
+                        style=OFF_SCREEN_SKIPPED,
+                        width="100%",
                     ),
                 ),
                 rx.text(
@@ -210,7 +219,7 @@ def _result(result: rx.Var[ResultView]) -> rx.Component:
             ),
             width="100%",
         ),
-        style={"list_style": "none"},
+        style={"list_style": "none", **OFF_SCREEN_SKIPPED},
     )
 
 
@@ -295,6 +304,10 @@ def _follow_back_and_forward() -> rx.Component:
     )
 
 
+def _finding() -> rx.Component:
+    return rx.text("Finding mentors…")
+
+
 def page() -> rx.Component:
     return page_shell(
         rx.vstack(
@@ -304,22 +317,26 @@ def page() -> rx.Component:
                 FindMentorState.loaded,
                 rx.cond(
                     FindMentorState.allowed,
-                    rx.grid(
-                        rx.vstack(
-                            _filters(),
-                            rx.cond(FindMentorState.alerts.length() > 0, _alerts()),
-                            spacing="4",
+                    # The criteria and results (about 700 elements) render in slices: see deferred.py.
+                    deferred(
+                        rx.grid(
+                            rx.vstack(
+                                _filters(),
+                                rx.cond(FindMentorState.alerts.length() > 0, _alerts()),
+                                spacing="4",
+                                width="100%",
+                            ),
+                            _results(),
+                            columns={"initial": "1", "md": "minmax(18rem, 22rem) 1fr"},
+                            gap="1.5rem",
                             width="100%",
+                            align_items="start",
                         ),
-                        _results(),
-                        columns={"initial": "1", "md": "minmax(18rem, 22rem) 1fr"},
-                        gap="1.5rem",
-                        width="100%",
-                        align_items="start",
+                        _finding(),
                     ),
                     rx.callout(FindMentorState.refusal, icon="info"),
                 ),
-                rx.text("Finding mentors…"),
+                _finding(),
             ),
             spacing="4",
             width="100%",
