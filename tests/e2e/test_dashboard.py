@@ -131,6 +131,9 @@ def test_agreement_goals_milestones_meetings_and_a_new_journey(
     # Ending: a new journey; the old goal stays on record, read-only.
     mentee.get_by_role("tab", name="Ending").click()
     mentee.get_by_role("button", name="Set new goals and start a new journey").click()
+    confirm = mentee.get_by_role("alertdialog", name="Start a new journey?")
+    expect(confirm).to_contain_text("goals are locked")
+    confirm.get_by_role("button", name="Start a new journey").click()
     expect(mentee.get_by_text("A new journey has started.")).to_be_visible()
     goals_list = mentee.get_by_role("list", name="Goals")
     expect(goals_list).to_contain_text("Journey 1 (on record)")

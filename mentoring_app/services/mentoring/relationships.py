@@ -34,6 +34,7 @@ from mentoring_app.services.conversations import notifications
 from mentoring_app.services.discovery.offering import sync_offer
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
 from mentoring_app.services.mentoring.relationship_access import wind_down
+from mentoring_app.services.mentoring.status import status_label
 from mentoring_app.services.outbox import mail
 
 MAX_PENDING = 3
@@ -64,6 +65,7 @@ class TemplateUnchanged(ServiceError):
 class RequestView:
     id: int
     status: str
+    status_label: str  # status.status_label: the words every screen uses
     mentee_id: int
     mentee_name: str
     mentor_id: int
@@ -555,6 +557,7 @@ def list_requests(session: Session, *, actor: User | None) -> tuple[list[Request
         RequestView(
             id=r.id,
             status=r.status,
+            status_label=status_label(r.status, r.informal_since),
             mentee_id=r.mentee_id,
             mentee_name=names.get(r.mentee_id, ""),  # type: ignore[arg-type]
             mentor_id=r.mentor_id,

@@ -291,25 +291,31 @@ def registrations_per_month(session: Session, *, actor: User | None, start: date
 def requests_per_month(session: Session, *, actor: User | None, start: date, end: date) -> MonthlyChart:
     """Requests sent, accepted, declined and expired per month, from the recorded transitions.
 
-    "Sent" is the request's first event (an edit is recorded as requested -> requested too).
+    Each figure counts the transition out of the request, once: "sent" is the request's first
+    event, and accepted, declined and expired are moves *from* requested. Later events that keep a
+    status are not answers: an edit is recorded as requested -> requested, and continuing
+    informally or starting a new journey as accepted -> accepted.
     """
     require_admin(actor)
     months = months_between(start, end)
     m = _months_table(months)
-    status = RelationshipEvent.to_status
+    status, before = RelationshipEvent.to_status, RelationshipEvent.from_status
     rows = session.execute(
         select(
             m.c.month,
-            _count_if(and_(status == REQUESTED, RelationshipEvent.from_status.is_(None))),  # type: ignore[union-attr]
-            _count_if(status == ACCEPTED),
-            _count_if(status == DECLINED),
-            _count_if(status == EXPIRED),
+            _count_if(before.is_(None)),  # type: ignore[union-attr]
+            _count_if(and_(before == REQUESTED, status == ACCEPTED)),
+            _count_if(and_(before == REQUESTED, status == DECLINED)),
+            _count_if(and_(before == REQUESTED, status == EXPIRED)),
         )
         .select_from(m)
         .join(
             RelationshipEvent,
             and_(
-                status.in_((REQUESTED, ACCEPTED, DECLINED, EXPIRED)),  # type: ignore[attr-defined]
+                or_(
+                    and_(status == REQUESTED, before.is_(None)),  # type: ignore[union-attr]
+                    and_(status.in_((ACCEPTED, DECLINED, EXPIRED)), before == REQUESTED),  # type: ignore[attr-defined]
+                ),
                 _in_month(RelationshipEvent.at, m),  # type: ignore[arg-type]
             ),
         )
