@@ -23,14 +23,15 @@ export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup run test test-setup chromium haproxy migrate demo-data lint bench bench-admin \
-	bench-load lighthouse cluster cluster-stop backup restore
+	bench-load bench-live lighthouse cluster cluster-stop backup restore
 
 help:
 	@echo "make run    set everything up, migrate SQLite, load demo data, serve http://localhost:$(PORT)"
 	@echo "make test   set up test needs too (Chromium included) and run every test"
 	@echo "make bench  the Find mentor benchmark (10,000 and 100,000 mentors; SQLite and PostgreSQL)"
-	@echo "make bench-admin  the admin dashboard benchmark (100,000 members, 1,000,000 visits)"
+	@echo "make bench-admin  the admin dashboard benchmark (100,000 members, 1,000,000 visits), quiet and under load"
 	@echo "make bench-load   simulated members over the websocket, N = 10..200 (BENCH_LOAD_ARGS to change)"
+	@echo "make bench-live   N = 10, 100, 500 idle member tabs: server CPU and memory, change-to-tab delay (BENCH_LIVE_ARGS)"
 	@echo "make cluster      HAProxy + INSTANCES=2 app instances on PostgreSQL and Redis (make cluster-stop)"
 	@echo "make backup       copy the database of DATABASE_URL to var/backups/ (or FILE=...)"
 	@echo "make restore FILE=...  put a backup back into DATABASE_URL (an empty database)"
@@ -76,11 +77,15 @@ bench: setup
 	$(PY) -m benchmarks.matching --sizes 10000 100000 --with-load
 
 bench-admin: setup
-	$(PY) -m benchmarks.admin_dashboard
+	$(PY) -m benchmarks.admin_dashboard --with-load 25
 
 # e.g. make bench-load BENCH_LOAD_ARGS="--n 10,25 --seconds 15 --modes default"
 bench-load: setup
 	$(PY) -m benchmarks.load $(BENCH_LOAD_ARGS)
+
+# e.g. make bench-live BENCH_LIVE_ARGS="--n 10,100 --idle 10 --modes default"
+bench-live: setup
+	$(PY) -m benchmarks.live $(BENCH_LIVE_ARGS)
 
 $(LIGHTHOUSE):
 	npm install --prefix $(LIGHTHOUSE_PREFIX) --no-fund --no-audit --loglevel=error -E lighthouse@$(LIGHTHOUSE_VERSION)

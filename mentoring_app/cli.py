@@ -21,6 +21,7 @@ from mentoring_app.services.library import guides
 from mentoring_app.services.mentoring import relationships
 from mentoring_app.services.outbox import relay
 from mentoring_app.services.staff import admin
+from mentoring_app.services.staff.analytics_funnel import refresh_funnel
 from mentoring_app.services.staff.member_import import import_members
 from mentoring_app.settings import get_settings
 
@@ -44,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         upgrade_to_head()
         print(f"Database is up to date: {get_settings().database_url.split('@')[-1]}")
+        with session_scope() as session:  # after 0021 (or a bulk load): not at the first dashboard read
+            recounted = refresh_funnel(session)
+        if recounted:
+            print(f"Funnel summary: {recounted} members counted")
     elif args.command == "demo-data":
         with session_scope() as session:
             accounts = load_demo_data(session)

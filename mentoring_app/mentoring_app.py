@@ -44,6 +44,7 @@ from mentoring_app.services.mentoring import relationships
 from mentoring_app.services.outbox import relay
 from mentoring_app.services.staff import admin, visits
 from mentoring_app.settings import get_settings
+from mentoring_app.state import live_tabs
 from mentoring_app.state.account_forms import (
     ConfirmEmailState,
     EmailSettingsState,
@@ -193,6 +194,14 @@ async def worker_alive() -> None:
         return
     with contextlib.suppress(asyncio.CancelledError):
         await socket_owner.announce_alive(namespace._token_manager)
+
+
+@app.register_lifespan_task
+async def live_updates() -> None:
+    """This worker's live listener: a published change wakes the concerned tabs it holds
+    (mentoring_app/live, state/live_tabs.py); no tab polls."""
+    with contextlib.suppress(asyncio.CancelledError):
+        await live_tabs.run(app)
 
 
 @app.register_lifespan_task

@@ -79,8 +79,9 @@ class RelationshipEvent(SQLModel, table=True):
     """One transition: who moved the relationship from which state to which, and when."""
 
     __tablename__ = "relationship_events"
-    # The admin dashboard counts transitions per month (accepted, declined, expired...).
-    __table_args__ = (Index("ix_relationship_events_to_status_at", "to_status", "at"),)
+    # The admin dashboard counts transitions per month (accepted, declined, expired...) from this
+    # index alone: "sent" needs ``from_status`` too (an edit is requested -> requested).
+    __table_args__ = (Index("ix_relationship_events_status_at_from", "to_status", "at", "from_status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     relationship_id: int = Field(

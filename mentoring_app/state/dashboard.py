@@ -1,22 +1,21 @@
 """One relationship's dashboard: Details, Messages, Tools, Goals, Meetings, Guides and videos,
 Ending, and Progress at a glance, kept live for both members.
 
-A background task polls a cheap version of the relationship every 1.5 s while the page is open
-(it belongs to the page's load, so Reflex cancels it when the tab disconnects). New messages are
-appended, and any other change (a goal agreed, a milestone done, a meeting planned, the
-relationship ended) reloads the sections, so each member sees the other's work without
-reloading. The services decide who may see and change what.
+Nothing polls: the services publish each change (mentoring_app/live), and the worker holding this
+tab runs ``_live_refresh`` on it (state/live_tabs.py). New messages are appended, and any other
+change (a goal agreed, a milestone done, a meeting planned, the relationship ended) reloads the
+sections, so each member sees the other's work without reloading. The services decide who may see
+and change what.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import TypedDict
 
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from mentoring_app import routes, timefmt
+from mentoring_app import live, routes, timefmt
 from mentoring_app.models import User
 from mentoring_app.services.discovery import profiles
 from mentoring_app.services.errors import ServiceError
@@ -32,7 +31,6 @@ from mentoring_app.state.payload import id_from_path
 from mentoring_app.state.session import SessionState
 from mentoring_app.storage import photo_url, upload_url
 
-POLL_SECONDS = 1.5
 SECTIONS = ("details", "messages", "tools", "goals", "meetings", "guides", "ending")
 
 
@@ -91,11 +89,6 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
     shelf_guides: list[GuideLink] = []
     shelf_videos: list[VideoCard] = []
     _is_mentor_here: bool = False
-    _seen: tuple[int, int, str] = (0, 0, "")
-    # The websocket connection whose watcher is running. A flag would outlive an instance that
-    # stopped or crashed (the state is in Redis): the tab, reconnected elsewhere, would never be
-    # watched again. Each connection has its own session id, so a new one starts its own watcher.
-    _watch_sid: str = ""
 
     def _id_from_url(self) -> int:
         return id_from_path(self.router.url.path)
@@ -173,7 +166,6 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         self._show_meetings(found.meetings)
         self._show_ending(found.ending)
         self._show_shelf(found.shelf)
-        self._seen = found.version
 
     async def _refresh_dashboard(self) -> None:
         """After this member's own change: show every section as it now stands."""
@@ -200,9 +192,22 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
             self.loaded = True
             return None
         self.found = self.loaded = True
-        if self._watch_sid != self.router.session.session_id:
-            return DashboardState.watch
         return None
+
+    async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:
+        """A published change concerns this member (state/live_tabs.py): append the thread's new
+        messages, and re-read every section if this relationship changed."""
+        if not self.found or not self.relationship_id:
+            return
+        everything = live.EVERYTHING in topics
+        try:
+            if everything or live.MESSAGE in topics:
+                await self._load_messages(user)
+                await self._load_progress(user)  # days since last contact
+            if everything or live.relationship_topic(self.relationship_id) in topics:
+                await self._load_everything(user)
+        except ServiceError:
+            return  # no longer this member's to see: the next page load says so
 
     @rx.event
     async def open_section(self, section: object):
@@ -251,45 +256,3 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         return rx.toast.success(
             f"You have withdrawn from the relationship. {self.partner_name} has been told."
         )
-
-    @rx.event(background=True)
-    async def watch(self):
-        """While this dashboard is open, bring in the partner's changes without a reload."""
-        async with self:
-            sid = self.router.session.session_id
-            if self._watch_sid == sid:
-                return
-            self._watch_sid = sid
-        try:
-            while True:
-                await asyncio.sleep(POLL_SECONDS)
-                async with self:
-                    if self._watch_sid != sid:
-                        return  # the tab reconnected: its new connection has its own watcher
-                    here = self.router.url.path.rstrip("/")
-                    if not here.startswith(routes.RELATIONSHIPS + "/") or not self.found:
-                        return
-                    user = await self._current_member()
-                    rid, seen = self.relationship_id, self._seen
-                if user is None:
-                    return
-                try:
-                    now = await call(dashboard.version, actor=user, relationship_id=rid)
-                except ServiceError:
-                    return
-                if now == seen:
-                    continue
-                async with self:
-                    if self.relationship_id != rid:
-                        continue
-                    if now[1] != seen[1]:
-                        await self._load_messages(user)
-                    if now[0] != seen[0] or now[2] != seen[2]:
-                        await self._load_everything(user)
-                    else:
-                        await self._load_progress(user)
-                    self._seen = now
-        finally:
-            async with self:
-                if self._watch_sid == sid:
-                    self._watch_sid = ""

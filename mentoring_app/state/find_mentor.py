@@ -16,7 +16,7 @@ from sqlmodel import Session
 from mentoring_app import routes
 from mentoring_app.models import User
 from mentoring_app.services.discovery import matching, mentor_alerts, profiles
-from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
+from mentoring_app.services.discovery.vocabulary import PICKER_THRESHOLD, FieldSpec, load_fields
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
@@ -102,7 +102,7 @@ class _Answer:
     search: matching.Search
     found: matching.SearchResults | None  # None: the member may not search (``refusal`` says why)
     refusal: str
-    alerts: list[mentor_alerts.AlertView]
+    alerts: list[mentor_alerts.AlertView] | None  # None: not read again (only a page load reads them)
 
 
 def search_from_form(form: FormData, specs: list[FieldSpec]) -> matching.Search:
@@ -144,7 +144,11 @@ def _answer(
         found = matching.find_mentors(session, viewer=viewer, search=search)
     except ServiceError as refusal:
         return _Answer(specs, search, None, refusal.message, [])
-    alerts = mentor_alerts.list_alerts(session, actor=viewer) if viewer.is_mentee else []
+    alerts: list[mentor_alerts.AlertView] | None = []
+    if params is None:  # a search or another page: the alerts on screen stand (Notify me and Stop
+        alerts = None  # refresh them; the page's load reads them)
+    elif viewer.is_mentee:
+        alerts = mentor_alerts.list_alerts(session, actor=viewer)
     return _Answer(specs, search, found, "", alerts)
 
 
@@ -217,24 +221,29 @@ class FindMentorState(CriteriaPicker, SessionState):
         self._selected = {k: list(v) for k, v in search.selected.items()}
         self._exact = sorted(search.exact)
         self.can_alert, self.alert_error = bool(search.exact), ""
-        self.alerts = _alert_rows(answer.alerts)
-        views = field_views(specs, search.selected, one_value_as_select=False)
+        if answer.alerts is not None:
+            self.alerts = _alert_rows(answer.alerts)
         digest = _vocabulary_digest(specs)
         if digest != self._fields_digest:
             if digest not in _DRAWN:
                 _DRAWN.clear()  # only the current vocabulary is worth keeping
                 _DRAWN[digest] = field_views(specs, {}, one_value_as_select=False)
             self.fields, self._fields_digest = _DRAWN[digest], digest
-        self._set_pickers(views)
-        self.chosen = {v["input_name"]: [o["id"] for o in v["options"] if o["selected"]] for v in views}
+        # Only the type-to-find fields need their views again (for their chips); the ticks are ids.
+        pickers = [spec for spec in specs if len(spec.choices) > PICKER_THRESHOLD]
+        self._set_pickers(field_views(pickers, search.selected, one_value_as_select=False))
+        self.chosen = {
+            spec.key: [str(c.id) for c in spec.choices if c.id in search.selected.get(spec.key, ())]
+            for spec in specs
+        }
         self.exact_keys = sorted(search.exact)
         costs = {c.field_label: c for c in found.costs}
         self.cost_of = {}
-        for view in views:
-            cost = costs.get(view["label"])
+        for spec in specs:
+            cost = costs.get(spec.label)
             if cost:
                 values = ", ".join(cost.values)
-                self.cost_of[view["key"]] = (
+                self.cost_of[spec.key] = (
                     f"{cost.field_label}: {values} leaves {_count(cost.with_filter, 'mentor')}; "
                     f"without it, {cost.without_filter}."
                 )

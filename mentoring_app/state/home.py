@@ -7,10 +7,11 @@ from typing import TypedDict
 import reflex as rx
 from sqlmodel import Session
 
-from mentoring_app import timefmt
+from mentoring_app import live, timefmt
 from mentoring_app.models import User
 from mentoring_app.services.discovery import profiles
 from mentoring_app.services.mentoring import dashboard
+from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
 
 
@@ -43,6 +44,14 @@ class HomeState(SessionState):
     @rx.event
     async def load(self) -> None:
         user, found = await self._as_member(_home_data)
+        self._show(user, found)
+
+    async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:
+        """A relationship of this member's changed (state/live_tabs.py): its line is re-read."""
+        if any(t in (live.REQUEST, live.EVERYTHING) or t.startswith(live.RELATIONSHIP) for t in topics):
+            self._show(user, await call(_home_data, user=user))
+
+    def _show(self, user: User | None, found: object) -> None:
         if user is None or not isinstance(found, tuple):
             self.profile_percent, self.relationships, self.loaded = 0, [], user is not None
             return

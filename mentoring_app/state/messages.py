@@ -1,18 +1,18 @@
 """Messages: the member's threads, and one thread that updates live while it is open.
 
-A background task polls the database for new messages in the open thread (every 1.5 s) and
-stops when the member leaves the page, so it works the same with one worker or several (Redis).
+Nothing polls: sending a message publishes it (mentoring_app/live), and the worker holding each
+open tab of either member runs that tab's ``_live_refresh`` (state/live_tabs.py), with one worker
+or several (Redis), so the list and the thread update by themselves.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import TypedDict
 
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from mentoring_app import routes, timefmt
+from mentoring_app import live, routes, timefmt
 from mentoring_app.models import User
 from mentoring_app.services import limits
 from mentoring_app.services.conversations import messaging
@@ -20,8 +20,6 @@ from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import id_from_path
 from mentoring_app.state.session import SessionState
-
-POLL_SECONDS = 1.5
 
 
 class MessageCard(TypedDict):
@@ -87,6 +85,14 @@ class ThreadsState(SessionState):
         user = await self._current_member()
         if user is None:
             return
+        await self._reload(user)
+
+    async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:
+        """A message or a read changed the list (state/live_tabs.py)."""
+        if topics & {live.MESSAGE, live.READ, live.EVERYTHING}:
+            await self._reload(user)
+
+    async def _reload(self, user: User) -> None:
         rows = await call(messaging.threads, actor=user)
         self.threads = [
             ThreadCard(
@@ -109,10 +115,6 @@ class ThreadState(SessionState):
     messages: list[MessageCard] = []
     errors: dict[str, str] = {}
     form_key: int = 0
-    # The websocket connection whose watcher is running. A flag would outlive an instance that
-    # stopped or crashed (the state is in Redis): the tab, reconnected elsewhere, would never be
-    # watched again. Each connection has its own session id, so a new one starts its own watcher.
-    _watch_sid: str = ""
 
     def _other_from_url(self) -> int:
         return id_from_path(self.router.url.path)
@@ -136,9 +138,23 @@ class ThreadState(SessionState):
             for m in await call(messaging.read_thread, actor=user, other_id=other_id)
         ]
         self.found = self.loaded = True
-        if self._watch_sid != self.router.session.session_id:
-            return ThreadState.watch
         return None
+
+    async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:
+        """A published change concerns this member (state/live_tabs.py): append the thread's new
+        messages (none twice), and re-check whether they may still write (a request answered)."""
+        if not self.found or not self.other_id:
+            return
+        everything = live.EVERYTHING in topics
+        if everything or live.REQUEST in topics:
+            try:
+                self.other_name, self.can_write = await call(
+                    messaging.counterpart, actor=user, other_id=self.other_id
+                )
+            except ServiceError:
+                return
+        if everything or live.MESSAGE in topics:
+            self.messages += await newer_cards(user, self.other_id, self.messages, self.time_zone)
 
     @rx.event
     async def send(self, form: FormData):
@@ -153,37 +169,3 @@ class ThreadState(SessionState):
         self.form_key += 1  # a fresh, empty message box
         self.messages += await newer_cards(user, self.other_id, self.messages, self.time_zone)
         return None
-
-    @rx.event(background=True)
-    async def watch(self):
-        """While this thread is open, bring in new messages without a reload."""
-        async with self:
-            sid = self.router.session.session_id
-            if self._watch_sid == sid:
-                return
-            self._watch_sid = sid
-        try:
-            while True:
-                await asyncio.sleep(POLL_SECONDS)
-                async with self:
-                    if self._watch_sid != sid:
-                        return  # the tab reconnected: its new connection has its own watcher
-                    if (
-                        not self.router.url.path.rstrip("/").startswith(routes.MESSAGES + "/")
-                        or not self.found
-                    ):
-                        return
-                    user = await self._current_member()
-                    other_id, shown, tz = self.other_id, list(self.messages), self.time_zone
-                if user is None:
-                    return
-                fresh = await newer_cards(user, other_id, shown, tz)
-                if fresh:
-                    async with self:
-                        if self.other_id == other_id:
-                            known = {m["id"] for m in self.messages}
-                            self.messages += [m for m in fresh if m["id"] not in known]
-        finally:
-            async with self:
-                if self._watch_sid == sid:
-                    self._watch_sid = ""

@@ -6,7 +6,8 @@ from typing import TypedDict
 
 import reflex as rx
 
-from mentoring_app import timefmt
+from mentoring_app import live, timefmt
+from mentoring_app.models import User
 from mentoring_app.services.conversations import notifications
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
@@ -29,6 +30,14 @@ class NotificationsState(SessionState):
         if user is None:
             self.loaded = False
             return
+        await self._show(user)
+
+    async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:
+        """A new notification for this member while the page is open: shown, and so read."""
+        if topics & {live.NOTIFICATION, live.EVERYTHING}:
+            await self._show(user)
+
+    async def _show(self, user: User) -> None:
         rows = await call(notifications.recent, actor=user)
         self.items = [
             NotificationCard(

@@ -11,7 +11,8 @@ from typing import TypedDict
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from mentoring_app import routes, timefmt
+from mentoring_app import live, routes, timefmt
+from mentoring_app.models import User
 from mentoring_app.services import limits
 from mentoring_app.services.discovery import profiles
 from mentoring_app.services.errors import ServiceError, ValidationFailed
@@ -118,6 +119,15 @@ class RequestsState(SessionState):
         if user is None:
             self.loaded = False
             return
+        await self._show_requests(user)
+
+    async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:
+        """A request of this member's was sent, answered, edited or expired (state/live_tabs.py).
+        A form being filled in (decline, edit) stays open: only the lists are re-read."""
+        if topics & {live.REQUEST, live.EVERYTHING}:
+            await self._show_requests(user)
+
+    async def _show_requests(self, user: User) -> None:
         incoming, outgoing = await call(relationships.list_requests, actor=user)
 
         async def card(view: relationships.RequestView, other_id: int, other_name: str) -> RequestCard:

@@ -25,7 +25,7 @@ from mentoring_app.services.conversations import messaging, notifications
 from mentoring_app.services.errors import ServiceError
 from mentoring_app.services.staff import visits
 from mentoring_app.settings import get_settings
-from mentoring_app.state import page_views
+from mentoring_app.state import live_tabs, page_views
 from mentoring_app.state.db_calls import call, call_as_member
 from mentoring_app.state.identity import reset_app_states
 from mentoring_app.web import session_cookie
@@ -164,6 +164,7 @@ class PageGate(SessionState):
         """On public pages: show the navigation that fits who is here."""
         user = await self._member_and_unread()
         await self._count_visit(user)
+        live_tabs.note_page(self, None)  # public pages are not kept live
         return self._take_notice()
 
     @rx.event
@@ -173,6 +174,7 @@ class PageGate(SessionState):
         await self._count_visit(user)
         if user is None:
             return self._login_redirect()
+        live_tabs.note_page(self, user)  # this tab now updates live (state/live_tabs.py)
         return self._take_notice()
 
     @rx.event

@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from mentoring_app import live
 from mentoring_app.models import Message, Relationship, Thread, User
 from mentoring_app.models.relationships import ACCEPTED, REQUESTED
 from mentoring_app.models.types import utcnow
@@ -166,6 +167,7 @@ def send_message(
             ),
         )
     session.add(thread)
+    live.publish_after_commit(session, [sender.id, other.id], live.MESSAGE)
     session.commit()
     return message
 
@@ -187,11 +189,13 @@ def read_thread(
     names = dict(
         session.exec(select(User.id, User.name).where(User.id.in_([thread.low_id, thread.high_id]))).all()
     )  # type: ignore[union-attr]
-    session.exec(
+    marked = session.exec(
         update(Message)  # type: ignore[call-overload]
         .where(Message.thread_id == thread.id, Message.sender_id != member.id, Message.read_at.is_(None))  # type: ignore[union-attr]
         .values(read_at=now or utcnow())
     )
+    if marked.rowcount:  # the member's other tabs update their unread count
+        live.publish_after_commit(session, [member.id], live.READ)
     session.commit()
     return [
         MessageView(m.id, m.sender_id == member.id, names.get(m.sender_id, ""), m.body, m.created_at)

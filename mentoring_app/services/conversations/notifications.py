@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from mentoring_app import live
 from mentoring_app.models import Notification, User
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.accounts import people
@@ -54,6 +55,7 @@ def notify(
             link=link[:200],
         )
     )
+    live.publish_after_commit(session, [user_id], live.NOTIFICATION)
 
 
 def render(rows: list[Notification], names: Mapping[int, str]) -> list[str]:
@@ -106,5 +108,7 @@ def mark_all_read(session: Session, *, actor: User | None, now: datetime | None 
         .where(Notification.user_id == actor.id, Notification.read_at.is_(None))  # type: ignore[union-attr]
         .values(read_at=now or utcnow())
     )
+    if result.rowcount:  # the member's other tabs update their unread count
+        live.publish_after_commit(session, [actor.id], live.READ)
     session.commit()
     return int(result.rowcount or 0)

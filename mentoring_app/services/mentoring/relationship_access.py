@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from mentoring_app import live
 from mentoring_app.models import Journey, Meeting, Relationship, User
 from mentoring_app.models.journeys import CANCELLED, PLANNED
 from mentoring_app.models.relationships import ACCEPTED, ENDED, WITHDRAWN
@@ -74,6 +75,8 @@ def bump(session: Session, rel: Relationship, *, now: datetime | None = None) ->
     if result.rowcount != 1:
         session.rollback()
         raise NotAllowed(READ_ONLY)
+    # Both members' open dashboards show it once the caller commits.
+    live.publish_after_commit(session, [rel.mentor_id, rel.mentee_id], live.relationship_topic(rel.id))  # type: ignore[arg-type]
 
 
 def partner_id(rel: Relationship, member_id: int) -> int:
@@ -119,6 +122,9 @@ def open_journey(session: Session, rel: Relationship, now: datetime) -> Journey:
 def wind_down(session: Session, rel: Relationship, *, reason: str, now: datetime) -> None:
     """When a relationship ends or is withdrawn: close its open journey and call off planned
     meetings, so nothing on the read-only record looks as if it were still going on."""
+    live.publish_after_commit(
+        session, [rel.mentor_id, rel.mentee_id], live.REQUEST, live.relationship_topic(rel.id)  # type: ignore[arg-type]
+    )
     latest = latest_journey(session, rel.id)  # type: ignore[arg-type]
     if latest is not None and latest.closed_at is None:
         latest.closed_at, latest.closed_reason = now, reason

@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from mentoring_app import live
 from mentoring_app.models import MemberCriterion, Profile, Relationship, RelationshipEvent, User
 from mentoring_app.models.profiles import MENTOR_SIDE
 from mentoring_app.models.relationships import (
@@ -108,6 +109,10 @@ def _record(
             at=at,
             note=note[:1000] or None,
         )
+    )
+    # Both members' Requests pages and dashboards show the new status once the caller commits.
+    live.publish_after_commit(
+        session, [rel.mentor_id, rel.mentee_id], live.REQUEST, live.relationship_topic(rel.id)  # type: ignore[arg-type]
     )
 
 

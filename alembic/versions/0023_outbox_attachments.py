@@ -1,8 +1,8 @@
 """outbox attachments: an email may carry one text attachment (a meeting's calendar invite)
 
-Revision ID: outbox_attachments
-Revises: 0020
-Create Date: 2026-12-02 09:00:00.000000
+Revision ID: 0023
+Revises: 0022
+Create Date: 2026-11-30 08:20:00.000000
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ import sqlmodel
 
 from alembic import op
 
-revision: str = "outbox_attachments"
-down_revision: str | None = "0020"
+revision: str = "0023"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
