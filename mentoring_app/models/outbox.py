@@ -26,3 +26,7 @@ class OutboxEmail(SQLModel, table=True):
     claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     last_error: str | None = Field(default=None, max_length=500)
+    # One text attachment at most (a meeting's calendar invite): its file name, MIME type and text.
+    attachment_name: str | None = Field(default=None, max_length=100)
+    attachment_type: str | None = Field(default=None, max_length=100)
+    attachment_text: str | None = Field(default=None)

@@ -8,7 +8,7 @@ from mentoring_app import routes, style
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
 from mentoring_app.components.report import report_dialog
-from mentoring_app.services.mentoring.relationships import REQUEST_TEMPLATE
+from mentoring_app.services.mentoring.relationships import MAX_TEXT, REQUEST_HINT, REQUEST_TEMPLATE
 from mentoring_app.state.profile import CriterionGroup, PublicProfileState
 from mentoring_app.state.requests import SendRequestState
 from mentoring_app.state.session import SessionState
@@ -51,7 +51,9 @@ def _send_request() -> rx.Component:
                 errors=SendRequestState.errors,
                 multiline=True,
                 default_value=REQUEST_TEMPLATE,
-                hint="Edit the template to say what support you need. The mentor reads this first.",
+                hint="Edit the template to say what support you need. The mentor reads this first. "
+                + REQUEST_HINT,
+                max_length=MAX_TEXT,
             ),
             rx.cond(
                 SendRequestState.template_warning,

@@ -8,7 +8,7 @@ import reflex as rx
 from mentoring_app import routes, style
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
-from mentoring_app.services.mentoring.relationships import DECLINE_REASONS
+from mentoring_app.services.mentoring.relationships import DECLINE_REASONS, MAX_TEXT, REQUEST_HINT
 from mentoring_app.state.requests import RequestCard, RequestsState
 from mentoring_app.state.session import SessionState
 
@@ -87,6 +87,8 @@ def _edit_form(card: rx.Var[RequestCard]) -> rx.Component:
                 errors=RequestsState.errors,
                 multiline=True,
                 default_value=card["text"].to(str),
+                hint="Your mentor is told that you edited it. " + REQUEST_HINT,
+                max_length=MAX_TEXT,
             ),
             rx.hstack(
                 rx.button("Save request", type="submit"),

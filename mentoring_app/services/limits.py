@@ -87,6 +87,9 @@ LIMITS: dict[str, Limit] = {
     # repeats are told in the app only.
     "request_email": Limit(1, DAY),
     "cancel_email": Limit(1, DAY),
+    # One email a day per mentee and mentor about edits to a waiting request (each edit is told in
+    # the app, and the Requests page shows the latest text).
+    "edit_email": Limit(1, DAY),
 }
 
 

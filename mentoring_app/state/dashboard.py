@@ -75,6 +75,9 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
     goals_achieved: int = 0
     milestones_done: int = 0
     milestones_total: int = 0
+    glance_meetings: int = 0  # meetings held in this journey (the Meetings section lists them all)
+    glance_hours: str = "0"
+    glance_journey: int = 1
     days_since_contact: str = ""
     # Messages
     messages: list[MessageCard] = []
@@ -97,8 +100,6 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         self.partner_photo = photo_url(view.partner_photo) if view.partner_photo else ""
         self.my_role, self._is_mentor_here = view.role, view.role == "mentor"
         self.status, self.status_label, self.read_only = view.status, view.status_label, view.read_only
-        if view.informal_since and view.status == "accepted":
-            self.status_label = "Continuing informally"
         self.requested_on = timefmt.show(view.requested_at, tz, timefmt.DAY)
         self.accepted_on = timefmt.show(view.accepted_at, tz, timefmt.DAY)
         self.ended_on = timefmt.show(view.ended_at, tz, timefmt.DAY)
@@ -121,6 +122,8 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
     def _show_progress(self, glance: dashboard.Progress) -> None:
         self.goals_total, self.goals_achieved = glance.goals_total, glance.goals_achieved
         self.milestones_done, self.milestones_total = glance.milestones_done, glance.milestones_total
+        self.glance_meetings, self.glance_hours = glance.meetings_held, f"{glance.minutes / 60:.1f}"
+        self.glance_journey = glance.journey_number
         days = glance.days_since_last_contact
         self.days_since_contact = (
             "No contact yet" if days is None else ("Today" if days == 0 else f"{days} day{'s' * (days != 1)}")

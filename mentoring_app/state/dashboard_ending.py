@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 from reflex_base.utils.form import FormData
 
 from mentoring_app import timefmt
 from mentoring_app.services.mentoring import ending
 from mentoring_app.state.dashboard_base import DashboardBase, text_of
+
+
+class EarlierReflection(TypedDict):
+    author: str
+    date: str
+    text: str
+
+
+class EarlierJourneyCard(TypedDict):
+    title: str  # "Journey 1, 3 Mar 2026 to 9 Sep 2026"
+    reflections: list[EarlierReflection]
 
 
 class EndingPart(DashboardBase, mixin=True):
@@ -22,6 +35,7 @@ class EndingPart(DashboardBase, mixin=True):
     can_continue_informally: bool = False
     can_start_new_journey: bool = False
     informal_since: str = ""
+    earlier_journeys: list[EarlierJourneyCard] = []
 
     def _show_ending(self, view: ending.EndingView) -> None:
         tz = self.time_zone  # type: ignore[attr-defined]
@@ -40,6 +54,21 @@ class EndingPart(DashboardBase, mixin=True):
         self.can_continue_informally = view.can_continue_informally
         self.can_start_new_journey = view.can_start_new_journey
         self.informal_since = timefmt.show(view.informal_since, tz, timefmt.DAY)
+        self.earlier_journeys = [
+            EarlierJourneyCard(
+                title=f"Journey {j.number}, {timefmt.show(j.started_at, tz, timefmt.DAY)} to "
+                f"{timefmt.show(j.closed_at, tz, timefmt.DAY) or 'now'}",
+                reflections=[
+                    EarlierReflection(
+                        author="You" if r.mine else r.author_name,
+                        date=timefmt.show(r.updated_at, tz, timefmt.DAY),
+                        text=r.text,
+                    )
+                    for r in j.reflections
+                ],
+            )
+            for j in view.earlier
+        ]
 
     @rx.event
     async def save_reflection(self, form: FormData):

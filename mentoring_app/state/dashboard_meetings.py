@@ -111,12 +111,16 @@ class MeetingsPart(DashboardBase, mixin=True):
             duration_minutes=minutes,
             place=text_of(form, "place"),
             agenda=text_of(form, "agenda"),
+            time_zone=self.time_zone,  # type: ignore[attr-defined]
         )
         if not done:
             return rx.toast.error(self._refusal) if self._refusal else None
         self.meeting_form_key += 1
         await self._refresh_dashboard()  # type: ignore[attr-defined]
-        return rx.toast.success("Meeting scheduled. Download the invite to add it to your calendar.")
+        return rx.toast.success(
+            "Meeting scheduled. Your partner has been emailed the calendar invite; download it for "
+            "your own calendar."
+        )
 
     @rx.event
     async def cancel_meeting(self, meeting_id: object):

@@ -63,7 +63,7 @@ class HomeState(SessionState):
                 url=r.path,
                 partner=r.partner_name,
                 role="You mentor them" if r.role == "mentor" else "Your mentor",
-                status="Continuing informally" if r.informal and r.status == "accepted" else r.status_label,
+                status=r.status_label,
                 since=timefmt.show(r.since, tz, timefmt.DAY),
                 summary=(
                     f"{r.goals_achieved} of {r.goals_total} goal{'s' * (r.goals_total != 1)} achieved · "

@@ -21,16 +21,6 @@ from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id, id_from_path
 from mentoring_app.state.session import SessionState
 
-STATUS_LABELS = {
-    "requested": "Waiting for an answer",
-    "accepted": "Accepted",
-    "declined": "Declined",
-    "cancelled": "Cancelled",
-    "expired": "Expired",
-    "withdrawn": "Withdrawn",
-    "ended": "Ended",
-}
-
 
 class RequestCard(TypedDict):
     id: int
@@ -153,7 +143,7 @@ class RequestsState(SessionState):
             return RequestCard(
                 id=view.id,
                 status=view.status,
-                status_label=STATUS_LABELS.get(view.status, view.status),
+                status_label=view.status_label,
                 other_name=other_name,
                 other_url=f"{routes.MEMBERS}/{other_id}",
                 message_url=f"{routes.MESSAGES}/{other_id}",

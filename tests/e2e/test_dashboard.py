@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import Goal, Journey, Meeting, Milestone
 from mentoring_app.services.accounts import auth
-from tests.harness import RunningApp, log_in, seed_accepted_pair
+from tests.harness import RunningApp, log_in, seed_accepted_pair, text_body
 
 PASSWORD = "violet-harbour-lantern-42"
 HOME = re.compile(r".*/home/?$")
@@ -127,10 +127,27 @@ def test_agreement_goals_milestones_meetings_and_a_new_journey(
     assert event.decoded("dtstart") == datetime(2027, 1, 12, 17, 30, tzinfo=UTC)
     assert "Paco Progress" in str(event.get("summary")) and "Odile Oversight" in str(event.get("summary"))
     expect(mentor.get_by_role("region", name="Progress at a glance")).to_contain_text("1.5 hours")
+    # The mentor is emailed the invite (.ics attached); its button opens the dashboard's Meetings.
+    invited = app.mailbox.wait_for(mentor_email, "Paco Progress scheduled your next mentoring meeting")
+    body = text_body(invited)
+    assert "Tuesday 12 Jan 2027, 18:30 (Europe/Paris time; 17:30 UTC)" in body
+    [attached] = list(invited.iter_attachments())
+    assert attached.get_content_type() == "text/calendar"
+    emailed = Calendar.from_ical(attached.get_payload(decode=True))
+    emailed_event = next(c for c in emailed.walk() if c.name == "VEVENT")
+    assert emailed_event.decoded("dtstart") == datetime(2027, 1, 12, 17, 30, tzinfo=UTC)
+    meetings_link = re.search(r"See your meetings: (\S+)", body)
+    assert meetings_link and meetings_link.group(1).endswith(f"/relationships/{rid}?section=meetings")
+    mentor.goto(meetings_link.group(1))
+    expect(mentor.get_by_role("tab", name="Meetings")).to_have_attribute("aria-selected", "true")
+    expect(mentor.get_by_role("list", name="Planned meetings")).to_contain_text("12 Jan 2027")
 
     # Ending: a new journey; the old goal stays on record, read-only.
     mentee.get_by_role("tab", name="Ending").click()
     mentee.get_by_role("button", name="Set new goals and start a new journey").click()
+    confirm = mentee.get_by_role("alertdialog", name="Start a new journey?")
+    expect(confirm).to_contain_text("goals are locked")
+    confirm.get_by_role("button", name="Start a new journey").click()
     expect(mentee.get_by_text("A new journey has started.")).to_be_visible()
     goals_list = mentee.get_by_role("list", name="Goals")
     expect(goals_list).to_contain_text("Journey 1 (on record)")

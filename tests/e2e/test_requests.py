@@ -104,7 +104,7 @@ def test_request_accept_contact_details_and_withdraw(browser: Browser, app: Runn
     expect(mentee.get_by_text(re.compile("Last active today"))).to_be_visible()
     mentee.goto(app.url("/requests"))
     mine = mentee.get_by_role("list", name="Your requests").get_by_role("listitem").first
-    expect(mine).to_contain_text("Accepted")
+    expect(mine).to_contain_text("Active")
     expect(mine).to_contain_text("Phone: +44 131 496 0000")
     expect(mine.get_by_text("Contact your mentor to arrange your first conversation.")).to_be_visible()
 

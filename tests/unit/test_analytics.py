@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from mentoring_app.models import Profile, Relationship, RelationshipEvent, Report, Thread, User, Visit
 from mentoring_app.services.errors import ValidationFailed
@@ -158,6 +158,43 @@ def test_requests_per_month_from_transitions(db: Session, world) -> None:
     assert chart.values("accepted") == (1, 2, 0)
     assert chart.values("declined") == (0, 1, 0)
     assert chart.values("expired") == (0, 1, 0)
+
+
+def test_requests_chart_counts_each_acceptance_once(db: Session, make_member) -> None:
+    """The history the admin saw in November: 3 requests sent (one edited), 2 accepted, and one of
+    those pairs continuing informally then starting a new journey, both stored as accepted ->
+    accepted transitions. The chart said 4 accepted for 3 sent; it must say 2, and 3 sent."""
+    admin = member(db, "admin", at(2029, 1, 1), admin=True)
+    mentor = make_mentor(db, make_member, capacity=10)
+    first, second, third = (registered(db, make_member, at(2030, 10, 1)) for _ in range(3))
+    informal = accepted(db, first, mentor, at(2030, 11, 2))
+    accepted(db, second, mentor, at(2030, 11, 3))
+    waiting = relationships.send_request(db, actor=third, mentor_id=mentor.id, text=TEXT, now=at(2030, 11, 4))
+    relationships.edit_request(
+        db, actor=third, request_id=waiting.id, text=TEXT + " Edited.", now=at(2030, 11, 5)
+    )
+    ending.continue_informally(db, actor=first, relationship_id=informal.id, now=at(2030, 11, 10))
+    ending.start_new_journey(db, actor=mentor, relationship_id=informal.id, now=at(2030, 11, 20))
+    transitions = db.exec(
+        select(RelationshipEvent.from_status, RelationshipEvent.to_status).where(
+            RelationshipEvent.relationship_id == informal.id
+        )
+    ).all()
+    assert sorted(transitions, key=str) == sorted(
+        [(None, "requested"), ("requested", "accepted"), ("accepted", "accepted"), ("accepted", "accepted")],
+        key=str,
+    )
+    chart = analytics.requests_per_month(db, actor=admin, start=date(2030, 10, 1), end=date(2030, 12, 31))
+    assert chart.values("sent") == (0, 3, 0)
+    assert chart.values("accepted") == (0, 2, 0)
+    assert chart.values("declined") == (0, 0, 0) and chart.values("expired") == (0, 0, 0)
+    # The other figures built on the same relationships agree: 2 active in November, 2 answered.
+    active = analytics.active_relationships_per_month(
+        db, actor=admin, start=date(2030, 11, 1), end=date(2030, 11, 30)
+    )
+    assert active.values("active") == (2,)
+    answered = analytics.median_answer_time(db, actor=admin, start=date(2030, 11, 1), end=date(2030, 11, 30))
+    assert answered == analytics.AnswerTime(median_hours=5.0, answered=2)
 
 
 def test_active_relationships_per_month(db: Session, world) -> None:

@@ -289,6 +289,6 @@ def test_wait_texts() -> None:
 
 
 def test_every_user_facing_limit_has_a_message() -> None:
-    silent = {"password_reset", "request_email", "cancel_email"}
+    silent = {"password_reset", "request_email", "cancel_email", "edit_email"}
     for name, rule in limits.LIMITS.items():
         assert bool(rule.message) != (name in silent), name

@@ -30,10 +30,18 @@ TABS = (
 def _progress_at_a_glance() -> rx.Component:
     return rx.el.section(
         heading("Progress at a glance"),
+        rx.cond(
+            S.glance_journey > 1,
+            muted(
+                "Journey ",
+                S.glance_journey.to_string(),
+                ": its goals and meetings. Earlier journeys stay on record.",
+            ),
+        ),
         rx.flex(
             stat("Goals achieved", S.goals_achieved.to_string() + " of " + S.goals_total.to_string()),
             stat("Milestones done", S.milestones_done.to_string() + " of " + S.milestones_total.to_string()),
-            stat("Meetings held", S.meetings_held.to_string(), S.meeting_hours + " hours"),
+            stat("Meetings held", S.glance_meetings.to_string(), S.glance_hours + " hours"),
             stat("Since last contact", S.days_since_contact),
             wrap="wrap",
             gap="3",

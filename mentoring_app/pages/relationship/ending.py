@@ -12,6 +12,49 @@ from mentoring_app.pages.relationship.common import (
     heading,
     muted,
 )
+from mentoring_app.state.dashboard_ending import EarlierJourneyCard, EarlierReflection
+
+
+def _confirm(trigger: str, title: str, description: rx.Var | str, action: str, on_confirm) -> rx.Component:
+    """A choice that locks this journey's goals, confirmed first like End."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.button(trigger, variant="soft", high_contrast=True)),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(description, size="2"),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Not yet", type="button", variant="soft", high_contrast=True)
+                ),
+                rx.alert_dialog.action(rx.button(action, type="button", on_click=on_confirm)),
+                justify="end",
+                spacing="3",
+                margin_top="1rem",
+            ),
+        ),
+    )
+
+
+def _earlier_reflection(item: rx.Var[EarlierReflection]) -> rx.Component:
+    return rx.el.li(
+        rx.text(item["author"].to(str), " (", item["date"].to(str), "):", weight="medium"),
+        rx.text(item["text"].to(str), white_space="pre-wrap"),
+    )
+
+
+def _earlier_journey(journey: rx.Var[EarlierJourneyCard]) -> rx.Component:
+    return rx.box(
+        rx.heading(journey["title"].to(str), as_="h4", size="3"),
+        rx.cond(
+            journey["reflections"].to(list[EarlierReflection]).length() > 0,
+            rx.el.ul(
+                rx.foreach(journey["reflections"].to(list[EarlierReflection]), _earlier_reflection),
+                style={"list_style": "none", "padding": "0", "margin": "0"},
+            ),
+            muted("No reflections were written on this journey."),
+        ),
+        width="100%",
+    )
 
 
 def ending() -> rx.Component:
@@ -94,6 +137,16 @@ def ending() -> rx.Component:
                 icon="info",
                 high_contrast=True,
             ),
+            rx.text("Status: ", S.status_label, size="2"),
+        ),
+        rx.cond(
+            S.earlier_journeys.length() > 0,
+            rx.el.section(
+                rx.heading("Earlier journeys", as_="h3", size="4"),
+                rx.vstack(rx.foreach(S.earlier_journeys, _earlier_journey), spacing="3", width="100%"),
+                aria_label="Earlier journeys",
+                width="100%",
+            ),
         ),
         rx.cond(
             S.can_end,
@@ -103,20 +156,26 @@ def ending() -> rx.Component:
                     confirm_end,
                     rx.cond(
                         S.can_continue_informally,
-                        rx.button(
+                        _confirm(
                             "Continue informally",
-                            variant="soft",
-                            high_contrast=True,
-                            on_click=S.continue_informally,
+                            "Continue informally?",
+                            "This journey's goals are locked as they stand: read-only, on record. You keep "
+                            "in contact (messages and meetings go on), and can start a new journey later "
+                            "to set new goals. Your partner will be told.",
+                            "Continue informally",
+                            S.continue_informally,
                         ),
                     ),
                     rx.cond(
                         S.can_start_new_journey,
-                        rx.button(
+                        _confirm(
                             "Set new goals and start a new journey",
-                            variant="soft",
-                            high_contrast=True,
-                            on_click=S.start_new_journey,
+                            "Start a new journey?",
+                            "This journey's goals are locked as they stand: read-only, on record. Journey "
+                            + (S.journey_number + 1).to_string()
+                            + " starts with a fresh agreement and new goals. Your partner will be told.",
+                            "Start a new journey",
+                            S.start_new_journey,
                         ),
                     ),
                     gap="3",

@@ -319,7 +319,8 @@ def _scrub_outbox(session: Session, *, name: str, email: str) -> int:
     """Replace the member's name and address by "Former member" in every email left in the outbox.
 
     Matched without regard to case, as whole words, in the subject, both bodies (the HTML one
-    escaped) and the last delivery error. Returns how many emails were changed.
+    escaped), the last delivery error and an attachment's text (a calendar invite names the
+    pair). Returns how many emails were changed.
     """
     plain = sorted(
         {n for n in (name.strip(), email.strip()) if n and n != FORMER_MEMBER}, key=len, reverse=True
@@ -327,7 +328,13 @@ def _scrub_outbox(session: Session, *, name: str, email: str) -> int:
     if not plain:
         return 0
     html = sorted({escape(n) for n in plain}, key=len, reverse=True)
-    columns = (OutboxEmail.subject, OutboxEmail.body_text, OutboxEmail.body_html, OutboxEmail.last_error)
+    columns = (
+        OutboxEmail.subject,
+        OutboxEmail.body_text,
+        OutboxEmail.body_html,
+        OutboxEmail.last_error,
+        OutboxEmail.attachment_text,
+    )
     rows = session.exec(
         select(OutboxEmail).where(
             or_(*(func.lower(c).contains(n.lower(), autoescape=True) for c in columns for n in plain + html))  # type: ignore[arg-type]
@@ -343,5 +350,7 @@ def _scrub_outbox(session: Session, *, name: str, email: str) -> int:
         row.body_text = in_text.sub(FORMER_MEMBER, row.body_text)
         row.body_html = in_html.sub(escape(FORMER_MEMBER), row.body_html)
         row.last_error = in_text.sub(FORMER_MEMBER, row.last_error) if row.last_error else row.last_error
+        if row.attachment_text:
+            row.attachment_text = in_text.sub(FORMER_MEMBER, row.attachment_text)
         session.add(row)
     return len(rows)

@@ -26,9 +26,9 @@ from mentoring_app.services.mentoring.relationship_access import (
     partner_id,
     role_of,
 )
+from mentoring_app.services.mentoring.status import status_label
 from mentoring_app.services.outbox.mail import SITE_NAME
 
-STATUS_LABELS = {"accepted": "Active", "ended": "Ended", "withdrawn": "Withdrawn"}
 CSV_HEADER = ("Type", "Date", "Partner", "Your role", "Minutes", "Hours", "Details")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -131,7 +131,7 @@ def record(session: Session, *, actor: User | None, now: datetime | None = None)
                 partner_name=names.get(partner_id(r, member.id), ""),  # type: ignore[arg-type]
                 role=role_of(r, member.id),  # type: ignore[arg-type]
                 status=r.status,
-                status_label=STATUS_LABELS[r.status],
+                status_label=status_label(r.status, r.informal_since),
                 started_on=r.decided_at.date() if r.decided_at else None,
                 ended_on=r.ended_at.date() if r.ended_at else None,
                 meetings=tuple(meetings[r.id]),  # type: ignore[index]

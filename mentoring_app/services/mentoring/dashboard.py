@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from mentoring_app.models import (
@@ -41,13 +41,14 @@ from mentoring_app.services.mentoring.relationship_access import (
     partner_id,
     role_of,
 )
-
-STATUS_LABELS = {"accepted": "Active", "ended": "Ended", "withdrawn": "Withdrawn"}
+from mentoring_app.services.mentoring.status import is_informal, status_label
 
 
 @dataclass(frozen=True)
 class Progress:
-    """Progress at a glance, for the pair (all journeys; dropped goals are left out)."""
+    """Progress at a glance, for the pair: the latest journey's goals (dropped ones left out), their
+    milestones and the meetings held in it; days since last contact over the whole relationship.
+    With one journey (or none yet) every goal and meeting counts."""
 
     goals_total: int
     goals_achieved: int
@@ -57,6 +58,7 @@ class Progress:
     minutes: int
     last_contact: date | None
     days_since_last_contact: int | None
+    journey_number: int = 1
 
     @property
     def hours(self) -> float:
@@ -138,12 +140,12 @@ def overview(session: Session, *, actor: User | None, relationship_id: int) -> O
         partner_headline=profile.headline if profile else "",
         role=role_of(rel, member.id),  # type: ignore[arg-type]
         status=rel.status,
-        status_label=STATUS_LABELS[rel.status],
+        status_label=status_label(rel.status, rel.informal_since),
         requested_at=rel.created_at,
         accepted_at=_accepted_at(session, rel),
         ended_at=rel.ended_at,
         end_reason=rel.end_reason or "",
-        informal_since=rel.informal_since,
+        informal_since=rel.informal_since if is_informal(rel.status, rel.informal_since) else None,
         contact=contact,
         journey_number=found[-1].number if found else 1,
         journeys_count=max(len(found), 1),
@@ -158,10 +160,29 @@ def _thread_of(session: Session, rel: Relationship) -> int | None:
 
 
 def _progress(session: Session, rel: Relationship, today: date) -> Progress:
+    journey_rows = session.exec(
+        select(Journey.id, Journey.number, Journey.started_at)
+        .where(Journey.relationship_id == rel.id)
+        .order_by(Journey.number)  # type: ignore[arg-type]
+    ).all()
+    latest = journey_rows[-1] if journey_rows else None
+    goal_scope = [Journey.relationship_id == rel.id, Goal.status != DROPPED]
+    meeting_scope = [Meeting.relationship_id == rel.id, Meeting.status == HELD]
+    if latest is not None and latest[1] > 1:
+        # A later journey counts its own goals and meetings; the earlier ones stay on record (Goals,
+        # Meetings, the CPD record). A meeting logged outside any journey (while continuing
+        # informally) counts if it was held once this journey had started.
+        goal_scope.append(Goal.journey_id == latest[0])
+        meeting_scope.append(
+            or_(
+                Meeting.journey_id == latest[0],
+                and_(Meeting.journey_id.is_(None), Meeting.held_on >= latest[2].date()),  # type: ignore[union-attr, operator]
+            )
+        )
     goal_rows = session.exec(
         select(Goal.id, Goal.status, Goal.updated_at)
         .join(Journey, Goal.journey_id == Journey.id)  # type: ignore[arg-type]
-        .where(Journey.relationship_id == rel.id, Goal.status != DROPPED)
+        .where(*goal_scope)
     ).all()
     goal_ids = [g for g, _, _ in goal_rows]
     milestones = (
@@ -172,9 +193,10 @@ def _progress(session: Session, rel: Relationship, today: date) -> Progress:
         else []
     )
     held = session.exec(
-        select(
-            func.count(), func.coalesce(func.sum(Meeting.duration_minutes), 0), func.max(Meeting.held_on)
-        ).where(Meeting.relationship_id == rel.id, Meeting.status == HELD)
+        select(func.count(), func.coalesce(func.sum(Meeting.duration_minutes), 0)).where(*meeting_scope)
+    ).one()
+    last_held = session.exec(
+        select(func.max(Meeting.held_on)).where(Meeting.relationship_id == rel.id, Meeting.status == HELD)
     ).one()
     thread_id = _thread_of(session, rel)
     last_message = (
@@ -187,7 +209,7 @@ def _progress(session: Session, rel: Relationship, today: date) -> Progress:
         .join(Journey, Goal.journey_id == Journey.id)  # type: ignore[arg-type]
         .where(Journey.relationship_id == rel.id)
     ).one()
-    moments: list[date] = [d for d in (held[2],) if d]
+    moments: list[date] = [d for d in (last_held,) if d]
     moments += [t.date() for t in (last_message, last_goal_change) if t]
     moments += [u.date() for _, u in milestones if u]
     last = max(moments) if moments else None
@@ -200,6 +222,7 @@ def _progress(session: Session, rel: Relationship, today: date) -> Progress:
         minutes=int(held[1]),
         last_contact=last,
         days_since_last_contact=max((today - last).days, 0) if last else None,
+        journey_number=latest[1] if latest else 1,
     )
 
 
@@ -243,8 +266,8 @@ def my_relationships(
                 partner_photo=profile.photo if profile else None,
                 role=role_of(rel, member.id),  # type: ignore[arg-type]
                 status=rel.status,
-                status_label=STATUS_LABELS[rel.status],
-                informal=rel.informal_since is not None,
+                status_label=status_label(rel.status, rel.informal_since),
+                informal=is_informal(rel.status, rel.informal_since),
                 since=rel.decided_at,
                 ended_at=rel.ended_at,
                 goals_total=glance.goals_total,

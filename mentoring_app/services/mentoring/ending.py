@@ -33,6 +33,7 @@ from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFa
 from mentoring_app.services.mentoring.relationship_access import (
     bump,
     dashboard_path,
+    journeys,
     latest_journey,
     member_relationship,
     open_journey,
@@ -41,6 +42,7 @@ from mentoring_app.services.mentoring.relationship_access import (
     writable_relationship,
 )
 from mentoring_app.services.mentoring.relationships import _record, _tell, _transition
+from mentoring_app.services.mentoring.status import is_informal, status_label
 
 MAX_REFLECTION = 3000
 
@@ -65,47 +67,73 @@ class ReflectionView:
 
 
 @dataclass(frozen=True)
+class EarlierJourney:
+    """A closed journey's reflections, kept readable once the pair have moved on to the next one."""
+
+    number: int
+    started_at: datetime
+    closed_at: datetime | None
+    reflections: tuple[ReflectionView, ...]  # the actor's first
+
+
+@dataclass(frozen=True)
 class EndingView:
     relationship_id: int
     journey_number: int
     my_reflection: ReflectionView | None
     partner_reflection: ReflectionView | None
-    informal_since: datetime | None
+    informal_since: datetime | None  # only while the relationship is accepted and informal
+    status_label: str  # status.status_label, as every other screen says it
     can_write: bool
     can_end: bool
     can_continue_informally: bool
     can_start_new_journey: bool
+    earlier: tuple[EarlierJourney, ...] = ()  # journeys before the latest, latest first
     tips: tuple[str, ...] = ENDING_TIPS
 
 
-def _reflections(session: Session, journey: Journey | None, member: User) -> dict[bool, ReflectionView]:
-    if journey is None:
-        return {}
+def _reflections_by_journey(
+    session: Session, journey_ids: list[int], member: User
+) -> dict[int, list[ReflectionView]]:
+    """Each journey's reflections, the actor's first; one query for all the journeys."""
+    found: dict[int, list[ReflectionView]] = {j: [] for j in journey_ids}
+    if not journey_ids:
+        return found
     rows = session.exec(
         select(Reflection, User.name)
         .join(User, Reflection.author_id == User.id)  # type: ignore[arg-type]
-        .where(Reflection.journey_id == journey.id)
+        .where(Reflection.journey_id.in_(journey_ids))  # type: ignore[attr-defined]
+        .order_by(Reflection.id)  # type: ignore[arg-type]
     ).all()
-    return {
-        r.author_id == member.id: ReflectionView(
-            r.author_id, name, r.author_id == member.id, r.text, r.written_at, r.updated_at
+    for r, name in rows:
+        found[r.journey_id].append(
+            ReflectionView(r.author_id, name, r.author_id == member.id, r.text, r.written_at, r.updated_at)
         )
-        for r, name in rows
-    }
+    for views in found.values():
+        views.sort(key=lambda v: not v.mine)
+    return found
 
 
 def ending(session: Session, *, actor: User | None, relationship_id: int) -> EndingView:
-    """The Ending section: tips, both reflections on the latest journey, and the choices open now."""
+    """The Ending section: tips, both reflections on the latest journey, the earlier journeys'
+    reflections (read-only, so a new journey hides nothing), and the choices open now."""
     member, rel = member_relationship(session, actor, relationship_id)
-    journey = latest_journey(session, rel.id)  # type: ignore[arg-type]
-    found = _reflections(session, journey, member)
+    found_journeys = journeys(session, rel.id)  # type: ignore[arg-type]
+    journey = found_journeys[-1] if found_journeys else None
+    by_journey = _reflections_by_journey(session, [j.id for j in found_journeys], member)  # type: ignore[misc]
+    latest = by_journey.get(journey.id, []) if journey else []  # type: ignore[arg-type]
     live = rel.status == ACCEPTED
     return EndingView(
         relationship_id=rel.id,  # type: ignore[arg-type]
         journey_number=journey.number if journey else 1,
-        my_reflection=found.get(True),
-        partner_reflection=found.get(False),
-        informal_since=rel.informal_since,
+        my_reflection=next((v for v in latest if v.mine), None),
+        partner_reflection=next((v for v in latest if not v.mine), None),
+        informal_since=rel.informal_since if is_informal(rel.status, rel.informal_since) else None,
+        status_label=status_label(rel.status, rel.informal_since),
+        earlier=tuple(
+            EarlierJourney(j.number, j.started_at, j.closed_at, tuple(by_journey[j.id]))  # type: ignore[index]
+            for j in reversed(found_journeys[:-1])
+        ),
         can_write=live,
         can_end=live,
         can_continue_informally=live and rel.informal_since is None,

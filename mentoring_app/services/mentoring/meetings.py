@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event
 from sqlmodel import Session, select
 
+from mentoring_app import timefmt
 from mentoring_app.models import Journey, Meeting, Relationship, User
 from mentoring_app.models.journeys import CANCELLED, HELD, PLANNED
 from mentoring_app.models.relationships import ACCEPTED
@@ -30,6 +31,7 @@ from mentoring_app.services.mentoring.relationship_access import (
     partner_id,
     writable_relationship,
 )
+from mentoring_app.services.outbox import mail
 from mentoring_app.services.outbox.mail import SITE_NAME, link
 from mentoring_app.settings import get_settings
 
@@ -139,6 +141,55 @@ def _journey_id(session: Session, rel: Relationship) -> int | None:
     return journey.id if journey is not None and journey.closed_at is None else None
 
 
+def _when(starts_at: datetime, time_zone: str) -> str:
+    """ "Tuesday 12 Jan 2027, 18:30 (Europe/Paris; 17:30 UTC)", or "... (UTC)"."""
+    zone = timefmt.zone_name(time_zone)
+    local = timefmt.show(starts_at, zone, "%A %d %b %Y, %H:%M")
+    if zone == "UTC":
+        return f"{local} (UTC)"
+    return f"{local} ({zone} time; {timefmt.show(starts_at, 'UTC', '%H:%M')} UTC)"
+
+
+def _email_invite(
+    session: Session,
+    rel: Relationship,
+    meeting: Meeting,
+    member: User,
+    partner: User,
+    *,
+    verb: str,
+    time_zone: str,
+    now: datetime,
+) -> None:
+    """Email the partner the meeting with its calendar invite attached (outbox, this transaction)."""
+    assert meeting.starts_at is not None  # a planned meeting always has its start
+    file_name, ics = _calendar(session, rel, meeting, now)
+    paragraphs = [
+        f"{member.name} {verb} your next mentoring meeting: {_when(meeting.starts_at, time_zone)}, "
+        f"for {meeting.duration_minutes} minutes.",
+    ]
+    if meeting.place:
+        paragraphs.append(f"Where: {meeting.place}")
+    if meeting.agenda:
+        paragraphs.append(f"Agenda: {meeting.agenda}")
+    paragraphs.append(
+        "The calendar invite is attached: open it to add the meeting to your calendar"
+        + (" (it replaces the earlier time)." if verb == "moved" else ".")
+    )
+    mail.queue(
+        session,
+        to=partner.email,
+        email=mail.compose(
+            kind="meeting_scheduled",
+            subject=f"{member.name} {verb} your next mentoring meeting",
+            greeting_name=partner.name,
+            paragraphs=paragraphs,
+            action=("See your meetings", link(dashboard_path(rel.id) + "?section=meetings")),  # type: ignore[arg-type]
+            attachment=mail.Attachment(name=file_name, mime_type="text/calendar", text=ics.decode()),
+        ),
+    )
+
+
 def schedule_meeting(
     session: Session,
     *,
@@ -149,9 +200,12 @@ def schedule_meeting(
     place: str = "",
     agenda: str = "",
     meeting_id: int | None = None,
+    time_zone: str = "",
     now: datetime | None = None,
 ) -> MeetingView:
-    """Plan the next meeting (or move a planned one: ``meeting_id``); the partner is told."""
+    """Plan the next meeting (or move a planned one: ``meeting_id``); the partner is told in the
+    app and by email with the calendar invite attached. ``time_zone`` is the scheduling member's
+    (the email states the time in it, and in UTC when that differs)."""
     member, rel = writable_relationship(session, actor, relationship_id)
     now = now or utcnow()
     existing = _find(session, rel, meeting_id) if meeting_id is not None else None
@@ -179,14 +233,18 @@ def schedule_meeting(
     meeting.place, meeting.agenda, meeting.updated_at = place, agenda, now
     session.add(meeting)
     session.flush()
+    verb = "moved" if existing else "scheduled"
     notifications.notify(
         session,
         user_id=partner_id(rel, member.id),  # type: ignore[arg-type]
         kind="meeting_scheduled",
-        template=f"{{actor}} {'moved' if existing else 'scheduled'} your next mentoring meeting",
+        template=f"{{actor}} {verb} your next mentoring meeting",
         actor_id=member.id,
-        link=dashboard_path(rel.id),  # type: ignore[arg-type]
+        link=dashboard_path(rel.id) + "?section=meetings",  # type: ignore[arg-type]
     )
+    partner = session.get(User, partner_id(rel, member.id))  # type: ignore[arg-type]
+    if partner is not None and partner.is_active:
+        _email_invite(session, rel, meeting, member, partner, verb=verb, time_zone=time_zone, now=now)
     session.commit()
     return _view(meeting, member, rel, _numbers(session, rel))
 
@@ -279,6 +337,13 @@ def invite_ics(
         raise NotFound(MEETING_NOT_FOUND) from error
     if meeting.status != PLANNED or meeting.starts_at is None:
         raise ServiceError("Only a planned meeting has a calendar invite.")
+    return _calendar(session, rel, meeting, now or utcnow())
+
+
+def _calendar(session: Session, rel: Relationship, meeting: Meeting, now: datetime) -> tuple[str, bytes]:
+    """The planned meeting as (file name, text/calendar bytes): for the download and the email."""
+    if meeting.starts_at is None:
+        raise ServiceError("Only a planned meeting has a calendar invite.")
     mentee, mentor = session.get(User, rel.mentee_id), session.get(User, rel.mentor_id)
     host = urlsplit(get_settings().app_url).hostname or "localhost"
     calendar = Calendar()
@@ -287,7 +352,9 @@ def invite_ics(
     calendar.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"meeting-{meeting.id}@{host}")
-    event.add("dtstamp", now or utcnow())
+    event.add("dtstamp", now)
+    # Grows each time the meeting is moved, so a calendar replaces the event it already holds.
+    event.add("sequence", max(int((meeting.updated_at - meeting.created_at).total_seconds()), 0))
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.duration_minutes))
     event.add("summary", f"Mentoring: {mentee.name if mentee else ''} and {mentor.name if mentor else ''}")

@@ -34,14 +34,19 @@ from mentoring_app.services.accounts import people
 from mentoring_app.services.conversations import notifications
 from mentoring_app.services.discovery.offering import sync_offer
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
-from mentoring_app.services.mentoring.relationship_access import wind_down
+from mentoring_app.services.mentoring.relationship_access import dashboard_path, wind_down
+from mentoring_app.services.mentoring.status import status_label
 from mentoring_app.services.outbox import mail
 
 MAX_PENDING = 3
 MAX_TEXT = 3000
+# What the request box says under it: the same limit the server enforces.
+REQUEST_HINT = f"Up to {MAX_TEXT:,} characters."
 REMIND_AFTER = timedelta(days=7)
 EXPIRE_AFTER = timedelta(days=14)
 REQUESTS_PATH = "/requests"
+FIND_MENTOR_PATH = "/find-mentor"
+MEMBERS_PATH = "/members"
 REQUEST_TEMPLATE = (
     "Hello, I would like you to be my mentor.\n\n"
     "Where I am now: [a sentence about your work and experience]\n"
@@ -65,6 +70,7 @@ class TemplateUnchanged(ServiceError):
 class RequestView:
     id: int
     status: str
+    status_label: str  # status.status_label: the words every screen uses
     mentee_id: int
     mentee_name: str
     mentor_id: int
@@ -276,6 +282,7 @@ def send_request(
             f"{mentee.name} would like you to be their mentor. They wrote:",
             clean,
             "You can message them to clarify, then accept or decline. The request expires in 14 days.",
+            "If they edit it, you will be told: the Requests page always shows the latest version.",
         ],
         link_text="Open your requests",
         email=limits.take(session, "request_email", _pair_key(mentee.id, mentor_id), now=now) is None,  # type: ignore[arg-type]
@@ -298,15 +305,35 @@ def edit_request(
     mentee = _active(actor)
     rel = _own_request(session, mentee, request_id, as_mentor=False)
     clean = _clean_text(text, confirm_template=True)
+    now = now or utcnow()
+    if clean == rel.request_text:
+        return rel  # nothing changed: nothing to tell
     _transition(
         session,
         rel,
         before=REQUESTED,
         after=REQUESTED,
         actor_id=mentee.id,
-        now=now or utcnow(),
+        now=now,
         request_text=clean,
     )
+    mentor = session.get(User, rel.mentor_id)
+    if mentor:  # the mentor's copy (the request email) must not be the only one, and stale
+        _tell(
+            session,
+            mentor,
+            kind="request_edited",
+            subject="{actor} edited their mentoring request",
+            about=mentee,
+            paragraphs=[
+                f"{mentee.name} has edited their mentoring request. It now reads:",
+                clean,
+                "The Requests page always shows the latest version. You can message them, then "
+                "accept or decline.",
+            ],
+            link_text="Open your requests",
+            email=limits.take(session, "edit_email", _pair_key(mentee.id, mentor.id), now=now) is None,  # type: ignore[arg-type]
+        )
     session.commit()
     return rel
 
@@ -366,7 +393,8 @@ def accept_request(
                 "Congratulations! Contact your mentor to arrange your first conversation: their "
                 "contact details are on your relationship page."
             ],
-            link_text="Open your requests",
+            link_text="Open your relationship page",
+            path=dashboard_path(rel.id),  # type: ignore[arg-type]
         )
     session.commit()
     return rel
@@ -414,8 +442,12 @@ def decline_request(
         if note.strip():
             paragraphs.append(f"They added: {note.strip()}")
         if suggested:
-            paragraphs.append(f"They suggest {suggested.name} as a mentor who may suit you.")
-        paragraphs.append("Find mentor will help you find someone else.")
+            paragraphs.append(
+                f"They suggest {suggested.name} as a mentor who may suit you: open their profile to "
+                "read it and send them a request. Find mentor will show you others too."
+            )
+        else:
+            paragraphs.append("Find mentor will help you find someone else.")
         _tell(
             session,
             mentee,
@@ -423,8 +455,8 @@ def decline_request(
             subject="{actor} declined your mentoring request",
             about=mentor,
             paragraphs=paragraphs,
-            link_text="Find mentor",
-            path="/find-mentor",
+            link_text=f"See {suggested.name}'s profile" if suggested else "Find mentor",
+            path=f"{MEMBERS_PATH}/{suggested.id}" if suggested else FIND_MENTOR_PATH,
         )
     session.commit()
 
@@ -460,6 +492,21 @@ def withdraw(
         paragraphs = [f"{member.name} has withdrawn from your mentoring relationship."]
         if reason.strip():
             paragraphs.append(f"They said: {reason.strip()}")
+        record = "Your goals, meetings and reflections stay on your relationship page, read-only."
+        if other.id == rel.mentee_id:  # the mentor withdrew: the mentee can look for another mentor
+            paragraphs += [
+                "What next: Find mentor lists the mentors who match what you are looking for, and you "
+                "can send a new request today.",
+                record,
+            ]
+            link_text, path = "Find another mentor", FIND_MENTOR_PATH
+        else:  # the mentee withdrew: the mentor's place is free again
+            paragraphs += [
+                "What next: nothing is needed from you. Your place is free again for a new mentee; "
+                "check in My profile that you are shown as available if you would like one.",
+                record,
+            ]
+            link_text, path = "Open your relationship page", dashboard_path(rel.id)  # type: ignore[arg-type]
         _tell(
             session,
             other,
@@ -467,7 +514,8 @@ def withdraw(
             subject="{actor} withdrew from your mentoring relationship",
             about=member,
             paragraphs=paragraphs,
-            link_text="Open your requests",
+            link_text=link_text,
+            path=path,
         )
     session.commit()
 
@@ -498,7 +546,7 @@ def run_due_jobs(session: Session, *, now: datetime | None = None) -> tuple[int,
                     "Find mentor will help you find someone else.",
                 ],
                 link_text="Find mentor",
-                path="/find-mentor",
+                path=FIND_MENTOR_PATH,
             )
         session.commit()
         expired += 1
@@ -560,6 +608,7 @@ def list_requests(session: Session, *, actor: User | None) -> tuple[list[Request
         RequestView(
             id=r.id,
             status=r.status,
+            status_label=status_label(r.status, r.informal_since),
             mentee_id=r.mentee_id,
             mentee_name=names.get(r.mentee_id, ""),  # type: ignore[arg-type]
             mentor_id=r.mentor_id,

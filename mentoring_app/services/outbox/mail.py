@@ -14,13 +14,23 @@ SITE_NAME = "Mentoring"
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A small text file sent with an email (a calendar invite)."""
+
+    name: str
+    mime_type: str  # "text/calendar"
+    text: str
+
+
+@dataclass(frozen=True)
 class Email:
-    """A composed email: a subject with plain-text and HTML bodies."""
+    """A composed email: a subject with plain-text and HTML bodies, and an optional attachment."""
 
     kind: str
     subject: str
     text: str
     html: str
+    attachment: Attachment | None = None
 
 
 def link(path: str) -> str:
@@ -35,6 +45,7 @@ def compose(
     greeting_name: str,
     paragraphs: list[str],
     action: tuple[str, str] | None = None,
+    attachment: Attachment | None = None,
 ) -> Email:
     """Build matching plain-text and HTML bodies from the same paragraphs (all text escaped)."""
     text_parts = [f"Hello {greeting_name},", *paragraphs]
@@ -50,7 +61,9 @@ def compose(
         + "".join(html_parts)
         + "</body></html>"
     )
-    return Email(kind=kind, subject=subject, text="\n\n".join(text_parts) + "\n", html=html)
+    return Email(
+        kind=kind, subject=subject, text="\n\n".join(text_parts) + "\n", html=html, attachment=attachment
+    )
 
 
 def queue(session: Session, *, to: str, email: Email) -> OutboxEmail:
@@ -58,6 +71,10 @@ def queue(session: Session, *, to: str, email: Email) -> OutboxEmail:
     row = OutboxEmail(
         kind=email.kind, to_address=to, subject=email.subject, body_text=email.text, body_html=email.html
     )
+    if email.attachment is not None:
+        row.attachment_name = email.attachment.name
+        row.attachment_type = email.attachment.mime_type
+        row.attachment_text = email.attachment.text
     session.add(row)
     return row
 

@@ -32,7 +32,7 @@ MAX_BACKOFF = timedelta(hours=1)
 
 
 def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
-    """The MIME message for an outbox row: plain text with an HTML alternative."""
+    """The MIME message for an outbox row: plain text with an HTML alternative, and its attachment."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row.to_address
@@ -41,6 +41,14 @@ def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(idstring=f"outbox{row.id}")
     message.set_content(row.body_text)
     message.add_alternative(row.body_html, subtype="html")
+    if row.attachment_name and row.attachment_text is not None:
+        maintype, _, subtype = (row.attachment_type or "text/plain").partition("/")
+        message.add_attachment(
+            row.attachment_text.encode(),
+            maintype=maintype or "text",
+            subtype=subtype or "plain",
+            filename=row.attachment_name,
+        )
     return message
 
 

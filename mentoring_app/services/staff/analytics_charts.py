@@ -76,26 +76,31 @@ def registrations_per_month(session: Session, *, actor: User | None, start: date
 def requests_per_month(session: Session, *, actor: User | None, start: date, end: date) -> MonthlyChart:
     """Requests sent, accepted, declined and expired per month, from the recorded transitions.
 
-    "Sent" is the request's first event (an edit is recorded as requested -> requested too).
+    Each figure counts the transition out of the request, once: "sent" is the request's first
+    event, and accepted, declined and expired are moves *from* requested. Later events that keep a
+    status are not answers: an edit is recorded as requested -> requested, and continuing
+    informally or starting a new journey as accepted -> accepted.
     """
     require_admin(actor)
     months = months_between(start, end)
     m = months_table(months)
-    status = RelationshipEvent.to_status
+    status, before = RelationshipEvent.to_status, RelationshipEvent.from_status
     rows = session.execute(
         select(
             m.c.month,
-            count_if(and_(status == REQUESTED, RelationshipEvent.from_status.is_(None))),  # type: ignore[union-attr]
-            count_if(status == ACCEPTED),
-            count_if(status == DECLINED),
-            count_if(status == EXPIRED),
+            count_if(and_(status == REQUESTED, before.is_(None))),  # type: ignore[union-attr]
+            count_if(and_(status == ACCEPTED, before == REQUESTED)),
+            count_if(and_(status == DECLINED, before == REQUESTED)),
+            count_if(and_(status == EXPIRED, before == REQUESTED)),
         )
         .select_from(m)
         .join(
             RelationshipEvent,
             and_(
+                # The covering index (to_status, at, from_status) answers all three conditions.
                 status.in_((REQUESTED, ACCEPTED, DECLINED, EXPIRED)),  # type: ignore[attr-defined]
                 in_month(RelationshipEvent.at, m),  # type: ignore[arg-type]
+                or_(before.is_(None), before == REQUESTED),  # type: ignore[union-attr]
             ),
         )
         .group_by(m.c.month)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from mentoring_app.models import Profile, Relationship, User
+from mentoring_app.services.mentoring.status import status_label
 from mentoring_app.services.staff import analytics, audit
 from mentoring_app.services.staff.admin_access import require_admin
 
@@ -46,6 +47,7 @@ RELATIONSHIP_COLUMNS = (
     "mentor_id",
     "mentor_name",
     "status",
+    "status_label",
     "requested_utc",
     "answered_utc",
     "ended_utc",
@@ -123,13 +125,16 @@ def _relationship_rows(session: Session) -> Iterator[Sequence[object]]:
             Relationship.decided_at,
             Relationship.ended_at,
             Relationship.decline_reason,
+            Relationship.informal_since,
         )
         .join(mentee, mentee.id == Relationship.mentee_id)  # type: ignore[arg-type]
         .join(mentor, mentor.id == Relationship.mentor_id)  # type: ignore[arg-type]
         .order_by(Relationship.id)
         .execution_options(yield_per=BATCH)
     )
-    yield from session.execute(statement)
+    for row in session.execute(statement):
+        *first, status, requested, answered, ended, reason, informal_since = row
+        yield (*first, status, status_label(status, informal_since), requested, answered, ended, reason)
 
 
 def relationships_csv(session: Session, *, actor: User | None) -> bytes:
