@@ -6,17 +6,17 @@ one table row per answered request (on SQLite, the benchmark's 16,000 answers in
 time). It replaces (status, decided_at), which it begins with (the active relationships chart
 reads it as before).
 
-Revision ID: 0023
-Revises: 0022
-Create Date: 2026-12-02 11:00:00.000000
+Revision ID: 0024
+Revises: 0023
+Create Date: 2026-11-30 08:35:00.000000
 """
 
 from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0023"
-down_revision: str | None = "0022"
+revision: str = "0024"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
