@@ -159,6 +159,12 @@ def test_members_held_by_different_instances_see_each_others_messages_live(
     _send(mentor, reply)
     expect(_thread(mentee)).to_contain_text(reply)
     assert (_stored(running, hello), _stored(running, reply)) == (1, 1)
+    # Pushed, not polled: on another page held by the second instance, the header count follows.
+    mentor.goto(running.app.url("/home"))
+    nav = mentor.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Messages", exact=True)).to_be_visible()
+    _send(mentee, f"One more from the first {secrets.token_hex(3)}")
+    expect(nav.get_by_role("link", name="Messages, 1 unread")).to_be_visible(timeout=2_500)
 
 
 @pytest.mark.parametrize("how", ["stopped", "crashed"])
