@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import routes, style
+from mentoring_app.components.avatar import member_face
 from mentoring_app.components.criteria import criterion_field
 from mentoring_app.components.deferred import deferred
 from mentoring_app.components.forms import field
@@ -172,17 +173,11 @@ def _result(result: rx.Var[ResultView]) -> rx.Component:
     return rx.el.li(
         rx.card(
             rx.hstack(
-                rx.cond(
-                    result["photo"].to(str),
-                    rx.image(
-                        src=result["photo"].to(str),
-                        alt="Photo of " + name,
-                        width="64px",
-                        height="64px",
-                        border_radius="50%",
-                        object_fit="cover",
-                    ),
-                    rx.avatar(fallback="?", size="5", radius="full", aria_hidden="true"),
+                member_face(
+                    name=name,
+                    photo=result["photo"].to(str),
+                    initials=result["initials"].to(str),
+                    colour=result["colour"].to(str),
                 ),
                 rx.vstack(
                     rx.heading(

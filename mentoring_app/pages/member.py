@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import routes, style
+from mentoring_app.components.avatar import member_face
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
 from mentoring_app.components.report import report_dialog
@@ -104,18 +105,7 @@ def _profile() -> rx.Component:
     s = PublicProfileState
     return rx.vstack(
         rx.hstack(
-            rx.cond(
-                s.photo,
-                rx.image(
-                    src=s.photo,
-                    alt="Photo of " + s.name,
-                    width="112px",
-                    height="112px",
-                    border_radius="50%",
-                    object_fit="cover",
-                ),
-                rx.avatar(fallback="?", size="8", radius="full", aria_hidden="true"),
-            ),
+            member_face(name=s.name, photo=s.photo, initials=s.initials, colour=s.face_colour, size="112px"),
             rx.vstack(
                 rx.heading(s.name, as_="h1", size="7"),
                 rx.cond(s.headline, rx.text(s.headline, size="4")),

@@ -13,7 +13,7 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 from sqlmodel import Session
 
-from mentoring_app import routes
+from mentoring_app import faces, routes
 from mentoring_app.models import User
 from mentoring_app.services.discovery import matching, mentor_alerts, profiles
 from mentoring_app.services.discovery.vocabulary import PICKER_THRESHOLD, FieldSpec, load_fields
@@ -32,6 +32,8 @@ class ResultView(TypedDict):
     name: str
     headline: str
     photo: str
+    initials: str
+    colour: str
     region: str
     languages: str
     match_line: str
@@ -261,6 +263,8 @@ class FindMentorState(CriteriaPicker, SessionState):
                 name=r.name,
                 headline=r.headline,
                 photo=photo_url(r.photo),
+                initials=faces.initials(r.name),
+                colour=faces.colour(r.user_id),
                 region=r.region,
                 languages=", ".join(r.languages),
                 match_line=f"Matches {r.score} of {found.criteria_count} criteria"

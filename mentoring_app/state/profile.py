@@ -9,7 +9,7 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 from sqlmodel import Session
 
-from mentoring_app import timefmt
+from mentoring_app import faces, timefmt
 from mentoring_app.models import User
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
@@ -56,6 +56,14 @@ class ProfileState(CriteriaPicker, SessionState):
     busy: bool = False
     photo_error: str = ""
     pending_prompt: int = 0  # requests waiting when the mentor just turned availability off
+
+    @rx.var
+    def initials(self) -> str:
+        return faces.initials(self.name)
+
+    @rx.var
+    def face_colour(self) -> str:
+        return faces.colour(self.user_id)
 
     def _show(self, own: profiles.OwnProfile, specs: list[FieldSpec]) -> None:
         self.user_id = own.user_id
@@ -235,6 +243,14 @@ class PublicProfileState(SessionState):
     is_own: bool = False
     # Filled only for admins (the service refuses everyone else); partners come with requests.
     staff_contact: list[str] = []
+
+    @rx.var
+    def initials(self) -> str:
+        return faces.initials(self.name)
+
+    @rx.var
+    def face_colour(self) -> str:
+        return faces.colour(self.profile_id)
 
     @rx.event
     async def load(self) -> None:
