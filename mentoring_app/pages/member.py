@@ -101,6 +101,39 @@ def _send_request() -> rx.Component:
     )
 
 
+def _save_toggle() -> rx.Component:
+    """Save mentor, or (once saved) Saved with Remove from shortlist."""
+    s = PublicProfileState
+    return rx.hstack(
+        rx.cond(
+            s.is_saved,
+            rx.fragment(
+                rx.badge("Saved", size="2", color_scheme="green", high_contrast=True),
+                rx.text(
+                    "on your ", rx.link("Shortlist", href=routes.FIND_MENTOR, underline="always"), size="2"
+                ),
+                rx.button(
+                    "Remove from shortlist",
+                    type="button",
+                    variant="soft",
+                    disabled=~rx.State.is_hydrated,
+                    on_click=s.remove_saved(s.profile_id),
+                ),
+            ),
+            rx.button(
+                "Save mentor",
+                type="button",
+                variant="soft",
+                disabled=~rx.State.is_hydrated,
+                on_click=s.save_mentor(s.profile_id),
+            ),
+        ),
+        align="center",
+        wrap="wrap",
+        spacing="3",
+    )
+
+
 def _profile() -> rx.Component:
     s = PublicProfileState
     return rx.vstack(
@@ -140,6 +173,7 @@ def _profile() -> rx.Component:
                 icon="info",
             ),
         ),
+        rx.cond(s.can_save_mentor, _save_toggle()),
         rx.cond(
             s.is_mentor_profile & SessionState.is_mentee & ~s.is_own,
             _send_request(),
