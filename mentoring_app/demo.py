@@ -14,9 +14,11 @@ from datetime import timedelta
 from faker import Faker
 from sqlmodel import Session, select
 
+from mentoring_app import storage
 from mentoring_app.models import MemberCriterion, Profile, Relationship, User, Visit
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
+from mentoring_app.portraits import portrait_png
 from mentoring_app.services.accounts import auth
 from mentoring_app.services.accounts.passwords import hash_password
 from mentoring_app.services.conversations import messaging
@@ -34,6 +36,8 @@ NAMED_ACCOUNTS = (
     ("both@example.org", "Bea Both", "both"),
 )
 MENTORS, MENTEES = 60, 30
+# Named log-ins with a generated photo (the others show their initials, as new members do).
+PORTRAIT_SEEDS = {"mentor@example.org": 1001, "both@example.org": 1003}
 # Working languages seen most in a UK linguists' body, weighted; English is nearly always there.
 LANGUAGE_WEIGHTS = {
     "French": 10,
@@ -119,7 +123,10 @@ def _add_member(
     password_hash: str,
     rng: random.Random,
     vocab: _Vocabulary,
+    portrait: int | None = None,
 ) -> None:
+    """Add one demo member; ``portrait``: the seed of their generated photo (None: no photo, so
+    they show their initials)."""
     is_mentor, is_mentee = auth.ROLES[role]
     user = User(
         name=name,
@@ -133,6 +140,8 @@ def _add_member(
     session.add(user)
     session.flush()
     profile, _ = ensure_profile(session, user)
+    if portrait is not None:  # stored like an uploaded photo: checked, re-encoded, a random name
+        profile.photo = storage.store_photo(portrait_png(portrait))
     ids, labels = _criteria(rng, vocab)
     other = next((lang for lang in labels["languages"] if lang != "English"), "English")
     speciality = labels["specialisms"][0]
@@ -182,7 +191,14 @@ def load_demo_data(session: Session) -> list[tuple[str, str]]:
             admin.create_admin(session, email=email, password=DEMO_PASSWORD, name=name)
         else:
             _add_member(
-                session, email=email, name=name, role=role, password_hash=password_hash, rng=rng, vocab=vocab
+                session,
+                email=email,
+                name=name,
+                role=role,
+                password_hash=password_hash,
+                rng=rng,
+                vocab=vocab,
+                portrait=PORTRAIT_SEEDS.get(email),
             )
     for index in range(MENTORS + MENTEES):
         first, last = fake.first_name(), fake.last_name()
@@ -200,6 +216,7 @@ def load_demo_data(session: Session) -> list[tuple[str, str]]:
             password_hash=password_hash,
             rng=rng,
             vocab=vocab,
+            portrait=index if index % 2 == 0 else None,  # half the directory has a photo
         )
     session.commit()
     _demo_relationship(session)

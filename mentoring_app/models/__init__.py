@@ -23,6 +23,7 @@ from mentoring_app.models.profiles import (
 from mentoring_app.models.relationships import Notification, Relationship, RelationshipEvent
 from mentoring_app.models.reports import Report
 from mentoring_app.models.session_handoffs import SessionHandoff
+from mentoring_app.models.shortlist import SavedMentor
 
 __all__ = [
     "AgreementRecord",
@@ -58,6 +59,7 @@ __all__ = [
     "RelationshipEvent",
     "Report",
     "SQLModel",
+    "SavedMentor",
     "SessionHandoff",
     "Thread",
     "User",

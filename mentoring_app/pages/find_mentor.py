@@ -5,12 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import routes, style
+from mentoring_app.components.avatar import member_face
 from mentoring_app.components.criteria import criterion_field
 from mentoring_app.components.deferred import deferred
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
 from mentoring_app.state.criteria_picker import FieldView
-from mentoring_app.state.find_mentor import AlertRow, FindMentorState, ResultView
+from mentoring_app.state.find_mentor import AlertRow, FindMentorState, ResultView, SavedRow
 
 # The criteria and the results are taller than a phone's screen: the browser lays out and paints
 # only the fields and result cards near the screen (the rest keep an estimated, then remembered,
@@ -167,22 +168,106 @@ def _alerts() -> rx.Component:
     )
 
 
+def _save_toggle(mentor_id: rx.Var[int], name: rx.Var[str], saved: rx.Var[bool]) -> rx.Component:
+    """Save mentor, or (once saved) Saved with Remove from shortlist; each names the mentor."""
+    return rx.cond(
+        saved,
+        rx.hstack(
+            rx.badge("Saved", size="1", color_scheme="green", high_contrast=True),
+            rx.button(
+                "Remove from shortlist",
+                type="button",
+                variant="ghost",
+                size="1",
+                aria_label="Remove from shortlist: " + name,
+                disabled=~rx.State.is_hydrated,
+                on_click=FindMentorState.remove_saved(mentor_id),
+            ),
+            align="center",
+            spacing="2",
+        ),
+        rx.button(
+            "Save mentor",
+            type="button",
+            variant="soft",
+            size="1",
+            aria_label="Save mentor: " + name,
+            disabled=~rx.State.is_hydrated,
+            on_click=FindMentorState.save_mentor(mentor_id),
+        ),
+    )
+
+
+def _saved(row: rx.Var[SavedRow]) -> rx.Component:
+    name = row["name"].to(str)
+    return rx.el.li(
+        rx.hstack(
+            member_face(
+                name=name,
+                photo=row["photo"].to(str),
+                initials=row["initials"].to(str),
+                colour=row["colour"].to(str),
+                size="40px",
+            ),
+            rx.vstack(
+                rx.cond(
+                    row["profile_url"].to(str),
+                    rx.link(
+                        name, href=row["profile_url"].to(str), underline="always", weight="bold", size="2"
+                    ),
+                    rx.text(name, weight="bold", size="2"),
+                ),
+                rx.text(
+                    row["status"].to(str),
+                    size="2",
+                    color=rx.cond(row["available"].to(bool), "var(--green-11)", style.ERROR_COLOR),
+                ),
+                rx.button(
+                    "Remove from shortlist",
+                    type="button",
+                    variant="ghost",
+                    size="1",
+                    aria_label="Remove from shortlist: " + name,
+                    disabled=~rx.State.is_hydrated,
+                    on_click=FindMentorState.remove_saved(row["id"].to(int)),
+                ),
+                spacing="1",
+                align="start",
+            ),
+            spacing="3",
+            align="start",
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def _shortlist() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Shortlist", as_="h2", size="4", id="shortlist-heading"),
+            rx.text("Mentors you saved, newest first.", size="2", color=style.MUTED_COLOR),
+            rx.el.ul(
+                rx.foreach(FindMentorState.shortlist, _saved),
+                style=style.CARD_LIST,
+                aria_labelledby="shortlist-heading",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
 def _result(result: rx.Var[ResultView]) -> rx.Component:
     name = result["name"].to(str)
     return rx.el.li(
         rx.card(
             rx.hstack(
-                rx.cond(
-                    result["photo"].to(str),
-                    rx.image(
-                        src=result["photo"].to(str),
-                        alt="Photo of " + name,
-                        width="64px",
-                        height="64px",
-                        border_radius="50%",
-                        object_fit="cover",
-                    ),
-                    rx.avatar(fallback="?", size="5", radius="full", aria_hidden="true"),
+                member_face(
+                    name=name,
+                    photo=result["photo"].to(str),
+                    initials=result["initials"].to(str),
+                    colour=result["colour"].to(str),
                 ),
                 rx.vstack(
                     rx.heading(
@@ -211,6 +296,10 @@ def _result(result: rx.Var[ResultView]) -> rx.Component:
                         gap="0.3rem",
                     ),
                     rx.text("Available for new mentees", size="2", color="var(--green-11)"),
+                    rx.cond(
+                        FindMentorState.can_save,
+                        _save_toggle(result["id"].to(int), name, result["saved"].to(bool)),
+                    ),
                     spacing="1",
                     align="start",
                 ),
@@ -321,6 +410,7 @@ def page() -> rx.Component:
                     deferred(
                         rx.grid(
                             rx.vstack(
+                                rx.cond(FindMentorState.shortlist.length() > 0, _shortlist()),
                                 _filters(),
                                 rx.cond(FindMentorState.alerts.length() > 0, _alerts()),
                                 spacing="4",

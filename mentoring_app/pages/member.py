@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import routes, style
+from mentoring_app.components.avatar import member_face
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
 from mentoring_app.components.report import report_dialog
@@ -100,22 +101,44 @@ def _send_request() -> rx.Component:
     )
 
 
+def _save_toggle() -> rx.Component:
+    """Save mentor, or (once saved) Saved with Remove from shortlist."""
+    s = PublicProfileState
+    return rx.hstack(
+        rx.cond(
+            s.is_saved,
+            rx.fragment(
+                rx.badge("Saved", size="2", color_scheme="green", high_contrast=True),
+                rx.text(
+                    "on your ", rx.link("Shortlist", href=routes.FIND_MENTOR, underline="always"), size="2"
+                ),
+                rx.button(
+                    "Remove from shortlist",
+                    type="button",
+                    variant="soft",
+                    disabled=~rx.State.is_hydrated,
+                    on_click=s.remove_saved(s.profile_id),
+                ),
+            ),
+            rx.button(
+                "Save mentor",
+                type="button",
+                variant="soft",
+                disabled=~rx.State.is_hydrated,
+                on_click=s.save_mentor(s.profile_id),
+            ),
+        ),
+        align="center",
+        wrap="wrap",
+        spacing="3",
+    )
+
+
 def _profile() -> rx.Component:
     s = PublicProfileState
     return rx.vstack(
         rx.hstack(
-            rx.cond(
-                s.photo,
-                rx.image(
-                    src=s.photo,
-                    alt="Photo of " + s.name,
-                    width="112px",
-                    height="112px",
-                    border_radius="50%",
-                    object_fit="cover",
-                ),
-                rx.avatar(fallback="?", size="8", radius="full", aria_hidden="true"),
-            ),
+            member_face(name=s.name, photo=s.photo, initials=s.initials, colour=s.face_colour, size="112px"),
             rx.vstack(
                 rx.heading(s.name, as_="h1", size="7"),
                 rx.cond(s.headline, rx.text(s.headline, size="4")),
@@ -150,6 +173,7 @@ def _profile() -> rx.Component:
                 icon="info",
             ),
         ),
+        rx.cond(s.can_save_mentor, _save_toggle()),
         rx.cond(
             s.is_mentor_profile & SessionState.is_mentee & ~s.is_own,
             _send_request(),

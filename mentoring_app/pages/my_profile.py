@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import routes, style
+from mentoring_app.components.avatar import member_face
 from mentoring_app.components.criteria import criteria_fields
 from mentoring_app.components.forms import field, submit_button
 from mentoring_app.components.layout import page_shell
@@ -106,17 +107,12 @@ def _photo() -> rx.Component:
     return _section(
         "Photo",
         rx.hstack(
-            rx.cond(
-                ProfileState.photo,
-                rx.image(
-                    src=ProfileState.photo,
-                    alt="Your profile photo",
-                    width="96px",
-                    height="96px",
-                    border_radius="50%",
-                    object_fit="cover",
-                ),
-                rx.avatar(fallback="?", size="7", radius="full", aria_hidden="true"),
+            member_face(
+                name=ProfileState.name,
+                photo=ProfileState.photo,
+                initials=ProfileState.initials,
+                colour=ProfileState.face_colour,
+                size="96px",
             ),
             rx.vstack(
                 _labelled_upload(

@@ -15,7 +15,7 @@ from typing import TypedDict
 import reflex as rx
 from reflex_base.utils.form import FormData
 
-from mentoring_app import live, routes, timefmt
+from mentoring_app import faces, live, routes, timefmt
 from mentoring_app.models import User
 from mentoring_app.services.discovery import profiles
 from mentoring_app.services.errors import ServiceError
@@ -89,6 +89,14 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
     shelf_guides: list[GuideLink] = []
     shelf_videos: list[VideoCard] = []
     _is_mentor_here: bool = False
+
+    @rx.var
+    def partner_initials(self) -> str:
+        return faces.initials(self.partner_name)
+
+    @rx.var
+    def partner_colour(self) -> str:
+        return faces.colour(self.partner_id)
 
     def _id_from_url(self) -> int:
         return id_from_path(self.router.url.path)

@@ -13,9 +13,9 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 from sqlmodel import Session
 
-from mentoring_app import routes
+from mentoring_app import faces, routes
 from mentoring_app.models import User
-from mentoring_app.services.discovery import matching, mentor_alerts, profiles
+from mentoring_app.services.discovery import matching, mentor_alerts, profiles, shortlist
 from mentoring_app.services.discovery.vocabulary import PICKER_THRESHOLD, FieldSpec, load_fields
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
@@ -32,11 +32,52 @@ class ResultView(TypedDict):
     name: str
     headline: str
     photo: str
+    initials: str
+    colour: str
     region: str
     languages: str
     match_line: str
     matched: list[str]
     profile_url: str
+    saved: bool
+
+
+class SavedRow(TypedDict):
+    id: int
+    name: str
+    headline: str
+    photo: str
+    initials: str
+    colour: str
+    status: str
+    available: bool
+    profile_url: str  # "" when their profile can no longer be opened
+
+
+def _saved_rows(views: list[shortlist.SavedView]) -> list[SavedRow]:
+    return [
+        SavedRow(
+            id=v.mentor_id,
+            name=v.name,
+            headline=v.headline,
+            photo=photo_url(v.photo),
+            initials=faces.initials(v.name),
+            colour=faces.colour(v.mentor_id),
+            status=v.status,
+            available=v.available,
+            profile_url=f"{routes.MEMBERS}/{v.mentor_id}" if v.visible else "",
+        )
+        for v in views
+    ]
+
+
+def _saved_after(session: Session, viewer: User, *, mentor_id: int, save: bool) -> list[shortlist.SavedView]:
+    """Save or remove a mentor on the viewer's own shortlist, and read it back (one trip)."""
+    if save:
+        shortlist.save_mentor(session, actor=viewer, mentor_id=mentor_id)
+    else:
+        shortlist.remove_mentor(session, actor=viewer, mentor_id=mentor_id)
+    return shortlist.list_shortlist(session, actor=viewer)
 
 
 class AlertRow(TypedDict):
@@ -103,6 +144,7 @@ class _Answer:
     found: matching.SearchResults | None  # None: the member may not search (``refusal`` says why)
     refusal: str
     alerts: list[mentor_alerts.AlertView] | None  # None: not read again (only a page load reads them)
+    saved: list[shortlist.SavedView] | None = None  # the mentee's shortlist (None: not a mentee)
 
 
 def search_from_form(form: FormData, specs: list[FieldSpec]) -> matching.Search:
@@ -149,7 +191,8 @@ def _answer(
         alerts = None  # refresh them; the page's load reads them)
     elif viewer.is_mentee:
         alerts = mentor_alerts.list_alerts(session, actor=viewer)
-    return _Answer(specs, search, found, "", alerts)
+    saved = shortlist.list_shortlist(session, actor=viewer) if viewer.is_mentee else None
+    return _Answer(specs, search, found, "", alerts, saved)
 
 
 # The vocabulary as the form draws it, by digest: shared by every tab this process serves.
@@ -180,6 +223,8 @@ class FindMentorState(CriteriaPicker, SessionState):
     can_alert: bool = False
     alert_error: str = ""
     alerts: list[AlertRow] = []
+    # The mentee's shortlist (Save mentor on each result).
+    shortlist: list[SavedRow] = []
     _selected: dict[str, list[int]] = {}
     _exact: list[str] = []
     _fields_digest: str = ""
@@ -255,12 +300,17 @@ class FindMentorState(CriteriaPicker, SessionState):
             found.pages,
             found.criteria_count,
         )
+        if answer.saved is not None:
+            self.shortlist = _saved_rows(answer.saved)
+        saved_ids = {row["id"] for row in self.shortlist}
         self.results = [
             ResultView(
                 id=r.user_id,
                 name=r.name,
                 headline=r.headline,
                 photo=photo_url(r.photo),
+                initials=faces.initials(r.name),
+                colour=faces.colour(r.user_id),
                 region=r.region,
                 languages=", ".join(r.languages),
                 match_line=f"Matches {r.score} of {found.criteria_count} criteria"
@@ -268,6 +318,7 @@ class FindMentorState(CriteriaPicker, SessionState):
                 else "",
                 matched=list(r.matched),
                 profile_url=f"{routes.MEMBERS}/{r.user_id}",
+                saved=r.user_id in saved_ids,
             )
             for r in found.results
         ]
@@ -354,3 +405,26 @@ class FindMentorState(CriteriaPicker, SessionState):
             return rx.toast.error(refusal.message)
         self.alert_error = ""
         return rx.toast.success("Alert stopped.")
+
+    async def _change_saved(self, mentor_id: int | str, *, save: bool):
+        user, saved = await self._as_member(_saved_after, mentor_id=as_id(mentor_id), save=save)
+        if user is None:
+            return self._login_redirect()
+        if isinstance(saved, ServiceError):
+            return rx.toast.error(saved.message)
+        if saved is None:
+            return None
+        self.shortlist = _saved_rows(saved)
+        saved_ids = {row["id"] for row in self.shortlist}
+        self.results = [{**r, "saved": r["id"] in saved_ids} for r in self.results]  # type: ignore[typeddict-item]
+        return None
+
+    @rx.event
+    async def save_mentor(self, mentor_id: int | str):
+        """Put a mentor on the member's own shortlist (the service checks who may save whom)."""
+        return await self._change_saved(mentor_id, save=True)
+
+    @rx.event
+    async def remove_saved(self, mentor_id: int | str):
+        """Take a mentor off the member's own shortlist."""
+        return await self._change_saved(mentor_id, save=False)

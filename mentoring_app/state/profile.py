@@ -9,17 +9,17 @@ import reflex as rx
 from reflex_base.utils.form import FormData
 from sqlmodel import Session
 
-from mentoring_app import timefmt
+from mentoring_app import faces, timefmt
 from mentoring_app.models import User
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
-from mentoring_app.services.discovery import profiles
+from mentoring_app.services.discovery import profiles, shortlist
 from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.services.mentoring import relationships
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
-from mentoring_app.state.payload import id_from_path
+from mentoring_app.state.payload import as_id, id_from_path
 from mentoring_app.state.session import SessionState
 from mentoring_app.state.uploads import megabytes, read_capped
 from mentoring_app.storage import MAX_PHOTO_BYTES, delete_photo, photo_url, store_photo
@@ -56,6 +56,14 @@ class ProfileState(CriteriaPicker, SessionState):
     busy: bool = False
     photo_error: str = ""
     pending_prompt: int = 0  # requests waiting when the mentor just turned availability off
+
+    @rx.var
+    def initials(self) -> str:
+        return faces.initials(self.name)
+
+    @rx.var
+    def face_colour(self) -> str:
+        return faces.colour(self.user_id)
 
     def _show(self, own: profiles.OwnProfile, specs: list[FieldSpec]) -> None:
         self.user_id = own.user_id
@@ -208,9 +216,24 @@ class CriterionGroup(TypedDict):
     values: list[str]
 
 
-def _public_profile(session: Session, viewer: User, *, user_id: int) -> profiles.PublicProfile | None:
-    """A member's public profile as ``viewer`` may see it (None: no such member in the URL)."""
-    return profiles.public_profile(session, viewer=viewer, user_id=user_id) if user_id else None
+def _public_profile(
+    session: Session, viewer: User, *, user_id: int
+) -> tuple[profiles.PublicProfile, bool] | None:
+    """A member's public profile as ``viewer`` may see it, and whether they are on the viewer's
+    shortlist (None: no such member in the URL)."""
+    if not user_id:
+        return None
+    public = profiles.public_profile(session, viewer=viewer, user_id=user_id)
+    return public, shortlist.is_saved(session, actor=viewer, mentor_id=user_id)
+
+
+def _save_or_remove(session: Session, viewer: User, *, mentor_id: int, save: bool) -> bool:
+    """Save or remove a mentor on the viewer's own shortlist; whether they are on it now."""
+    if save:
+        shortlist.save_mentor(session, actor=viewer, mentor_id=mentor_id)
+    else:
+        shortlist.remove_mentor(session, actor=viewer, mentor_id=mentor_id)
+    return shortlist.is_saved(session, actor=viewer, mentor_id=mentor_id)
 
 
 class PublicProfileState(SessionState):
@@ -235,16 +258,48 @@ class PublicProfileState(SessionState):
     is_own: bool = False
     # Filled only for admins (the service refuses everyone else); partners come with requests.
     staff_contact: list[str] = []
+    # Save mentor: shown to mentees on a mentor's profile (not their own).
+    can_save_mentor: bool = False
+    is_saved: bool = False
+
+    @rx.var
+    def initials(self) -> str:
+        return faces.initials(self.name)
+
+    @rx.var
+    def face_colour(self) -> str:
+        return faces.colour(self.profile_id)
+
+    async def _change_saved(self, mentor_id: int | str, *, save: bool):
+        user, saved = await self._as_member(_save_or_remove, mentor_id=as_id(mentor_id), save=save)
+        if user is None:
+            return self._login_redirect()
+        if isinstance(saved, ServiceError):
+            return rx.toast.error(saved.message)
+        self.is_saved = bool(saved)
+        return None
+
+    @rx.event
+    async def save_mentor(self, mentor_id: int | str):
+        """Put this mentor on the member's own shortlist (the service checks who may save whom)."""
+        return await self._change_saved(mentor_id, save=True)
+
+    @rx.event
+    async def remove_saved(self, mentor_id: int | str):
+        """Take this mentor off the member's own shortlist."""
+        return await self._change_saved(mentor_id, save=False)
 
     @rx.event
     async def load(self) -> None:
         self.checked, self.found = False, False
         self.staff_contact = []
+        self.can_save_mentor, self.is_saved = False, False
         member_id = id_from_path(self.router.url.path)
-        viewer, public = await self._as_member(_public_profile, user_id=member_id)
-        if viewer is None or not isinstance(public, profiles.PublicProfile):
+        viewer, found = await self._as_member(_public_profile, user_id=member_id)
+        if viewer is None or not isinstance(found, tuple):
             self.checked = True
             return
+        public, self.is_saved = found
         self.profile_id = public.user_id
         self.name, self.headline, self.bio = public.name, public.headline, public.bio
         self.help_wanted, self.photo = public.help_wanted, photo_url(public.photo)
@@ -269,6 +324,7 @@ class PublicProfileState(SessionState):
             CriterionGroup(label=label, values=list(values)) for label, values in public.mentee_criteria
         ]
         self.is_own = viewer.id == public.user_id
+        self.can_save_mentor = viewer.is_mentee and public.is_mentor and not self.is_own
         if viewer.is_admin and not self.is_own:
             contact = await call(profiles.contact_details, viewer=viewer, user_id=public.user_id)
             preferred = profiles.CONTACT_METHODS.get(contact.preferred, contact.preferred)

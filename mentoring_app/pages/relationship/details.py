@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import routes
+from mentoring_app.components.avatar import member_face
 from mentoring_app.components.forms import field
 from mentoring_app.pages.relationship.common import (
     S,
@@ -59,7 +60,13 @@ def details() -> rx.Component:
     return rx.vstack(
         heading("Details"),
         rx.hstack(
-            rx.avatar(src=S.partner_photo, fallback=S.partner_name[:1], size="5", alt=""),
+            member_face(
+                name=S.partner_name,
+                photo=S.partner_photo,
+                initials=S.partner_initials,
+                colour=S.partner_colour,
+                size="56px",
+            ),
             rx.vstack(
                 rx.link(
                     S.partner_name,

@@ -49,6 +49,7 @@ from mentoring_app.models import (
     Relationship,
     RelationshipEvent,
     Report,
+    SavedMentor,
     Thread,
     User,
     Visit,
@@ -266,6 +267,7 @@ def delete_account(
         session.add(contact)
     session.exec(delete(MemberCriterion).where(MemberCriterion.user_id == uid))  # type: ignore[call-overload]
     session.exec(delete(MentorAlert).where(MentorAlert.mentee_id == uid))  # type: ignore[call-overload]
+    session.exec(delete(SavedMentor).where(or_(SavedMentor.mentee_id == uid, SavedMentor.mentor_id == uid)))  # type: ignore[call-overload]
     session.exec(delete(Notification).where(Notification.user_id == uid))  # type: ignore[call-overload]
     session.exec(delete(PasswordReset).where(PasswordReset.user_id == uid))  # type: ignore[call-overload]
     session.exec(delete(Reflection).where(Reflection.author_id == uid))  # type: ignore[call-overload]

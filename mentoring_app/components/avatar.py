@@ -1,0 +1,52 @@
+"""A member's face: their photo, or their initials on their own colour (mentoring_app/faces.py).
+
+Either way the face has the member's name as its accessible text, so a screen reader hears who it
+is, not "question mark" or nothing.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def member_face(
+    *,
+    name: rx.Var[str] | str,
+    photo: rx.Var[str] | str,
+    initials: rx.Var[str] | str,
+    colour: rx.Var[str] | str,
+    size: str = "64px",
+) -> rx.Component:
+    """``photo`` is the photo's URL ("" when there is none)."""
+    return rx.cond(
+        photo,
+        rx.image(
+            src=photo,
+            alt="Photo of " + name,
+            width=size,
+            height=size,
+            border_radius="50%",
+            object_fit="cover",
+            flex_shrink="0",
+        ),
+        rx.el.div(
+            rx.el.span(initials, aria_hidden="true"),
+            role="img",
+            aria_label=name,
+            style={
+                "width": size,
+                "height": size,
+                "min_width": size,
+                "border_radius": "50%",
+                "background": colour,
+                "color": "#ffffff",
+                "display": "flex",
+                "align_items": "center",
+                "justify_content": "center",
+                "font_weight": "600",
+                "font_size": f"calc({size} * 0.38)",
+                "letter_spacing": "0.02em",
+                "user_select": "none",
+            },
+        ),
+    )

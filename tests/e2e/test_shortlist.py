@@ -1,0 +1,69 @@
+"""Save mentor and the Shortlist, and faces without a photo, in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from mentoring_app.services.accounts import auth
+from tests.e2e.test_find_mentor import PASSWORD, _mentor
+from tests.harness import RunningApp, log_in
+
+
+def test_a_mentee_saves_a_mentor_sees_the_shortlist_and_removes_them(
+    page: Page, app: RunningApp, unique_email
+) -> None:
+    _mentor(app, unique_email("quill"), "Saoirse Quillfeather", "Wales", ["Welsh"])
+    paused = _mentor(app, unique_email("paused"), "Tomos Quillfeather", "Wales", ["Welsh"], available=False)
+    mentee_email = unique_email("saver")
+    with Session(app.engine) as db:
+        auth.register(db, name="Rhian Saver", email=mentee_email, password=PASSWORD, role="mentee")
+
+    log_in(page, app, email_address=mentee_email, password=PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
+    found = page.get_by_role("heading", name=re.compile(r"mentors? found"))
+    expect(found).to_be_visible()
+    page.goto(app.url("/find-mentor?q=quillfeather&page=1"))
+    expect(found).to_have_text("1 mentor found")
+    results = page.get_by_role("list", name="Mentors, best matches first").get_by_role("listitem")
+    expect(results).to_have_count(1)  # the paused mentor is not offered
+    card = results.first
+    # No photo: her initials on a colour, named by her name for screen readers (never a "?").
+    face = card.get_by_role("img", name="Saoirse Quillfeather")
+    expect(face).to_have_text("SQ")
+    expect(card.get_by_text("?", exact=True)).to_have_count(0)
+
+    card.get_by_role("button", name="Save mentor: Saoirse Quillfeather").click()
+    expect(card.get_by_text("Saved", exact=True)).to_be_visible()
+    expect(card.get_by_role("button", name="Remove from shortlist: Saoirse Quillfeather")).to_be_visible()
+    saved = page.get_by_role("list", name="Shortlist").get_by_role("listitem")
+    expect(saved).to_have_count(1)
+    expect(saved.first).to_contain_text("Available for new mentees")
+
+    # Her profile says she is saved; the paused mentor's profile offers Save mentor.
+    saved.first.get_by_role("link", name="Saoirse Quillfeather").click()
+    expect(page.get_by_role("heading", name="Saoirse Quillfeather", level=1)).to_be_visible()
+    expect(page.get_by_role("img", name="Saoirse Quillfeather")).to_have_text("SQ")
+    expect(page.get_by_text("Saved", exact=True)).to_be_visible()
+    page.goto(app.url(f"/members/{paused}"))
+    expect(page.get_by_role("heading", name="Tomos Quillfeather", level=1)).to_be_visible()
+    page.get_by_role("button", name="Save mentor").click()
+    expect(page.get_by_role("button", name="Remove from shortlist")).to_be_visible()
+
+    # The Shortlist lists both, newest first; the paused mentor says he is not taking mentees.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
+    expect(saved).to_have_count(2)
+    expect(saved.first).to_contain_text("Tomos Quillfeather")
+    expect(saved.first).to_contain_text("Not taking new mentees at the moment")
+
+    # Removing from the Shortlist also shows Save mentor again on her profile.
+    saved.nth(1).get_by_role("button", name="Remove from shortlist: Saoirse Quillfeather").click()
+    expect(saved).to_have_count(1)
+    page.goto(app.url(f"/members/{paused}"))
+    page.get_by_role("button", name="Remove from shortlist").click()
+    expect(page.get_by_role("button", name="Save mentor")).to_be_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
+    expect(page.get_by_role("heading", name=re.compile(r"mentors? found"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Shortlist")).to_have_count(0)
