@@ -1,7 +1,7 @@
 """shortlist: the mentors each mentee saved (Save mentor on Find mentor and profiles)
 
-Revision ID: shortlist
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-11-30 09:00:00.000000
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import mentoring_app.models.types
 from alembic import op
 
-revision: str = "shortlist"
-down_revision: str | None = "0023"
+revision: str = "0025"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
