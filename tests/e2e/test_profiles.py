@@ -107,7 +107,7 @@ def test_photo_is_checked_and_shown(page: Page, app: RunningApp, unique_email, t
         page.get_by_role("button", name="Choose a photo").click()
     chooser.value.set_files(str(real))
     expect(page.get_by_text("Your photo has been updated.")).to_be_visible()
-    photo = page.get_by_role("img", name="Your profile photo")
+    photo = page.get_by_role("img", name=re.compile(r"^Photo of "))  # the member face, now a photo
     expect(photo).to_be_visible()
     source = photo.get_attribute("src") or ""
     assert re.search(r"/_upload/photo-[\w-]+\.jpg$", source), source

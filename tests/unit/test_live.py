@@ -5,9 +5,11 @@ registry; the waker; and publishing only what a committed transaction changed.""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import secrets
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -24,6 +26,13 @@ from mentoring_app.services.mentoring import relationships
 from tests.conftest import skip_or_fail
 
 REDIS_URL = "redis://127.0.0.1:6379/14"  # pub/sub ignores the index; each test has its own channel
+
+
+def _run(coroutine: Any) -> Any:
+    """``asyncio.run`` in a thread of its own: when browser tests ran first in this process,
+    Playwright's sync API keeps an event loop running in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class Heard:
@@ -77,7 +86,7 @@ async def exercise(transport: Transport, kill: Callable[[], int]) -> None:
 
 
 def test_in_process_transport_delivers() -> None:
-    asyncio.run(exercise(InProcessTransport(), None))  # type: ignore[arg-type]
+    _run(exercise(InProcessTransport(), None))  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -103,7 +112,7 @@ def test_redis_transport_delivers_and_catches_up_after_client_kill(redis_url: st
             admin.client_kill_filter(_id=client_id)
         return len(ids)
 
-    asyncio.run(exercise(transport, kill))
+    _run(exercise(transport, kill))
 
 
 @pytest.fixture
@@ -128,7 +137,7 @@ def test_postgres_transport_delivers_and_catches_up_after_terminate(
             ).all()
         return len(killed)
 
-    asyncio.run(exercise(transport, kill))
+    _run(exercise(transport, kill))
 
 
 def test_transport_follows_the_settings() -> None:
@@ -188,7 +197,7 @@ def test_waker_wakes_only_concerned_tabs_merges_bursts_and_forgets_gone_tabs() -
         await waker.idle()
         assert sorted(calls) == [("a", frozenset({"*"})), ("b", frozenset({"*"}))]
 
-    asyncio.run(scenario())
+    _run(scenario())
 
 
 class Recorder:
