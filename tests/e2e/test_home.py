@@ -15,6 +15,7 @@ from mentoring_app.models import User
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.conversations import messaging
 from mentoring_app.services.mentoring import meetings, relationships
+from tests.e2e.test_accessibility import _violations
 from tests.e2e.test_requests import PASSWORD, _mentee, _mentor, _send_request
 from tests.harness import SEED_PASSWORD, RunningApp, log_in, seed_accepted_pair
 
@@ -63,6 +64,7 @@ def test_a_mentors_home_shows_what_waits_and_stays_live(
     expect(needs).to_contain_text("14 days left to answer")
     expect(needs.get_by_role("link", name="Quentin Question is waiting for your reply")).to_be_visible()
     expect(needs.get_by_role("link", name="You have 1 unread message")).to_be_visible()
+    assert _violations(mentor) == []
     nav = mentor.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Requests, 1 waiting")).to_be_visible()
     expect(nav.get_by_role("link", name="Messages, 1 unread")).to_be_visible()
@@ -153,6 +155,8 @@ def test_notifications_clear_by_opening_them_or_all_at_once_grouped_by_member(
     ).to_have_count(1)
     # Opening the list reads nothing.
     expect(nav.get_by_role("link", name="Notifications, 3 unread")).to_be_visible()
+    mentor.mouse.move(0, 400)  # off the link just clicked (its hover colour is not the page's)
+    assert _violations(mentor) == []
 
     # Opening what a notification is about reads it (the conversation).
     fiona.get_by_role("link", name="New message from Fiona First").click()
