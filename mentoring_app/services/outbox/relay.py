@@ -20,7 +20,7 @@ from sqlalchemy import delete, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from mentoring_app.models import Message, OutboxEmail
+from mentoring_app.models import Message, OutboxEmail, Thread
 from mentoring_app.models.types import utcnow
 from mentoring_app.settings import Settings, get_settings
 
@@ -99,9 +99,19 @@ READ_IN_APP = "Not sent: the member read the message in the app first"
 
 
 def _already_read(session: Session, message_id: int) -> bool:
-    """Whether the message a new-message email is about has been read."""
-    read_at = session.exec(select(Message.read_at).where(Message.id == message_id)).first()
-    return read_at is not None
+    """Whether the message a new-message email is about has been read. If so, the thread's
+    once-an-hour email clock for its reader starts again: the next unread message may be emailed."""
+    row = session.exec(
+        select(Message.read_at, Message.sender_id, Thread.id, Thread.low_id)
+        .join(Thread, Thread.id == Message.thread_id)  # type: ignore[arg-type]
+        .where(Message.id == message_id)
+    ).first()
+    if row is None or row[0] is None:
+        return False
+    _, sender_id, thread_id, low_id = row
+    field = "last_email_high_at" if sender_id == low_id else "last_email_low_at"
+    session.exec(update(Thread).where(Thread.id == thread_id).values({field: None}))  # type: ignore[call-overload]
+    return True
 
 
 def deliver_due(engine: Engine, *, now: datetime | None = None, settings: Settings | None = None) -> int:
