@@ -102,6 +102,12 @@ def test_opening_what_a_notification_is_about_reads_it_and_mark_all_as_read(db: 
     assert notifications.mark_read_for_path(db, actor=mentor, path=f"/messages/{asker.id}/") == 1
     assert _unread(db, mentor) == ["/requests"]
 
+    # Reading the messages anywhere (the dashboard's Messages too) reads their notification.
+    messaging.send_message(db, actor=asker, other_id=mentor.id, body="Hello again")
+    assert f"/messages/{asker.id}" in _unread(db, mentor)
+    messaging.read_thread(db, actor=mentor, other_id=asker.id)
+    assert _unread(db, mentor) == ["/requests"]
+
     # A link with a section (?section=meetings) is read by opening its page.
     relationships.accept_request(db, actor=mentor, request_id=rel.id)
     meetings.schedule_meeting(

@@ -202,6 +202,8 @@ def read_thread(
     )
     if marked.rowcount:  # the member's other tabs update their unread count
         live.publish_after_commit(session, [member.id], live.READ)
+        # Reading the messages (in the thread or on the dashboard) reads their notifications too.
+        notifications.mark_read_for_path(session, actor=member, path=f"/messages/{other_id}", commit=False)
     session.commit()
     return [
         MessageView(m.id, m.sender_id == member.id, names.get(m.sender_id, ""), m.body, m.created_at)
