@@ -30,6 +30,7 @@ from mentoring_app.pages import (
     member,
     messages,
     my_profile,
+    not_found,
     notifications,
     register,
     relationship,
@@ -127,7 +128,7 @@ PUBLIC, MEMBER, ADMIN = PageGate.check_session, PageGate.require_member, PageGat
 
 # (component, route, title, access check, then what the page loads): every route and who may see it.
 PAGES = [
-    (landing.page, routes.LANDING, "Mentoring for language professionals", PUBLIC),
+    (landing.page, routes.LANDING, "Mentoring for language professionals", PageGate.visitors_only),
     (register.page, routes.REGISTER, "Register", PUBLIC, RegisterState.start_again),
     (login.page, routes.LOGIN, "Log in", PUBLIC),
     (forgot_password.page, routes.FORGOT_PASSWORD, "Forgot password", PUBLIC),
@@ -180,6 +181,8 @@ PAGES = [
 ]
 for component, route, title, *on_load in PAGES:
     app.add_page(component, route=route, title=f"{title} · {TITLE}", on_load=on_load)
+# Unknown addresses: a page with the navigation and a way home (Reflex serves it as 404.html).
+app.add_page(not_found.page, route="404", title=f"Page not found · {TITLE}", on_load=[PUBLIC])
 
 
 # With Redis, a tab whose instance crashed keeps its token (and state) on the instance it reaches next.

@@ -81,6 +81,8 @@ class Settings:
     verify_link_hours: int
     secure_cookies: bool
     outbox_retention_days: int
+    # A new-message email waits this long, and is not sent if the member reads the message first.
+    message_email_delay_seconds: int = 120
     # Overrides of the per-member limits in services/limits.py: "report=10/1d,password_reset=5/1h".
     rate_limits: str = ""
     # Backend worker processes per instance in Redis mode (one without Redis: state is in-process).
@@ -137,6 +139,7 @@ class Settings:
             rate_limits=os.environ.get("RATE_LIMITS", "").strip(),
             matching_index=_env_bool("MATCHING_INDEX", True),
             outbox_retention_days=max(0, _env_int("OUTBOX_RETENTION_DAYS", 30)),
+            message_email_delay_seconds=max(0, _env_int("MESSAGE_EMAIL_DELAY_SECONDS", 120)),
             workers=max(1, _env_int("WORKERS", cpu_count())),
         )
 

@@ -170,6 +170,7 @@ def start_app(
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(controller.port),
         "MAIL_RELAY_INTERVAL": "0.3",
+        "MESSAGE_EMAIL_DELAY_SECONDS": "0",  # tests that wait for a message email get it at once
         "MAIL_DIR": str(tmp / "mail"),
         "BCRYPT_ROUNDS": "12",
         "REDIS_URL": "",

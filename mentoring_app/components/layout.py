@@ -14,8 +14,8 @@ def _nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, size="3", weight="medium", underline="hover")
 
 
-def _counted_link(label: str, href: str, count: rx.Var[int]) -> rx.Component:
-    """A navigation link with an unread count that screen readers hear too."""
+def _counted_link(label: str, href: str, count: rx.Var[int], what: str = "unread") -> rx.Component:
+    """A navigation link with a count (unread, waiting) that screen readers hear too."""
     return rx.link(
         label,
         rx.cond(count > 0, rx.badge(count, color_scheme="red", high_contrast=True, ml="1")),
@@ -23,7 +23,7 @@ def _counted_link(label: str, href: str, count: rx.Var[int]) -> rx.Component:
         size="3",
         weight="medium",
         underline="hover",
-        aria_label=rx.cond(count > 0, f"{label}, " + count.to_string() + " unread", label),
+        aria_label=rx.cond(count > 0, f"{label}, " + count.to_string() + f" {what}", label),
     )
 
 
@@ -37,7 +37,10 @@ def _member_links() -> list[rx.Component]:
     return [
         _nav_link("Home", routes.HOME),
         rx.cond(SessionState.is_mentee, _nav_link("Find mentor", routes.FIND_MENTOR)),
-        rx.cond(SessionState.is_mentor | SessionState.is_mentee, _nav_link("Requests", routes.REQUESTS)),
+        rx.cond(
+            SessionState.is_mentor | SessionState.is_mentee,
+            _counted_link("Requests", routes.REQUESTS, SessionState.waiting_requests, "waiting"),
+        ),
         _counted_link("Messages", routes.MESSAGES, SessionState.unread_messages),
         _nav_link("My profile", routes.MY_PROFILE),
         _counted_link("Notifications", routes.NOTIFICATIONS, SessionState.unread_notifications),
@@ -52,12 +55,12 @@ def _member_menu() -> rx.Component:
     """On a narrow screen the member's links fold into a Menu (a native disclosure, usable before
     the page's scripts run), so the header keeps the one-row height the prerendered page has:
     nothing below it moves when the session arrives (no layout shift)."""
-    unread = SessionState.unread_messages + SessionState.unread_notifications
+    unread = SessionState.unread_messages + SessionState.unread_notifications + SessionState.waiting_requests
     return rx.el.details(
         rx.el.summary(
             "Menu",
             rx.cond(unread > 0, rx.badge(unread, color_scheme="red", high_contrast=True, ml="1")),
-            aria_label=rx.cond(unread > 0, "Menu, " + unread.to_string() + " unread", "Menu"),
+            aria_label=rx.cond(unread > 0, "Menu, " + unread.to_string() + " new", "Menu"),
             style={
                 "cursor": "pointer",
                 "color": "var(--accent-11)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
 from mentoring_app.models.types import UTCDateTime, utcnow
@@ -30,3 +31,8 @@ class OutboxEmail(SQLModel, table=True):
     attachment_name: str | None = Field(default=None, max_length=100)
     attachment_type: str | None = Field(default=None, max_length=100)
     attachment_text: str | None = Field(default=None)
+    # A new-message email names its message: the relay skips it if the member has read it by then.
+    message_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=True, index=True),
+    )

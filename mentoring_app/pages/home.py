@@ -6,7 +6,7 @@ import reflex as rx
 
 from mentoring_app import routes, style
 from mentoring_app.components.layout import page_shell
-from mentoring_app.state.home import HomeState, RelationshipLine
+from mentoring_app.state.home import HomeState, NeedLine, RelationshipLine
 from mentoring_app.state.session import SessionState
 
 
@@ -69,6 +69,77 @@ def _relationship(line: rx.Var[RelationshipLine]) -> rx.Component:
     )
 
 
+def _need(line: rx.Var[NeedLine] | NeedLine) -> rx.Component:
+    return rx.el.li(
+        rx.card(
+            rx.vstack(
+                rx.link(line["text"].to(str), href=line["url"].to(str), weight="bold", underline="always"),  # type: ignore[union-attr]
+                rx.text(line["detail"].to(str), size="2", color=style.MUTED_COLOR),  # type: ignore[union-attr]
+                spacing="1",
+            ),
+            width="100%",
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def _needs_you() -> rx.Component:
+    """What needs the member now: waiting requests, unanswered questions, answers, the next meeting,
+    unread messages (all live: state/home.py re-reads them, the header counts come with each event)."""
+    unread = SessionState.unread_messages
+    anything = (
+        (HomeState.waiting_requests_lines.length() > 0)
+        | (HomeState.unanswered.length() > 0)
+        | (HomeState.answers.length() > 0)
+        | (HomeState.next_meeting["text"].to(str) != "")
+        | (unread > 0)
+    )
+    return rx.vstack(
+        rx.heading("What needs you now", as_="h2", size="5", padding_top="0.5rem"),
+        rx.cond(
+            anything,
+            rx.el.ul(
+                rx.foreach(HomeState.waiting_requests_lines, _need),
+                rx.foreach(HomeState.unanswered, _need),
+                rx.foreach(HomeState.answers, _need),
+                rx.cond(HomeState.next_meeting["text"].to(str) != "", _need(HomeState.next_meeting)),
+                rx.cond(
+                    unread > 0,
+                    rx.el.li(
+                        rx.card(
+                            rx.link(
+                                rx.cond(
+                                    unread == 1,
+                                    "You have 1 unread message",
+                                    "You have " + unread.to_string() + " unread messages",
+                                ),
+                                href=routes.MESSAGES,
+                                weight="bold",
+                                underline="always",
+                            ),
+                            width="100%",
+                        ),
+                        style={"list_style": "none"},
+                    ),
+                ),
+                style=style.CARD_LIST,
+                aria_label="What needs you now",
+            ),
+            rx.text("Nothing is waiting for you right now.", color=style.MUTED_COLOR),
+        ),
+        width="100%",
+    )
+
+
+def _find_mentor_step() -> rx.Component:
+    return _next_step(
+        "Find a mentor",
+        "Search mentors by region, languages, specialisms and the support you need. Tick "
+        "Exact match on what must not be missing; everything else ranks the results.",
+        rx.button(rx.link("Find mentor", href=routes.FIND_MENTOR), as_child=True, size="3"),
+    )
+
+
 def _relationships() -> rx.Component:
     return rx.cond(
         HomeState.relationships.length() > 0,
@@ -106,18 +177,12 @@ def page() -> rx.Component:
                         rx.badge("Admin", size="2", color_scheme="orange", high_contrast=True),
                     ),
                 ),
+                rx.cond(SessionState.is_mentor | SessionState.is_mentee, _needs_you()),
                 _relationships(),
                 rx.heading("What to do next", as_="h2", size="5", padding_top="0.5rem"),
+                # A mentee without a mentor starts from Find mentor; a matched one from their profile.
+                rx.cond(SessionState.is_mentee & ~HomeState.matched_mentee, _find_mentor_step()),
                 rx.cond(SessionState.is_mentor | SessionState.is_mentee, _profile_step()),
-                rx.cond(
-                    SessionState.is_mentee,
-                    _next_step(
-                        "Find a mentor",
-                        "Search mentors by region, languages, specialisms and the support you need. Tick "
-                        "Exact match on what must not be missing; everything else ranks the results.",
-                        rx.button(rx.link("Find mentor", href=routes.FIND_MENTOR), as_child=True, size="3"),
-                    ),
-                ),
                 rx.cond(
                     SessionState.is_admin,
                     _next_step(
@@ -127,6 +192,14 @@ def page() -> rx.Component:
                         rx.button(
                             rx.link("Manage members", href=routes.ADMIN_MEMBERS), as_child=True, size="3"
                         ),
+                    ),
+                ),
+                rx.cond(
+                    SessionState.is_mentee & HomeState.matched_mentee,
+                    _next_step(
+                        "Looking for another mentor?",
+                        "You can have more than one mentor. Find mentor searches as before.",
+                        rx.link("Find mentor", href=routes.FIND_MENTOR, underline="always"),
                     ),
                 ),
                 _next_step(

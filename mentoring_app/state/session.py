@@ -21,7 +21,7 @@ from sqlmodel import Session
 from mentoring_app import routes
 from mentoring_app.models import User
 from mentoring_app.services.accounts import auth, session_handoff
-from mentoring_app.services.conversations import messaging, notifications
+from mentoring_app.services.conversations import attention, notifications
 from mentoring_app.services.errors import ServiceError
 from mentoring_app.services.staff import visits
 from mentoring_app.settings import get_settings
@@ -34,9 +34,14 @@ _settings = get_settings()
 T = TypeVar("T")
 
 
-def _unread_counts(session: Session, actor: User) -> tuple[int, int]:
-    """Unread notifications and messages (read with the session check, in one trip)."""
-    return notifications.unread_count(session, actor=actor), messaging.unread_total(session, actor=actor)
+def _unread_counts(session: Session, actor: User, path: str = "") -> attention.NavCounts:
+    """The navigation's counts (unread notifications and messages, requests waiting for this
+    member's answer), read with the session check in one trip. Opening a page first reads the
+    notifications about it (their link opens it), only when there are unread ones at all."""
+    counts = attention.nav_counts(session, actor=actor)
+    if counts.notifications and path and notifications.mark_read_for_path(session, actor=actor, path=path):
+        counts = attention.nav_counts(session, actor=actor)
+    return counts
 
 
 class SessionState(rx.State):
@@ -61,6 +66,7 @@ class SessionState(rx.State):
     session_checked: bool = False
     unread_notifications: int = 0
     unread_messages: int = 0
+    waiting_requests: int = 0  # requests waiting for this member's answer (a mentor's)
     # After a log-in: a one-time code the page posts at once to the backend, which answers with the
     # HttpOnly session cookie and sends the browser on to ``handoff_next``.
     handoff_code: str = ""
@@ -148,9 +154,13 @@ class SessionState(rx.State):
         page_views.count(self.browser_id, user.id if user else None, self.router.url.path or "/")
 
     async def _member_and_unread(self) -> User | None:
-        """The current member, with the navigation's unread counts read in the same trip."""
-        user, counts = await self._as_member(_unread_counts)
-        self.unread_notifications, self.unread_messages = counts if isinstance(counts, tuple) else (0, 0)
+        """The current member, with the navigation's counts read in the same trip (opening a page
+        reads the notifications about it)."""
+        user, counts = await self._as_member(_unread_counts, path=self.router.url.path or "")
+        if not isinstance(counts, attention.NavCounts):
+            counts = attention.NavCounts()
+        self.unread_notifications, self.unread_messages = counts.notifications, counts.messages
+        self.waiting_requests = counts.requests
         return user
 
 
@@ -165,6 +175,16 @@ class PageGate(SessionState):
         user = await self._member_and_unread()
         await self._count_visit(user)
         live_tabs.note_page(self, None)  # public pages are not kept live
+        return self._take_notice()
+
+    @rx.event
+    async def visitors_only(self):
+        """On the landing page: it is for visitors; a logged-in member goes to Home."""
+        user = await self._member_and_unread()
+        await self._count_visit(user)
+        live_tabs.note_page(self, None)
+        if user is not None:
+            return rx.redirect(routes.HOME, replace=True)
         return self._take_notice()
 
     @rx.event

@@ -19,6 +19,7 @@ PAGES = [
     ("/login", "Log in"),
     ("/forgot-password", "Forgot password"),
     ("/verify-email?key=not-a-real-key", "Confirm your email address"),
+    ("/no-such-page", "Page not found"),
 ]
 
 

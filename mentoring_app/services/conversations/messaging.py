@@ -2,8 +2,10 @@
 
 A mentee may ask any active mentor a question; after that, and between members with a request or
 relationship, either side may write. The other member gets an in-app notification, and at most
-one email per thread per hour. Messages to a member one is not connected with (no open request or
-live relationship, and they have not written back) are limited per sender (services/limits.py).
+one email per thread per hour, held MESSAGE_EMAIL_DELAY_SECONDS (2 minutes by default) and dropped
+by the relay if the member has read the message in the app by then. Messages to a member one is not
+connected with (no open request or live relationship, and they have not written back) are limited
+per sender (services/limits.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from mentoring_app.services import limits
 from mentoring_app.services.conversations import notifications
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
 from mentoring_app.services.outbox import mail
+from mentoring_app.settings import get_settings
 
 MAX_BODY = 5000
 EMAIL_GAP = timedelta(hours=1)
@@ -141,6 +144,7 @@ def send_message(
         limits.enforce(session, "message_unconnected", f"user:{sender.id}", now=now)
     message = Message(thread_id=thread.id, sender_id=sender.id, body=text, created_at=now)  # type: ignore[arg-type]
     session.add(message)
+    session.flush()  # its id, for the email (skipped if the member reads it in the app first)
     thread.last_message_at = now
     path = f"/messages/{sender.id}"
     notifications.notify(
@@ -165,6 +169,8 @@ def send_message(
                 paragraphs=[f"{sender.name} wrote to you:", text[:1000]],
                 action=("Read and answer", mail.link(path)),
             ),
+            message_id=message.id,
+            not_before=now + timedelta(seconds=get_settings().message_email_delay_seconds),
         )
     session.add(thread)
     live.publish_after_commit(session, [sender.id, other.id], live.MESSAGE)
@@ -196,6 +202,8 @@ def read_thread(
     )
     if marked.rowcount:  # the member's other tabs update their unread count
         live.publish_after_commit(session, [member.id], live.READ)
+        # Reading the messages (in the thread or on the dashboard) reads their notifications too.
+        notifications.mark_read_for_path(session, actor=member, path=f"/messages/{other_id}", commit=False)
     session.commit()
     return [
         MessageView(m.id, m.sender_id == member.id, names.get(m.sender_id, ""), m.body, m.created_at)

@@ -18,7 +18,7 @@ from mentoring_app import live
 from mentoring_app.models import Notification, User
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.accounts import people
-from mentoring_app.services.errors import NotAllowed
+from mentoring_app.services.errors import NotAllowed, NotFound
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,18 @@ class NotificationView:
     link: str
     created_at: datetime
     unread: bool
+    about_id: int = 0  # the member it is about (0: nobody's, or a former member)
+    about_name: str = ""
+
+
+@dataclass(frozen=True)
+class NotificationGroup:
+    """The notifications about one member the reader deals with (their relationship), newest first."""
+
+    about_id: int
+    title: str
+    unread: int
+    items: list[NotificationView]
 
 
 def notify(
@@ -94,10 +106,89 @@ def recent(session: Session, *, actor: User | None, limit: int = 50) -> list[Not
         .limit(limit)
     ).all()
     rows = list(rows)
+    names = people.names(session, (r.actor_id for r in rows))
     return [
-        NotificationView(r.id, text, r.link, r.created_at, r.read_at is None)  # type: ignore[arg-type]
-        for r, text in zip(rows, texts(session, rows), strict=True)
+        NotificationView(
+            r.id,  # type: ignore[arg-type]
+            text,
+            r.link,
+            r.created_at,
+            r.read_at is None,
+            r.actor_id or 0,
+            names.get(r.actor_id or 0, people.FORMER_MEMBER) if r.actor_id else "",
+        )
+        for r, text in zip(rows, render(rows, names), strict=True)
     ]
+
+
+def grouped(session: Session, *, actor: User | None, limit: int = 50) -> list[NotificationGroup]:
+    """The member's recent notifications grouped by the member they are about (one group per
+    relationship or conversation), the group with the newest notification first."""
+    groups: dict[int, list[NotificationView]] = {}
+    for view in recent(session, actor=actor, limit=limit):
+        groups.setdefault(view.about_id, []).append(view)
+    return [
+        NotificationGroup(
+            about_id,
+            items[0].about_name if about_id else "From the platform",
+            sum(v.unread for v in items),
+            items,
+        )
+        for about_id, items in groups.items()
+    ]
+
+
+def _about_path(link: str, path: str) -> bool:
+    base = link.split("?", 1)[0].rstrip("/")
+    return bool(base) and base == path
+
+
+def mark_read_for_path(
+    session: Session, *, actor: User | None, path: str, now: datetime | None = None, commit: bool = True
+) -> int:
+    """Opening a page reads the notifications about it (their link opens that page): returns how
+    many were marked. Only the member's own unread ones; a query string in the link is ignored."""
+    if actor is None or not actor.is_active:
+        return 0
+    path = path.split("?", 1)[0].rstrip("/")
+    if not path:
+        return 0
+    rows = session.exec(
+        select(Notification.id, Notification.link).where(
+            Notification.user_id == actor.id,
+            Notification.read_at.is_(None),  # type: ignore[union-attr]
+            Notification.link.startswith(path),  # type: ignore[attr-defined]
+        )
+    ).all()
+    ids = [nid for nid, link in rows if _about_path(link, path)]
+    if not ids:
+        return 0
+    session.exec(
+        update(Notification)  # type: ignore[call-overload]
+        .where(Notification.id.in_(ids), Notification.read_at.is_(None))  # type: ignore[union-attr]
+        .values(read_at=now or utcnow())
+    )
+    live.publish_after_commit(session, [actor.id], live.READ)
+    if commit:
+        session.commit()
+    return len(ids)
+
+
+def mark_read(
+    session: Session, *, actor: User | None, notification_id: int, now: datetime | None = None
+) -> str:
+    """Mark one of the member's own notifications read; returns its link (another member's: NotFound)."""
+    if actor is None or not actor.is_active:
+        raise NotAllowed("Please log in again.")
+    row = session.get(Notification, notification_id)
+    if row is None or row.user_id != actor.id:
+        raise NotFound("That notification could not be found.")
+    if row.read_at is None:
+        row.read_at = now or utcnow()
+        session.add(row)
+        live.publish_after_commit(session, [actor.id], live.READ)
+        session.commit()
+    return row.link
 
 
 def mark_all_read(session: Session, *, actor: User | None, now: datetime | None = None) -> int:

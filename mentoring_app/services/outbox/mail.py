@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
 from sqlmodel import Session
@@ -66,11 +67,28 @@ def compose(
     )
 
 
-def queue(session: Session, *, to: str, email: Email) -> OutboxEmail:
-    """Put an email in the outbox; it is sent only if the caller's transaction commits."""
+def queue(
+    session: Session,
+    *,
+    to: str,
+    email: Email,
+    message_id: int | None = None,
+    not_before: datetime | None = None,
+) -> OutboxEmail:
+    """Put an email in the outbox; it is sent only if the caller's transaction commits.
+
+    ``message_id``: a new-message email, which the relay drops if the message is read before it
+    goes; ``not_before``: hold it until then (the member may read the message in the app first)."""
     row = OutboxEmail(
-        kind=email.kind, to_address=to, subject=email.subject, body_text=email.text, body_html=email.html
+        kind=email.kind,
+        to_address=to,
+        subject=email.subject,
+        body_text=email.text,
+        body_html=email.html,
+        message_id=message_id,
     )
+    if not_before is not None:
+        row.next_attempt_at = not_before
     if email.attachment is not None:
         row.attachment_name = email.attachment.name
         row.attachment_type = email.attachment.mime_type

@@ -20,7 +20,7 @@ from sqlalchemy import delete, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from mentoring_app.models import OutboxEmail
+from mentoring_app.models import Message, OutboxEmail, Thread
 from mentoring_app.models.types import utcnow
 from mentoring_app.settings import Settings, get_settings
 
@@ -95,6 +95,25 @@ def claim(session: Session, row_id: int, *, now: datetime) -> bool:
     return result.rowcount == 1
 
 
+READ_IN_APP = "Not sent: the member read the message in the app first"
+
+
+def _already_read(session: Session, message_id: int) -> bool:
+    """Whether the message a new-message email is about has been read. If so, the thread's
+    once-an-hour email clock for its reader starts again: the next unread message may be emailed."""
+    row = session.exec(
+        select(Message.read_at, Message.sender_id, Thread.id, Thread.low_id)
+        .join(Thread, Thread.id == Message.thread_id)  # type: ignore[arg-type]
+        .where(Message.id == message_id)
+    ).first()
+    if row is None or row[0] is None:
+        return False
+    _, sender_id, thread_id, low_id = row
+    field = "last_email_high_at" if sender_id == low_id else "last_email_low_at"
+    session.exec(update(Thread).where(Thread.id == thread_id).values({field: None}))  # type: ignore[call-overload]
+    return True
+
+
 def deliver_due(engine: Engine, *, now: datetime | None = None, settings: Settings | None = None) -> int:
     """Send every email that is due; return how many were sent. Blocking: run it in a thread."""
     settings = settings or get_settings()
@@ -117,6 +136,14 @@ def deliver_due(engine: Engine, *, now: datetime | None = None, settings: Settin
             # Send the row as it is now: erasure may have rewritten it since the batch was read.
             row = session.get(OutboxEmail, row.id, populate_existing=True)  # type: ignore[assignment]
             if row is None:
+                continue
+            if row.message_id is not None and _already_read(session, row.message_id):
+                session.exec(
+                    update(OutboxEmail)  # type: ignore[call-overload]
+                    .where(OutboxEmail.id == row.id)
+                    .values(sent_at=utcnow(), claimed_until=None, last_error=READ_IN_APP)
+                )
+                session.commit()
                 continue
             try:
                 _send(build_message(row, settings.mail_from), row, settings)

@@ -1,0 +1,231 @@
+"""What needs the member now: the header's counts and the top of Home.
+
+``nav_counts`` is the navigation's three numbers (unread notifications, unread messages, requests
+waiting for this member's answer) in one SELECT, read in the same trip as the session check.
+``needs_you`` is Home's "what needs you now": for mentors, waiting requests with the days left
+before they expire and questions not yet answered; for mentees, the answers to their requests and
+the next meeting; for both, unread messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from mentoring_app.models import Meeting, Message, Notification, Relationship, Thread, User
+from mentoring_app.models.journeys import PLANNED
+from mentoring_app.models.relationships import ACCEPTED, DECLINED, EXPIRED, REQUESTED
+from mentoring_app.models.types import utcnow
+from mentoring_app.services.mentoring.relationship_access import dashboard_path
+from mentoring_app.services.mentoring.relationships import EXPIRE_AFTER
+
+ANSWERS_SHOWN_FOR = timedelta(days=14)  # an answer to a request stays on Home this long
+MAX_LINES = 5
+
+
+@dataclass(frozen=True)
+class NavCounts:
+    notifications: int = 0
+    messages: int = 0
+    requests: int = 0
+
+
+@dataclass(frozen=True)
+class WaitingRequest:
+    relationship_id: int
+    mentee_name: str
+    sent_at: datetime
+    days_left: int
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    other_id: int
+    other_name: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class Answer:
+    relationship_id: int
+    mentor_name: str
+    status: str  # accepted, declined, expired
+    at: datetime
+    path: str
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    relationship_id: int
+    partner_name: str
+    starts_at: datetime
+    path: str
+
+
+@dataclass(frozen=True)
+class NeedsYou:
+    waiting_requests: list[WaitingRequest] = field(default_factory=list)
+    unanswered: list[Unanswered] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    next_meeting: NextMeeting | None = None
+    unread_messages: int = 0
+    # A mentee with an accepted (live) relationship: Home stops leading with Find a mentor.
+    matched_mentee: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.waiting_requests
+            or self.unanswered
+            or self.answers
+            or self.next_meeting
+            or self.unread_messages
+        )
+
+
+def _my_threads(member_id: int):
+    return select(Thread.id).where(or_(Thread.low_id == member_id, Thread.high_id == member_id))
+
+
+def nav_counts(session: Session, *, actor: User | None) -> NavCounts:
+    """Unread notifications, unread messages and requests waiting for the member's answer: one query."""
+    if actor is None:
+        return NavCounts()
+    notes = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))  # type: ignore[union-attr]
+        .scalar_subquery()
+    )
+    messages = (
+        select(func.count())
+        .select_from(Message)
+        .where(
+            Message.thread_id.in_(_my_threads(actor.id)),  # type: ignore[attr-defined, arg-type]
+            Message.sender_id != actor.id,
+            Message.read_at.is_(None),  # type: ignore[union-attr]
+        )
+        .scalar_subquery()
+    )
+    requests = (
+        select(func.count())
+        .select_from(Relationship)
+        .where(Relationship.mentor_id == actor.id, Relationship.status == REQUESTED)
+        .scalar_subquery()
+    )
+    row = session.exec(select(notes, messages, requests)).one()  # type: ignore[call-overload]
+    return NavCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
+
+
+def _names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all())  # type: ignore[union-attr, arg-type]
+
+
+def _unanswered(session: Session, member_id: int) -> list[Unanswered]:
+    """Threads whose latest message is from the other member: they wait for this member's answer."""
+    latest = (
+        select(Message.thread_id, func.max(Message.id).label("last_id"))
+        .where(Message.thread_id.in_(_my_threads(member_id)))  # type: ignore[attr-defined, arg-type]
+        .group_by(Message.thread_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(Message.sender_id, Message.created_at)
+        .join(latest, Message.id == latest.c.last_id)  # type: ignore[arg-type]
+        .where(Message.sender_id != member_id)
+        .order_by(Message.created_at)  # type: ignore[arg-type]
+        .limit(MAX_LINES)
+    ).all()
+    names = _names(session, {r[0] for r in rows})
+    return [Unanswered(sender, names.get(sender, ""), at) for sender, at in rows]
+
+
+def needs_you(session: Session, *, actor: User | None, now: datetime | None = None) -> NeedsYou:
+    """Home's "what needs you now" for the member (empty for an admin who is neither role)."""
+    if actor is None or not actor.is_active or not actor.id:
+        return NeedsYou()
+    now = now or utcnow()
+    me = actor.id
+    waiting: list[WaitingRequest] = []
+    unanswered: list[Unanswered] = []
+    answers: list[Answer] = []
+    next_meeting: NextMeeting | None = None
+    matched = False
+    if actor.is_mentor:
+        rows = session.exec(
+            select(Relationship.id, Relationship.mentee_id, Relationship.created_at)
+            .where(Relationship.mentor_id == me, Relationship.status == REQUESTED)
+            .order_by(Relationship.created_at, Relationship.id)  # type: ignore[arg-type]
+            .limit(MAX_LINES)
+        ).all()
+        names = _names(session, {r[1] for r in rows})
+        for rid, mentee_id, sent_at in rows:
+            left = sent_at + EXPIRE_AFTER - now
+            days = max(0, left.days + (1 if left.seconds or left.microseconds else 0))
+            waiting.append(WaitingRequest(rid, names.get(mentee_id, ""), sent_at, days))  # type: ignore[arg-type]
+        unanswered = _unanswered(session, me)
+    if actor.is_mentee:
+        rows = session.exec(
+            select(Relationship.id, Relationship.mentor_id, Relationship.status, Relationship.decided_at)
+            .where(
+                Relationship.mentee_id == me,
+                Relationship.status.in_([ACCEPTED, DECLINED, EXPIRED]),  # type: ignore[attr-defined]
+                Relationship.decided_at >= now - ANSWERS_SHOWN_FOR,  # type: ignore[operator]
+            )
+            .order_by(Relationship.decided_at.desc())  # type: ignore[union-attr]
+            .limit(MAX_LINES)
+        ).all()
+        names = _names(session, {r[1] for r in rows})
+        answers = [
+            Answer(
+                rid,  # type: ignore[arg-type]
+                names.get(mentor_id, ""),
+                status,
+                decided_at,  # type: ignore[arg-type]
+                dashboard_path(rid) if status == ACCEPTED else "/requests",  # type: ignore[arg-type]
+            )
+            for rid, mentor_id, status, decided_at in rows
+        ]
+        matched = (
+            session.exec(
+                select(Relationship.id)
+                .where(Relationship.mentee_id == me, Relationship.status == ACCEPTED)
+                .limit(1)
+            ).first()
+            is not None
+        )
+    if actor.is_mentee or actor.is_mentor:
+        row = session.exec(
+            select(Meeting.relationship_id, Meeting.starts_at, Relationship.mentor_id, Relationship.mentee_id)
+            .join(Relationship, Relationship.id == Meeting.relationship_id)  # type: ignore[arg-type]
+            .where(
+                or_(Relationship.mentee_id == me, Relationship.mentor_id == me),
+                Relationship.status == ACCEPTED,
+                Meeting.status == PLANNED,
+                Meeting.starts_at >= now,  # type: ignore[operator]
+            )
+            .order_by(Meeting.starts_at)  # type: ignore[arg-type]
+            .limit(1)
+        ).first()
+        if row is not None:
+            rid, starts_at, mentor_id, mentee_id = row
+            partner = mentor_id if mentee_id == me else mentee_id
+            next_meeting = NextMeeting(
+                rid,
+                _names(session, {partner}).get(partner, ""),
+                starts_at,
+                dashboard_path(rid) + "?section=meetings",
+            )
+    return NeedsYou(
+        waiting_requests=waiting,
+        unanswered=unanswered,
+        answers=answers,
+        next_meeting=next_meeting,
+        unread_messages=nav_counts(session, actor=actor).messages,
+        matched_mentee=matched,
+    )
