@@ -88,6 +88,10 @@ class Settings:
     # Backend worker processes per instance in Redis mode (one without Redis: state is in-process).
     # Each event is CPU-bound under the GIL, so more workers than cores only fight each other.
     workers: int = 1
+    # Threads per worker process that run database calls. Python runs one thread at a time, so
+    # more threads add no speed, only contention: at 50 busy members, 6 threads (asyncio's default)
+    # made each dashboard read cost 15 ms of CPU, one or two threads 5-6 ms (benchmarks/load.py).
+    db_threads: int = 2
     # Find mentor answers from an in-process index (services/matching_index); off: SQL only.
     matching_index: bool = True
 
@@ -141,6 +145,7 @@ class Settings:
             outbox_retention_days=max(0, _env_int("OUTBOX_RETENTION_DAYS", 30)),
             message_email_delay_seconds=max(0, _env_int("MESSAGE_EMAIL_DELAY_SECONDS", 120)),
             workers=max(1, _env_int("WORKERS", cpu_count())),
+            db_threads=max(1, _env_int("DB_THREADS", 2)),
         )
 
 

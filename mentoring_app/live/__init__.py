@@ -9,6 +9,7 @@ open, and gives the ``Waker`` the refresh that runs on a woken tab.
 from mentoring_app.live.bus import (
     MESSAGE,
     NOTIFICATION,
+    ORIGIN,
     READ,
     RELATIONSHIP,
     REQUEST,
@@ -17,6 +18,7 @@ from mentoring_app.live.bus import (
     listen,
     publish,
     publish_after_commit,
+    relationship_parts,
     relationship_topic,
     set_transport,
 )
@@ -29,6 +31,7 @@ __all__ = [
     "EVERYTHING",
     "MESSAGE",
     "NOTIFICATION",
+    "ORIGIN",
     "READ",
     "RELATIONSHIP",
     "REQUEST",
@@ -40,6 +43,7 @@ __all__ = [
     "listen",
     "publish",
     "publish_after_commit",
+    "relationship_parts",
     "relationship_topic",
     "set_transport",
     "tabs",

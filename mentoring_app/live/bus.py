@@ -11,6 +11,14 @@ Topics say what changed, so a page re-reads only what it shows:
 cancelled, expired, accepted, withdrawn, ended), ``notification``, ``relationship:<id>`` (anything
 on that relationship's dashboard), ``read`` (the member read messages or notifications elsewhere:
 only the header counts change). The header counts are re-read on every wake.
+
+A change also names its origin, the tab whose own event made it (``ORIGIN``, set by the state
+layer around each database call): that tab's handler already shows the result, so it is woken only
+for what it cannot know (``read``: the header counts), while the member's other tabs and the
+partner's get everything.
+
+A change to one part of a relationship's dashboard says which (``relationship:<id>:goals``), so an
+open dashboard re-reads that part, not the whole page.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from typing import NamedTuple
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -41,11 +51,38 @@ _transport: Transport | None = None
 _transport_lock = threading.Lock()
 
 
-RELATIONSHIP = "relationship:"  # + the relationship's id
+RELATIONSHIP = "relationship:"  # + the relationship's id, and maybe ":" + the part that changed
+
+# The client token of the tab whose event is running ("" outside one): see the module's docstring.
+ORIGIN: ContextVar[str] = ContextVar("live_origin", default="")
 
 
-def relationship_topic(relationship_id: int) -> str:
-    return f"{RELATIONSHIP}{relationship_id}"
+def relationship_topic(relationship_id: int, part: str = "") -> str:
+    """``relationship:<id>`` (anything on that dashboard) or ``relationship:<id>:<part>``."""
+    return f"{RELATIONSHIP}{relationship_id}:{part}" if part else f"{RELATIONSHIP}{relationship_id}"
+
+
+def relationship_parts(topics: Iterable[str], relationship_id: int) -> frozenset[str] | None:
+    """Which parts of relationship ``relationship_id`` the topics say changed: None for nothing,
+    an empty set for everything (a whole-relationship change)."""
+    whole = relationship_topic(relationship_id)
+    parts: set[str] = set()
+    found = False
+    for topic in topics:
+        if topic == whole:
+            return frozenset()
+        if topic.startswith(whole + ":"):
+            found = True
+            parts.add(topic[len(whole) + 1 :])
+    return frozenset(parts) if found else None
+
+
+class Change(NamedTuple):
+    """One published change: whose tabs it concerns, what changed, and the tab that made it."""
+
+    members: set[int]
+    topics: set[str]
+    origin: str = ""
 
 
 def choose_transport(*, redis_url: str, database_url: str, engine=None) -> Transport:  # type: ignore[no-untyped-def]
@@ -85,25 +122,31 @@ def set_transport(transport: Transport | None) -> None:
         _transport = transport
 
 
-Entry = tuple[list[int], list[str]]
+Entry = tuple[list[int], list[str], str]  # members, topics, origin
 
 
 def encode(entries: Iterable[Entry]) -> str:
-    return json.dumps([[sorted(set(m)), sorted(set(t))] for m, t in entries], separators=(",", ":"))
+    return json.dumps(
+        [[sorted(set(m)), sorted(set(t)), origin] for m, t, origin in entries], separators=(",", ":")
+    )
 
 
-def decode(payload: str) -> list[tuple[set[int], set[str]]]:
-    """The (members, topics) pairs of a payload; nothing for a malformed one."""
+def decode(payload: str) -> list[Change]:
+    """The changes of a payload; nothing for a malformed one."""
     try:
         raw = json.loads(payload)
-        return [({int(m) for m in members}, {str(t) for t in topics}) for members, topics in raw]
-    except (ValueError, TypeError):
+        changes = []
+        for entry in raw:
+            origin = str(entry[2]) if len(entry) > 2 else ""
+            changes.append(Change({int(m) for m in entry[0]}, {str(t) for t in entry[1]}, origin))
+        return changes
+    except (ValueError, TypeError, IndexError, KeyError):
         log.warning("Ignored a malformed live message")
         return []
 
 
 def _send(entries: list[Entry]) -> None:
-    entries = [(m, t) for m, t in entries if m and t]
+    entries = [(m, t, origin) for m, t, origin in entries if m and t]
     if not entries:
         return
     try:
@@ -115,14 +158,15 @@ def _send(entries: list[Entry]) -> None:
 
 def publish(member_ids: Iterable[int | None], *topics: str) -> None:
     """Tell every worker that ``topics`` changed for ``member_ids`` (after the change's commit)."""
-    _send([([m for m in member_ids if m], list(topics))])
+    _send([([m for m in member_ids if m], list(topics), ORIGIN.get())])
 
 
 def publish_after_commit(session: Session, member_ids: Iterable[int | None], *topics: str) -> None:
     """``publish`` once ``session``'s transaction commits; forgotten if it rolls back."""
     if not session.in_transaction():
         session.begin()  # so that a rollback before any query still forgets it
-    session.info.setdefault(_PENDING, []).append(([m for m in member_ids if m], list(topics)))
+    entry = ([m for m in member_ids if m], list(topics), ORIGIN.get())
+    session.info.setdefault(_PENDING, []).append(entry)
 
 
 @event.listens_for(Session, "after_commit")
@@ -139,16 +183,16 @@ def _after_rollback(session: Session, _previous) -> None:  # type: ignore[no-unt
 
 
 async def listen(
-    on_change: Callable[[set[int], set[str]], None],
+    on_change: Callable[[set[int], set[str], str], None],
     on_reconnect: OnReconnect,
     transport: Transport | None = None,
 ) -> None:
-    """This worker's listener: every published change goes to ``on_change(members, topics)``."""
+    """This worker's listener: every published change goes to ``on_change(members, topics, origin)``."""
 
     def on_message(payload: str) -> None:
-        for members, topics in decode(payload):
+        for members, topics, origin in decode(payload):
             try:
-                on_change(members, topics)
+                on_change(members, topics, origin)
             except Exception:
                 log.exception("Live update handler failed")
 

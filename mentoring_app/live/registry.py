@@ -18,10 +18,15 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
+from mentoring_app.live.bus import READ
+
 log = logging.getLogger(__name__)
 
 # The topic a catch-up brings: every page re-reads everything it shows.
 EVERYTHING = "*"
+# What the tab that made a change still needs from it: its own handler shows the change itself,
+# but the header counts only when something was read (bus.READ).
+ORIGIN_STILL_WANTS = frozenset({READ})
 
 
 @dataclass(frozen=True)
@@ -85,12 +90,17 @@ class Waker:
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(concurrency)
 
-    def changed(self, member_ids: Iterable[int], topics: Iterable[str]) -> int:
-        """Wake this worker's tabs of ``member_ids``; returns how many were woken."""
-        tabs = self.registry.tabs_of(member_ids)
-        for tab in tabs:
-            self._queue(tab.token, topics)
-        return len(tabs)
+    def changed(self, member_ids: Iterable[int], topics: Iterable[str], origin: str = "") -> int:
+        """Wake this worker's tabs of ``member_ids``; returns how many were woken. The ``origin``
+        tab made the change and shows it already: it is woken only for the header counts."""
+        topics = set(topics)
+        woken = 0
+        for tab in self.registry.tabs_of(member_ids):
+            wanted = topics & ORIGIN_STILL_WANTS if tab.token == origin else topics
+            if wanted:
+                self._queue(tab.token, wanted)
+                woken += 1
+        return woken
 
     def catch_up(self) -> int:
         """After a lost connection: every tab here re-reads what it shows, once."""

@@ -15,6 +15,7 @@ listener calls it once it is subscribed again, so nothing published after that p
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import re
 import threading
@@ -64,7 +65,9 @@ class InProcessTransport:
             listeners = list(self._listeners)
         for loop, on_message in listeners:
             try:
-                loop.call_soon_threadsafe(on_message, payload)
+                # In a context of its own, as over Redis or PostgreSQL: the publishing event's
+                # context (its Reflex event, its tab) must not follow the wake-ups it causes.
+                loop.call_soon_threadsafe(on_message, payload, context=contextvars.Context())
             except RuntimeError:  # that loop has closed (a test's, or a stopped worker's)
                 log.debug("A live listener's loop is closed")
 

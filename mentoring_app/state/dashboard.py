@@ -2,10 +2,11 @@
 Ending, and Progress at a glance, kept live for both members.
 
 Nothing polls: the services publish each change (mentoring_app/live), and the worker holding this
-tab runs ``_live_refresh`` on it (state/live_tabs.py). New messages are appended, and any other
-change (a goal agreed, a milestone done, a meeting planned, the relationship ended) reloads the
-sections, so each member sees the other's work without reloading. The services decide who may see
-and change what.
+tab runs ``_live_refresh`` on it (state/live_tabs.py). New messages are appended; a change to one
+part (a goal agreed, a milestone done, a meeting planned) re-reads that part and what shows it,
+and a change of the relationship itself (ended, withdrawn) re-reads everything, so each member sees
+the other's work without reloading. A member's own change is shown by its handler, in the same
+trip to the database (dashboard_base._attempt). The services decide who may see and change what.
 """
 
 from __future__ import annotations
@@ -120,13 +121,6 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
             profiles.CONTACT_METHODS.get(contact.preferred, contact.preferred) if contact else ""
         )
 
-    async def _load_progress(self, user: User) -> None:
-        self._show_progress(
-            await call(
-                dashboard.progress, actor=user, relationship_id=self.relationship_id, today=self._today()
-            )
-        )
-
     def _show_progress(self, glance: dashboard.Progress) -> None:
         self.goals_total, self.goals_achieved = glance.goals_total, glance.goals_achieved
         self.milestones_done, self.milestones_total = glance.milestones_done, glance.milestones_total
@@ -156,30 +150,46 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         ]
 
     async def _load_messages(self, user: User) -> None:
-        self.messages += await newer_cards(user, self.partner_id, self.messages, self.time_zone)
+        fresh = await newer_cards(user, self.partner_id, self.messages, self.time_zone)
+        if fresh:
+            self.messages += fresh
+            self.days_since_contact = "Today"  # a message is contact (dashboard.progress)
 
-    async def _load_everything(self, user: User) -> None:
-        """Every section, read in one session and one trip to a worker thread."""
+    async def _load_parts(self, user: User, parts: frozenset[str]) -> None:
+        """The dashboard's ``parts`` (dashboard_snapshot), read in one session and one trip to a
+        database thread."""
         found = await call(
             dashboard_snapshot.snapshot,
             actor=user,
             relationship_id=self.relationship_id,
             section=self.section,
             today=self._today(),
+            parts=parts,
         )
-        self._show_overview(found.overview)
-        self._show_progress(found.progress)
-        self._show_agreement(found.agreement, self.partner_name)
-        self._show_goals(found.goals, self.partner_name)
-        self._show_meetings(found.meetings)
-        self._show_ending(found.ending)
-        self._show_shelf(found.shelf)
+        self._show_snapshot(found)
+
+    def _show_snapshot(self, found: dashboard_snapshot.Snapshot) -> None:
+        """Show the parts that were read (the overview first: the others name the partner)."""
+        if found.overview is not None:
+            self._show_overview(found.overview)
+        if found.progress is not None:
+            self._show_progress(found.progress)
+        if found.agreement is not None:
+            self._show_agreement(found.agreement, self.partner_name)
+        if found.goals is not None:
+            self._show_goals(found.goals, self.partner_name)
+        if found.meetings is not None:
+            self._show_meetings(found.meetings)
+        if found.ending is not None:
+            self._show_ending(found.ending)
+        if found.shelf is not None:
+            self._show_shelf(found.shelf)
 
     async def _refresh_dashboard(self) -> None:
-        """After this member's own change: show every section as it now stands."""
+        """After this member's own change that names no part: show every part as it now stands."""
         user = await self._current_member()
         if user is not None and self.found:
-            await self._load_everything(user)
+            await self._load_parts(user, dashboard_snapshot.EVERY_PART)
 
     @rx.event
     async def load(self):
@@ -194,7 +204,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
             self.loaded = True
             return None
         try:
-            await self._load_everything(user)
+            await self._load_parts(user, dashboard_snapshot.EVERY_PART)
             await self._load_messages(user)
         except ServiceError:
             self.loaded = True
@@ -204,16 +214,22 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
 
     async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:
         """A published change concerns this member (state/live_tabs.py): append the thread's new
-        messages, and re-read every section if this relationship changed."""
+        messages, and re-read the parts of this relationship that the change names (all of them
+        for a change of the relationship itself, or after a lost connection)."""
         if not self.found or not self.relationship_id:
             return
         everything = live.EVERYTHING in topics
+        changed = live.relationship_parts(topics, self.relationship_id)
         try:
             if everything or live.MESSAGE in topics:
                 await self._load_messages(user)
-                await self._load_progress(user)  # days since last contact
-            if everything or live.relationship_topic(self.relationship_id) in topics:
-                await self._load_everything(user)
+            if everything or changed is not None:
+                parts = (
+                    dashboard_snapshot.EVERY_PART
+                    if everything
+                    else dashboard_snapshot.parts_after(changed or ())
+                )
+                await self._load_parts(user, parts)
         except ServiceError:
             return  # no longer this member's to see: the next page load says so
 

@@ -9,6 +9,7 @@ from reflex_base.utils.form import FormData
 
 from mentoring_app import timefmt
 from mentoring_app.services.mentoring import ending
+from mentoring_app.services.mentoring.relationship_access import ENDING_PART
 from mentoring_app.state.dashboard_base import DashboardBase, text_of
 
 
@@ -73,11 +74,13 @@ class EndingPart(DashboardBase, mixin=True):
     @rx.event
     async def save_reflection(self, form: FormData):
         done, _, _ = await self._attempt(
-            ending.write_reflection, "reflection_errors", text=text_of(form, "reflection")
+            ending.write_reflection,
+            "reflection_errors",
+            touches=ENDING_PART,
+            text=text_of(form, "reflection"),
         )
         if not done:
             return rx.toast.error(self._refusal) if self._refusal else None
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return rx.toast.success("Reflection saved.")
 
     @rx.event
@@ -85,7 +88,6 @@ class EndingPart(DashboardBase, mixin=True):
         done, _, _ = await self._attempt(ending.end_relationship, reason=text_of(form, "end_reason", 2000))
         if not done:
             return rx.toast.error(self._refusal)
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return rx.toast.success("The relationship has ended. It stays on record, read-only.")
 
     @rx.event
@@ -93,14 +95,13 @@ class EndingPart(DashboardBase, mixin=True):
         done, _, _ = await self._attempt(ending.continue_informally)
         if not done:
             return rx.toast.error(self._refusal)
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return rx.toast.success("You are continuing informally: goals are closed, contact is kept.")
 
     @rx.event
     async def start_new_journey(self):
-        done, _, _ = await self._attempt(ending.start_new_journey)
+        done, _, user = await self._attempt(ending.start_new_journey)
         if not done:
             return rx.toast.error(self._refusal)
         self.section = "goals"  # type: ignore[attr-defined]
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
+        await self._load_shelf(user)  # type: ignore[attr-defined]
         return rx.toast.success("A new journey has started. The earlier goals stay on record.")

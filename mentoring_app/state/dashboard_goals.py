@@ -9,6 +9,7 @@ from reflex_base.utils.form import FormData
 
 from mentoring_app import timefmt
 from mentoring_app.services.mentoring import goals
+from mentoring_app.services.mentoring.relationship_access import GOALS_PART
 from mentoring_app.state.dashboard_base import DashboardBase, text_of
 from mentoring_app.state.payload import as_id
 
@@ -127,6 +128,7 @@ class GoalsPart(DashboardBase, mixin=True):
         done, _, _ = await self._attempt(
             goals.propose_goal,
             "goal_errors",
+            touches=GOALS_PART,
             specific=text_of(form, "specific"),
             measurable=text_of(form, "measurable"),
             achievable=text_of(form, "achievable"),
@@ -138,16 +140,16 @@ class GoalsPart(DashboardBase, mixin=True):
             return rx.toast.error(self._refusal) if self._refusal else None
         self.goal_form_open = False
         self.goal_form_key += 1
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return rx.toast.success("Goal proposed. Your partner can now agree to it.")
 
     @rx.event
     async def move_goal(self, goal_id: object, status: object):
         target = status if isinstance(status, str) else ""
-        done, _, _ = await self._attempt(goals.set_goal_status, goal_id=as_id(goal_id), status=target)
+        done, _, _ = await self._attempt(
+            goals.set_goal_status, touches=GOALS_PART, goal_id=as_id(goal_id), status=target
+        )
         if not done:
             return rx.toast.error(self._refusal)
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return rx.toast.success(f"Goal {goals.STATUS_LABELS.get(target, target).lower()}.")
 
     @rx.event
@@ -163,6 +165,7 @@ class GoalsPart(DashboardBase, mixin=True):
         done, _, _ = await self._attempt(
             goals.add_milestone,
             "milestone_errors",
+            touches=GOALS_PART,
             goal_id=self.milestone_goal,
             title=text_of(form, "milestone_title"),
             due_date=text_of(form, "milestone_due", 20) or None,
@@ -171,23 +174,25 @@ class GoalsPart(DashboardBase, mixin=True):
         if not done:
             return rx.toast.error(self._refusal) if self._refusal else None
         self.milestone_goal = 0
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return rx.toast.success("Milestone added.")
 
     @rx.event
     async def mark_milestone(self, milestone_id: object, done_flag: object):
         done, _, _ = await self._attempt(
-            goals.set_milestone_done, milestone_id=as_id(milestone_id), done=done_flag is True
+            goals.set_milestone_done,
+            touches=GOALS_PART,
+            milestone_id=as_id(milestone_id),
+            done=done_flag is True,
         )
         if not done:
             return rx.toast.error(self._refusal)
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return None
 
     @rx.event
     async def delete_milestone(self, milestone_id: object):
-        done, _, _ = await self._attempt(goals.delete_milestone, milestone_id=as_id(milestone_id))
+        done, _, _ = await self._attempt(
+            goals.delete_milestone, touches=GOALS_PART, milestone_id=as_id(milestone_id)
+        )
         if not done:
             return rx.toast.error(self._refusal)
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return rx.toast.success("Milestone removed.")

@@ -14,6 +14,7 @@ from reflex_base.utils.form import FormData
 from mentoring_app import timefmt
 from mentoring_app.services.errors import ServiceError
 from mentoring_app.services.mentoring import meetings
+from mentoring_app.services.mentoring.relationship_access import MEETINGS_PART
 from mentoring_app.state.dashboard_base import DashboardBase, text_of
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id
@@ -107,6 +108,7 @@ class MeetingsPart(DashboardBase, mixin=True):
         done, _, _ = await self._attempt(
             meetings.schedule_meeting,
             "schedule_errors",
+            touches=MEETINGS_PART,
             starts_at=timefmt.to_utc(day, at, self.time_zone),  # type: ignore[attr-defined]
             duration_minutes=minutes,
             place=text_of(form, "place"),
@@ -116,7 +118,6 @@ class MeetingsPart(DashboardBase, mixin=True):
         if not done:
             return rx.toast.error(self._refusal) if self._refusal else None
         self.meeting_form_key += 1
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return rx.toast.success(
             "Meeting scheduled. Your partner has been emailed the calendar invite; download it for "
             "your own calendar."
@@ -124,10 +125,11 @@ class MeetingsPart(DashboardBase, mixin=True):
 
     @rx.event
     async def cancel_meeting(self, meeting_id: object):
-        done, _, _ = await self._attempt(meetings.cancel_meeting, meeting_id=as_id(meeting_id))
+        done, _, _ = await self._attempt(
+            meetings.cancel_meeting, touches=MEETINGS_PART, meeting_id=as_id(meeting_id)
+        )
         if not done:
             return rx.toast.error(self._refusal)
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return rx.toast.success("Meeting cancelled. Your partner has been told.")
 
     @rx.event
@@ -141,6 +143,7 @@ class MeetingsPart(DashboardBase, mixin=True):
         done, _, _ = await self._attempt(
             meetings.log_meeting,
             "log_errors",
+            touches=MEETINGS_PART,
             held_on=day,
             duration_minutes=minutes,
             notes=text_of(form, "notes"),
@@ -150,7 +153,6 @@ class MeetingsPart(DashboardBase, mixin=True):
         if not done:
             return rx.toast.error(self._refusal) if self._refusal else None
         self.meeting_form_key += 1
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return rx.toast.success("Meeting logged. It counts towards your CPD record.")
 
     @rx.event

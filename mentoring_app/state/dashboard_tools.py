@@ -9,6 +9,7 @@ from reflex_base.utils.form import FormData
 
 from mentoring_app import timefmt
 from mentoring_app.services.mentoring import agreement
+from mentoring_app.services.mentoring.relationship_access import AGREEMENT_PART
 from mentoring_app.state.dashboard_base import DashboardBase, text_of
 
 
@@ -65,18 +66,21 @@ class ToolsPart(DashboardBase, mixin=True):
     @rx.event
     async def save_agreement(self, form: FormData):
         changes = {f.key: text_of(form, f.key) for f in agreement.FORM}
-        done, _, _ = await self._attempt(agreement.update_agreement, "agreement_errors", changes=changes)
+        done, _, _ = await self._attempt(
+            agreement.update_agreement, "agreement_errors", touches=AGREEMENT_PART, changes=changes
+        )
         if not done:
             return rx.toast.error(self._refusal) if self._refusal else None
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return rx.toast.success("Agreement saved. Each of you now confirms what it says.")
 
     @rx.event
     async def confirm_agreement(self):
         done, _, _ = await self._attempt(
-            agreement.confirm_agreement, "agreement_errors", version=self.agreement_version
+            agreement.confirm_agreement,
+            "agreement_errors",
+            touches=AGREEMENT_PART,
+            version=self.agreement_version,
         )
         if not done:
             return rx.toast.error(self._refusal or "Fill in the parts marked as needed first.")
-        await self._refresh_dashboard()  # type: ignore[attr-defined]
         return rx.toast.success("You have confirmed the mentoring agreement.")

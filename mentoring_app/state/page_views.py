@@ -14,6 +14,7 @@ from datetime import datetime
 from mentoring_app.db import session_scope
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.staff import visits
+from mentoring_app.state.db_calls import in_db_thread
 
 FLUSH_SECONDS = 1.0
 MAX_WAITING = 10_000  # beyond this (a database down for long), new views are dropped
@@ -42,6 +43,6 @@ async def _flush_soon() -> None:
         batch = _waiting[:]
         del _waiting[: len(batch)]
         try:
-            await asyncio.to_thread(_write, batch)
+            await in_db_thread(_write, batch)
         except Exception:  # counting visits must never disturb a page
             logging.getLogger(__name__).exception("Could not record %d page views", len(batch))

@@ -21,7 +21,15 @@ from mentoring_app.models import (
 )
 from mentoring_app.services.conversations import messaging
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
-from mentoring_app.services.mentoring import agreement, dashboard, ending, goals, meetings, relationships
+from mentoring_app.services.mentoring import (
+    agreement,
+    dashboard,
+    dashboard_snapshot,
+    ending,
+    goals,
+    meetings,
+    relationships,
+)
 from tests.unit.pairs import GOAL, NOW, TODAY, accepted_pair
 from tests.unit.test_relationships import TEXT
 
@@ -307,3 +315,38 @@ def test_withdrawing_winds_the_dashboard_down(db: Session, make_member) -> None:
     view = dashboard.overview(db, actor=mentee, relationship_id=rel.id)
     assert (view.status_label, view.read_only, view.contact) == ("Withdrawn", True, None)
     assert dashboard.my_relationships(db, actor=mentee)[0].next_meeting_at is None
+
+
+def test_a_change_to_one_part_reads_back_that_part_and_what_shows_it(db: Session, make_member) -> None:
+    mentor, mentee, rel = accepted_pair(db, make_member)
+    outsider = make_member(role="mentee")
+    assert dashboard_snapshot.parts_after(["goals"]) == {"goals", "progress"}
+    assert dashboard_snapshot.parts_after(["meetings"]) == {"meetings", "progress"}
+    assert dashboard_snapshot.parts_after(["agreement"]) == {"agreement", "overview"}
+    assert dashboard_snapshot.parts_after(["goals", "ending"]) == {"goals", "progress", "ending"}
+    # Nothing named, or a part it does not know: the whole dashboard.
+    assert dashboard_snapshot.parts_after([]) == dashboard_snapshot.EVERY_PART
+    assert dashboard_snapshot.parts_after(["status"]) == dashboard_snapshot.EVERY_PART
+    goal = goals.propose_goal(db, actor=mentee, relationship_id=rel.id, **GOAL, now=NOW)
+    goals.add_milestone(db, actor=mentee, relationship_id=rel.id, goal_id=goal.id, title="Step one", now=NOW)
+    found = dashboard_snapshot.snapshot(
+        db,
+        actor=mentor,
+        relationship_id=rel.id,
+        section="goals",
+        today=TODAY,
+        parts=dashboard_snapshot.parts_after(["goals"]),
+    )
+    assert [g.id for g in found.goals] == [goal.id] and found.progress.milestones_total == 1
+    assert (found.overview, found.agreement, found.meetings, found.ending, found.shelf) == (None,) * 5
+    whole = dashboard_snapshot.snapshot(
+        db, actor=mentee, relationship_id=rel.id, section="goals", today=TODAY
+    )
+    read = (whole.overview, whole.progress, whole.agreement, whole.goals, whole.meetings, whole.ending)
+    assert None not in (*read, whole.shelf)
+    # Whatever parts are asked for, only the pair may read them.
+    for parts in (dashboard_snapshot.EVERY_PART, frozenset({"goals"}), frozenset({"meetings", "progress"})):
+        with pytest.raises(NotFound):
+            dashboard_snapshot.snapshot(
+                db, actor=outsider, relationship_id=rel.id, section="goals", today=TODAY, parts=parts
+            )

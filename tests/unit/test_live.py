@@ -22,8 +22,9 @@ from mentoring_app.live import bus
 from mentoring_app.live.transports import InProcessTransport, PostgresTransport, RedisTransport, Transport
 from mentoring_app.models import Relationship, User
 from mentoring_app.services.conversations import messaging
-from mentoring_app.services.mentoring import relationships
+from mentoring_app.services.mentoring import goals, relationships
 from tests.conftest import skip_or_fail
+from tests.unit.pairs import GOAL, NOW, accepted_pair
 
 REDIS_URL = "redis://127.0.0.1:6379/14"  # pub/sub ignores the index; each test has its own channel
 
@@ -205,9 +206,11 @@ class Recorder:
 
     def __init__(self) -> None:
         self.sent: list[list[tuple[set[int], set[str]]]] = []
+        self.origins: list[str] = []
 
     def publish(self, payload: str) -> None:
-        self.sent.append(bus.decode(payload))
+        self.sent.append([(change.members, change.topics) for change in bus.decode(payload)])
+        self.origins.extend(change.origin for change in bus.decode(payload))
 
 
 @pytest.fixture
@@ -241,6 +244,68 @@ def test_publishes_only_what_a_committed_transaction_changed(
     flat = [(m, t) for sent in recorder.sent for m, t in sent]
     assert ({mentor.id, mentee.id}, {"request", f"relationship:{rel.id}"}) in flat
     assert ({mentee.id}, {"notification"}) in flat
+
+
+def test_the_tab_that_made_a_change_is_woken_only_for_its_header_counts() -> None:
+    async def scenario() -> None:
+        tabs = live.TabRegistry()
+        tabs.open("mine", 1, "/relationships/5")
+        tabs.open("my-other-tab", 1, "/home")
+        tabs.open("partner", 2, "/relationships/5")
+        calls: list[tuple[str, frozenset[str]]] = []
+
+        async def refresh(tab: live.Tab, topics: frozenset[str]) -> bool:
+            calls.append((tab.token, topics))
+            return True
+
+        waker = live.Waker(tabs, refresh)
+        assert waker.changed({1, 2}, {"message", "relationship:5:goals"}, "mine") == 2
+        await waker.idle()
+        assert sorted(calls) == [
+            ("my-other-tab", frozenset({"message", "relationship:5:goals"})),
+            ("partner", frozenset({"message", "relationship:5:goals"})),
+        ]
+        calls.clear()
+        waker.changed({1}, {"read", "notification"}, "mine")  # it read something: counts change
+        await waker.idle()
+        assert sorted(calls) == [
+            ("mine", frozenset({"read"})),
+            ("my-other-tab", frozenset({"read", "notification"})),
+        ]
+
+    _run(scenario())
+
+
+def test_a_change_names_the_tab_it_came_from_and_the_dashboard_part(
+    db: Session, make_member: Callable[..., User], recorder: Recorder
+) -> None:
+    mentor, mentee, rel = accepted_pair(db, make_member)
+    recorder.sent.clear()
+    recorder.origins.clear()
+    token = live.ORIGIN.set("tab-of-the-mentee")
+    try:
+        goals.propose_goal(db, actor=mentee, relationship_id=rel.id, **GOAL, now=NOW)
+    finally:
+        live.ORIGIN.reset(token)
+    flat = [(m, t) for sent in recorder.sent for m, t in sent]
+    assert ({mentor.id, mentee.id}, {f"relationship:{rel.id}:goals"}) in flat
+    assert set(recorder.origins) == {"tab-of-the-mentee"}
+    recorder.sent.clear()
+    recorder.origins.clear()
+    messaging.send_message(db, actor=mentor, other_id=mentee.id, body="Outside any tab")
+    assert recorder.origins and set(recorder.origins) == {""}
+
+
+def test_relationship_topics_say_which_parts_changed() -> None:
+    assert live.relationship_topic(5) == "relationship:5"
+    assert live.relationship_topic(5, "goals") == "relationship:5:goals"
+    assert live.relationship_parts({"message"}, 5) is None
+    assert live.relationship_parts({"relationship:55:goals", "relationship:6"}, 5) is None
+    both = {"relationship:5:goals", "relationship:5:meetings"}
+    assert live.relationship_parts(both, 5) == {"goals", "meetings"}
+    assert live.relationship_parts({"relationship:5:goals", "relationship:5"}, 5) == frozenset()  # everything
+    assert bus.decode("not json") == [] and bus.decode("[[[1]]]") == []
+    assert bus.decode('[[[1],["read"]]]') == [bus.Change({1}, {"read"}, "")]  # before origins existed
 
 
 def test_a_failing_transport_never_fails_the_action(

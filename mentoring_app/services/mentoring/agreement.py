@@ -21,6 +21,7 @@ from mentoring_app.models.types import utcnow
 from mentoring_app.services.conversations import notifications
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.services.mentoring.relationship_access import (
+    AGREEMENT_PART,
     MENTOR,
     bump,
     dashboard_path,
@@ -195,7 +196,7 @@ def update_agreement(
     }
     if errors:
         raise ValidationFailed(errors)
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=AGREEMENT_PART)
     journey = open_journey(session, rel, now)
     changed = {key: value for key, value in clean.items() if getattr(journey, key) != value}
     if not changed:
@@ -242,7 +243,7 @@ def confirm_agreement(
     """The actor confirms the agreement as written at ``version`` (the version their page showed)."""
     member, rel = writable_relationship(session, actor, relationship_id)
     now = now or utcnow()
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=AGREEMENT_PART)
     journey = open_journey(session, rel, now)
     if journey.agreement_version != version:
         session.rollback()

@@ -1,11 +1,13 @@
-"""Everything one relationship dashboard shows, read in one session (one round trip for the page).
+"""What one relationship dashboard shows, read in one session (one round trip for the page).
 
-The page shows every section at once and reloads them together when either member changes
-something, so they are read together, each through its own service (and its checks).
+A page load reads every part. After a change, only the parts it touches are read again: a
+milestone ticked changes the goals and the progress at a glance, not the agreement, the meetings
+or the ending (``PARTS_AFTER``). Each part is read through its own service (and its checks).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,32 +16,73 @@ from sqlmodel import Session
 from mentoring_app.models import User
 from mentoring_app.services.library import guides
 from mentoring_app.services.mentoring import agreement, dashboard, ending, goals, meetings
+from mentoring_app.services.mentoring.relationship_access import (
+    AGREEMENT_PART,
+    ENDING_PART,
+    GOALS_PART,
+    MEETINGS_PART,
+)
+
+OVERVIEW, PROGRESS, SHELF = "overview", "progress", "shelf"
+EVERY_PART = frozenset({OVERVIEW, PROGRESS, AGREEMENT_PART, GOALS_PART, MEETINGS_PART, ENDING_PART, SHELF})
+# What to read again after a change to one part (bump(part=...)): the part, and what shows it.
+PARTS_AFTER: dict[str, frozenset[str]] = {
+    GOALS_PART: frozenset({GOALS_PART, PROGRESS}),  # counts and the last contact
+    MEETINGS_PART: frozenset({MEETINGS_PART, PROGRESS}),  # meetings held, hours, last contact
+    AGREEMENT_PART: frozenset({AGREEMENT_PART, OVERVIEW}),  # the overview says the agreement's state
+    ENDING_PART: frozenset({ENDING_PART}),
+}
+
+
+def parts_after(changed: Iterable[str]) -> frozenset[str]:
+    """The parts to read again after changes to ``changed`` (empty or unknown: every part)."""
+    wanted: set[str] = set()
+    for part in changed:
+        if part not in PARTS_AFTER:
+            return EVERY_PART
+        wanted |= PARTS_AFTER[part]
+    return frozenset(wanted) or EVERY_PART
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    overview: dashboard.Overview
-    progress: dashboard.Progress
-    agreement: agreement.AgreementView
-    goals: list[goals.GoalView]
-    meetings: meetings.MeetingsView
-    ending: ending.EndingView
-    shelf: guides.StageShelf
-    version: tuple[int, int, str]
+    """The parts that were read (None: not read this time)."""
+
+    overview: dashboard.Overview | None = None
+    progress: dashboard.Progress | None = None
+    agreement: agreement.AgreementView | None = None
+    goals: list[goals.GoalView] | None = None
+    meetings: meetings.MeetingsView | None = None
+    ending: ending.EndingView | None = None
+    shelf: guides.StageShelf | None = None
 
 
 def snapshot(
-    session: Session, *, actor: User | None, relationship_id: int, section: str, today: date
+    session: Session,
+    *,
+    actor: User | None,
+    relationship_id: int,
+    section: str,
+    today: date,
+    parts: frozenset[str] = EVERY_PART,
 ) -> Snapshot:
-    """The dashboard of ``relationship_id`` for one of its pair (NotFound for anyone else)."""
+    """The ``parts`` of the dashboard of ``relationship_id`` for one of its pair (each part's
+    service checks that the actor is one of the pair: NotFound for anyone else)."""
     rid = relationship_id
     return Snapshot(
-        overview=dashboard.overview(session, actor=actor, relationship_id=rid),
-        progress=dashboard.progress(session, actor=actor, relationship_id=rid, today=today),
-        agreement=agreement.agreement(session, actor=actor, relationship_id=rid),
-        goals=goals.goals(session, actor=actor, relationship_id=rid, today=today),
-        meetings=meetings.meetings(session, actor=actor, relationship_id=rid),
-        ending=ending.ending(session, actor=actor, relationship_id=rid),
-        shelf=guides.for_section(session, actor=actor, section=section),
-        version=dashboard.version(session, actor=actor, relationship_id=rid),
+        overview=dashboard.overview(session, actor=actor, relationship_id=rid) if OVERVIEW in parts else None,
+        progress=dashboard.progress(session, actor=actor, relationship_id=rid, today=today)
+        if PROGRESS in parts
+        else None,
+        agreement=agreement.agreement(session, actor=actor, relationship_id=rid)
+        if AGREEMENT_PART in parts
+        else None,
+        goals=goals.goals(session, actor=actor, relationship_id=rid, today=today)
+        if GOALS_PART in parts
+        else None,
+        meetings=meetings.meetings(session, actor=actor, relationship_id=rid)
+        if MEETINGS_PART in parts
+        else None,
+        ending=ending.ending(session, actor=actor, relationship_id=rid) if ENDING_PART in parts else None,
+        shelf=guides.for_section(session, actor=actor, section=section) if SHELF in parts else None,
     )

@@ -31,6 +31,7 @@ from mentoring_app.services.conversations import notifications
 from mentoring_app.services.discovery.offering import sync_offer
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
 from mentoring_app.services.mentoring.relationship_access import (
+    ENDING_PART,
     bump,
     dashboard_path,
     journeys,
@@ -154,7 +155,7 @@ def write_reflection(
         raise ValidationFailed(
             {"text": f"Use at most {MAX_REFLECTION:,} characters (this has {len(text):,})."}
         )
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=ENDING_PART)
     journey = latest_journey(session, rel.id) if rel.informal_since else None  # type: ignore[arg-type]
     journey = journey or open_journey(session, rel, now)
     row = session.exec(

@@ -32,6 +32,7 @@ from mentoring_app.models.types import utcnow
 from mentoring_app.services.conversations import notifications
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
 from mentoring_app.services.mentoring.relationship_access import (
+    GOALS_PART,
     bump,
     dashboard_path,
     member_relationship,
@@ -457,7 +458,7 @@ def propose_goal(
     now = now or utcnow()
     today = today or now.date()
     values = _checked_parts(specific, measurable, achievable, relevant, target_date, today)
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=GOALS_PART)
     journey = open_journey(session, rel, now)
     new = Goal(
         journey_id=journey.id,  # type: ignore[arg-type]
@@ -495,7 +496,7 @@ def edit_goal(
     values = _checked_parts(specific, measurable, achievable, relevant, target_date, today)
     if all(getattr(found, key) == value for key, value in values.items()):
         return _goal_views(session, rel, member, [(found, journey)], today)[0]
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=GOALS_PART)
     result = session.exec(
         update(Goal)  # type: ignore[call-overload]
         .where(Goal.id == found.id, Goal.status == found.status)
@@ -543,7 +544,7 @@ def set_goal_status(
         values["achieved_at"] = values["closed_at"] = now
     if status == DROPPED:
         values["closed_at"] = now
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=GOALS_PART)
     result = session.exec(
         update(Goal).where(Goal.id == found.id, Goal.status == before).values(**values)  # type: ignore[call-overload]
     )
@@ -610,7 +611,7 @@ def add_milestone(
     ).one()
     if count >= MAX_MILESTONES:
         raise ServiceError(f"A goal can have at most {MAX_MILESTONES} milestones.")
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=GOALS_PART)
     session.add(
         Milestone(
             goal_id=found.id,  # type: ignore[arg-type]
@@ -647,7 +648,7 @@ def update_milestone(
     milestone, owner = _find_milestone(session, rel, milestone_id)
     found, _ = _open_goal(session, rel, owner.id)  # type: ignore[arg-type]
     title, note, due = _check_milestone(title, note, due_date)
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=GOALS_PART)
     milestone.title, milestone.note, milestone.due_date, milestone.updated_at = title, note, due, now
     session.add(milestone)
     _touch_goal(session, found, now)
@@ -669,7 +670,7 @@ def set_milestone_done(
     now = now or utcnow()
     milestone, owner = _find_milestone(session, rel, milestone_id)
     found, _ = _open_goal(session, rel, owner.id)  # type: ignore[arg-type]
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=GOALS_PART)
     milestone.done_at = (milestone.done_at or now) if done else None
     milestone.updated_at = now
     session.add(milestone)
@@ -696,7 +697,7 @@ def delete_milestone(
     now = now or utcnow()
     milestone, owner = _find_milestone(session, rel, milestone_id)
     found, _ = _open_goal(session, rel, owner.id)  # type: ignore[arg-type]
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=GOALS_PART)
     session.delete(milestone)
     _touch_goal(session, found, now)
     session.commit()

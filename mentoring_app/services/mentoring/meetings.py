@@ -23,6 +23,7 @@ from mentoring_app.models.types import utcnow
 from mentoring_app.services.conversations import notifications
 from mentoring_app.services.errors import NotFound, ServiceError, ValidationFailed
 from mentoring_app.services.mentoring.relationship_access import (
+    MEETINGS_PART,
     active,
     bump,
     dashboard_path,
@@ -221,7 +222,7 @@ def schedule_meeting(
     agenda = _check_length(errors, "agenda", agenda, MAX_AGENDA)
     if errors:
         raise ValidationFailed(errors)
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=MEETINGS_PART)
     meeting = existing or Meeting(
         relationship_id=rel.id,  # type: ignore[arg-type]
         journey_id=_journey_id(session, rel),
@@ -263,7 +264,7 @@ def cancel_meeting(
     if meeting.status != PLANNED:
         raise ServiceError("Only a planned meeting can be cancelled.")
     now = now or utcnow()
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=MEETINGS_PART)
     meeting.status, meeting.updated_at = CANCELLED, now
     session.add(meeting)
     notifications.notify(
@@ -306,7 +307,7 @@ def log_meeting(
     next_steps = _check_length(errors, "next_steps", next_steps, MAX_NEXT_STEPS)
     if errors:
         raise ValidationFailed(errors)
-    bump(session, rel, now=now)
+    bump(session, rel, now=now, part=MEETINGS_PART)
     meeting = existing or Meeting(
         relationship_id=rel.id,  # type: ignore[arg-type]
         journey_id=_journey_id(session, rel),

@@ -60,7 +60,12 @@ def writable_relationship(
     return member, rel
 
 
-def bump(session: Session, rel: Relationship, *, now: datetime | None = None) -> None:
+# The dashboard's parts a change can name (live topic ``relationship:<id>:<part>``), so that open
+# dashboards re-read that part only; a change that names none reloads the whole dashboard.
+GOALS_PART, MEETINGS_PART, AGREEMENT_PART, ENDING_PART = "goals", "meetings", "agreement", "ending"
+
+
+def bump(session: Session, rel: Relationship, *, now: datetime | None = None, part: str = "") -> None:
     """Claim the write: bump the revision while the relationship is still accepted (else refuse).
 
     Also sets ``updated_at`` to ``now``: the relationship's last dashboard change, which the admin
@@ -75,8 +80,12 @@ def bump(session: Session, rel: Relationship, *, now: datetime | None = None) ->
     if result.rowcount != 1:
         session.rollback()
         raise NotAllowed(READ_ONLY)
-    # Both members' open dashboards show it once the caller commits.
-    live.publish_after_commit(session, [rel.mentor_id, rel.mentee_id], live.relationship_topic(rel.id))  # type: ignore[arg-type]
+    # Both members' open dashboards show it once the caller commits (``part``: what changed).
+    live.publish_after_commit(
+        session,
+        [rel.mentor_id, rel.mentee_id],
+        live.relationship_topic(rel.id, part),  # type: ignore[arg-type]
+    )
 
 
 def partner_id(rel: Relationship, member_id: int) -> int:
@@ -123,7 +132,10 @@ def wind_down(session: Session, rel: Relationship, *, reason: str, now: datetime
     """When a relationship ends or is withdrawn: close its open journey and call off planned
     meetings, so nothing on the read-only record looks as if it were still going on."""
     live.publish_after_commit(
-        session, [rel.mentor_id, rel.mentee_id], live.REQUEST, live.relationship_topic(rel.id)  # type: ignore[arg-type]
+        session,
+        [rel.mentor_id, rel.mentee_id],
+        live.REQUEST,
+        live.relationship_topic(rel.id),  # type: ignore[arg-type]
     )
     latest = latest_journey(session, rel.id)  # type: ignore[arg-type]
     if latest is not None and latest.closed_at is None:

@@ -112,7 +112,10 @@ def _record(
     )
     # Both members' Requests pages and dashboards show the new status once the caller commits.
     live.publish_after_commit(
-        session, [rel.mentor_id, rel.mentee_id], live.REQUEST, live.relationship_topic(rel.id)  # type: ignore[arg-type]
+        session,
+        [rel.mentor_id, rel.mentee_id],
+        live.REQUEST,
+        live.relationship_topic(rel.id),  # type: ignore[arg-type]
     )
 
 
