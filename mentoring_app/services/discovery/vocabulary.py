@@ -93,13 +93,34 @@ def _read_fields(session: Session) -> list[FieldSpec]:
     ]
 
 
+_labels_of: tuple[list[FieldSpec] | None, dict[int, tuple[str, str]]] = (None, {})
+
+
+def _active_labels(session: Session) -> dict[int, tuple[str, str]]:
+    """option id -> (field key, label) of the active vocabulary, from the cached fields."""
+    global _labels_of
+    fields = load_fields(session)
+    made_for, labels = _labels_of
+    if made_for is not fields:
+        labels = {c.id: (f.key, c.label) for f in fields for c in f.choices}
+        _labels_of = (fields, labels)
+    return labels
+
+
 def option_labels(session: Session, option_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """option id -> (field key, option label), including retired options a member still has."""
+    """option id -> (field key, option label), including retired options a member still has
+    (the active ones come from the cached vocabulary; only retired ones are read)."""
     if not option_ids:
         return {}
+    active = _active_labels(session)
+    found = {i: active[i] for i in option_ids if i in active}
+    option_ids = sorted({i for i in option_ids if i not in found})
+    if not option_ids:
+        return found
     rows = session.exec(
         select(MatchingOption.id, MatchingField.key, MatchingOption.label)
         .join(MatchingField, MatchingField.id == MatchingOption.field_id)  # type: ignore[arg-type]
         .where(MatchingOption.id.in_(option_ids))  # type: ignore[union-attr]
     ).all()
-    return {option_id: (key, label) for option_id, key, label in rows}
+    found.update({option_id: (key, label) for option_id, key, label in rows})
+    return found

@@ -22,6 +22,7 @@ from mentoring_app.models import Guide, User, Video
 from mentoring_app.models.guides import STAGES
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.errors import NotFound, ValidationFailed
+from mentoring_app.services.library import library_cache
 from mentoring_app.services.mentoring.relationship_access import active
 from mentoring_app.services.staff import audit
 from mentoring_app.services.staff.admin import require_admin
@@ -157,26 +158,29 @@ def _video(v: Video) -> VideoView:
     return VideoView(v.id, v.title, v.stage, STAGES[v.stage], v.url, v.file_name, v.transcript)  # type: ignore[arg-type]
 
 
+def _in_use(session: Session) -> tuple[tuple[GuideSummary, ...], tuple[VideoView, ...]]:
+    """Every guide and video not retired, in shelf order (library_cache keeps it per process)."""
+    guides = session.exec(
+        select(Guide).where(Guide.retired_at.is_(None)).order_by(Guide.position, Guide.title)  # type: ignore[union-attr, arg-type]
+    ).all()
+    videos = session.exec(
+        select(Video).where(Video.retired_at.is_(None)).order_by(Video.position, Video.title)  # type: ignore[union-attr, arg-type]
+    ).all()
+    return tuple(_summary(g) for g in guides), tuple(_video(v) for v in videos)
+
+
 def library(session: Session, *, actor: User | None, stage: str | None = None) -> list[StageShelf]:
     """Guides and videos in use, grouped by stage in the order of a mentoring relationship."""
     active(actor)
     if stage is not None and stage not in STAGES:
         raise NotFound("That stage does not exist.")
-    guide_query = select(Guide).where(Guide.retired_at.is_(None))  # type: ignore[union-attr]
-    video_query = select(Video).where(Video.retired_at.is_(None))  # type: ignore[union-attr]
-    if stage is not None:
-        guide_query, video_query = (
-            guide_query.where(Guide.stage == stage),
-            video_query.where(Video.stage == stage),
-        )
-    all_guides = session.exec(guide_query.order_by(Guide.position, Guide.title)).all()  # type: ignore[arg-type]
-    all_videos = session.exec(video_query.order_by(Video.position, Video.title)).all()  # type: ignore[arg-type]
+    all_guides, all_videos = library_cache.cached(session, _in_use)
     return [
         StageShelf(
             stage=key,
             label=label,
-            guides=tuple(_summary(g) for g in all_guides if g.stage == key),
-            videos=tuple(_video(v) for v in all_videos if v.stage == key),
+            guides=tuple(g for g in all_guides if g.stage == key),
+            videos=tuple(v for v in all_videos if v.stage == key),
         )
         for key, label in STAGES.items()
         if stage in (None, key)

@@ -120,7 +120,11 @@ def _accepted_at(session: Session, rel: Relationship) -> datetime | None:
     return at or rel.decided_at
 
 
-def overview(session: Session, *, actor: User | None, relationship_id: int) -> Overview:
+def overview(
+    session: Session, *, actor: User | None, relationship_id: int, agreement_state: str | None = None
+) -> Overview:
+    """The partner, the status and its dates, the journey, and the agreement's state (given when
+    the caller has read the agreement already)."""
     member, rel = member_relationship(session, actor, relationship_id)
     other_id = partner_id(rel, member.id)  # type: ignore[arg-type]
     other, profile = session.get(User, other_id), session.get(Profile, other_id)
@@ -150,7 +154,9 @@ def overview(session: Session, *, actor: User | None, relationship_id: int) -> O
         journey_number=found[-1].number if found else 1,
         journeys_count=max(len(found), 1),
         read_only=rel.status != ACCEPTED,
-        agreement_state=agreement_service.agreement(session, actor=member, relationship_id=rel.id).state,  # type: ignore[arg-type]
+        agreement_state=agreement_state
+        if agreement_state is not None
+        else agreement_service.agreement(session, actor=member, relationship_id=rel.id).state,  # type: ignore[arg-type]
     )
 
 
@@ -160,23 +166,19 @@ def _thread_of(session: Session, rel: Relationship) -> int | None:
 
 
 def _progress(session: Session, rel: Relationship, today: date) -> Progress:
-    journey_rows = session.exec(
-        select(Journey.id, Journey.number, Journey.started_at)
-        .where(Journey.relationship_id == rel.id)
-        .order_by(Journey.number)  # type: ignore[arg-type]
-    ).all()
-    latest = journey_rows[-1] if journey_rows else None
+    found = journeys(session, rel.id)  # type: ignore[arg-type]
+    latest = found[-1] if found else None
     goal_scope = [Journey.relationship_id == rel.id, Goal.status != DROPPED]
     meeting_scope = [Meeting.relationship_id == rel.id, Meeting.status == HELD]
-    if latest is not None and latest[1] > 1:
+    if latest is not None and latest.number > 1:
         # A later journey counts its own goals and meetings; the earlier ones stay on record (Goals,
         # Meetings, the CPD record). A meeting logged outside any journey (while continuing
         # informally) counts if it was held once this journey had started.
-        goal_scope.append(Goal.journey_id == latest[0])
+        goal_scope.append(Goal.journey_id == latest.id)
         meeting_scope.append(
             or_(
-                Meeting.journey_id == latest[0],
-                and_(Meeting.journey_id.is_(None), Meeting.held_on >= latest[2].date()),  # type: ignore[union-attr, operator]
+                Meeting.journey_id == latest.id,
+                and_(Meeting.journey_id.is_(None), Meeting.held_on >= latest.started_at.date()),  # type: ignore[union-attr, operator]
             )
         )
     goal_rows = session.exec(
@@ -192,23 +194,29 @@ def _progress(session: Session, rel: Relationship, today: date) -> Progress:
         if goal_ids
         else []
     )
-    held = session.exec(
-        select(func.count(), func.coalesce(func.sum(Meeting.duration_minutes), 0)).where(*meeting_scope)
+    low, high = sorted((rel.mentee_id, rel.mentor_id))
+    # The meetings held, their minutes and the latest contact of each kind, in one statement.
+    row = session.exec(
+        select(  # type: ignore[call-overload]
+            select(func.count()).where(*meeting_scope).scalar_subquery(),
+            select(func.coalesce(func.sum(Meeting.duration_minutes), 0))
+            .where(*meeting_scope)
+            .scalar_subquery(),
+            select(func.max(Meeting.held_on))
+            .where(Meeting.relationship_id == rel.id, Meeting.status == HELD)
+            .scalar_subquery(),
+            select(func.max(Message.created_at))
+            .join(Thread, Thread.id == Message.thread_id)  # type: ignore[arg-type]
+            .where(Thread.low_id == low, Thread.high_id == high)
+            .scalar_subquery(),
+            select(func.max(Goal.updated_at))
+            .join(Journey, Goal.journey_id == Journey.id)  # type: ignore[arg-type]
+            .where(Journey.relationship_id == rel.id)
+            .scalar_subquery(),
+        )
     ).one()
-    last_held = session.exec(
-        select(func.max(Meeting.held_on)).where(Meeting.relationship_id == rel.id, Meeting.status == HELD)
-    ).one()
-    thread_id = _thread_of(session, rel)
-    last_message = (
-        session.exec(select(func.max(Message.created_at)).where(Message.thread_id == thread_id)).one()
-        if thread_id
-        else None
-    )
-    last_goal_change = session.exec(
-        select(func.max(Goal.updated_at))
-        .join(Journey, Goal.journey_id == Journey.id)  # type: ignore[arg-type]
-        .where(Journey.relationship_id == rel.id)
-    ).one()
+    held = (row[0], row[1])
+    last_held, last_message, last_goal_change = row[2], row[3], row[4]
     moments: list[date] = [d for d in (last_held,) if d]
     moments += [t.date() for t in (last_message, last_goal_change) if t]
     moments += [u.date() for _, u in milestones if u]
@@ -222,7 +230,7 @@ def _progress(session: Session, rel: Relationship, today: date) -> Progress:
         minutes=int(held[1]),
         last_contact=last,
         days_since_last_contact=max((today - last).days, 0) if last else None,
-        journey_number=latest[1] if latest else 1,
+        journey_number=latest.number if latest else 1,
     )
 
 

@@ -21,6 +21,7 @@ from mentoring_app.services.mentoring.relationship_access import (
     ENDING_PART,
     GOALS_PART,
     MEETINGS_PART,
+    read_pass,
 )
 
 OVERVIEW, PROGRESS, SHELF = "overview", "progress", "shelf"
@@ -69,20 +70,34 @@ def snapshot(
     """The ``parts`` of the dashboard of ``relationship_id`` for one of its pair (each part's
     service checks that the actor is one of the pair: NotFound for anyone else)."""
     rid = relationship_id
-    return Snapshot(
-        overview=dashboard.overview(session, actor=actor, relationship_id=rid) if OVERVIEW in parts else None,
-        progress=dashboard.progress(session, actor=actor, relationship_id=rid, today=today)
-        if PROGRESS in parts
-        else None,
-        agreement=agreement.agreement(session, actor=actor, relationship_id=rid)
-        if AGREEMENT_PART in parts
-        else None,
-        goals=goals.goals(session, actor=actor, relationship_id=rid, today=today)
-        if GOALS_PART in parts
-        else None,
-        meetings=meetings.meetings(session, actor=actor, relationship_id=rid)
-        if MEETINGS_PART in parts
-        else None,
-        ending=ending.ending(session, actor=actor, relationship_id=rid) if ENDING_PART in parts else None,
-        shelf=guides.for_section(session, actor=actor, section=section) if SHELF in parts else None,
-    )
+    with read_pass(session):
+        agreement_view = (
+            agreement.agreement(session, actor=actor, relationship_id=rid)
+            if AGREEMENT_PART in parts or OVERVIEW in parts
+            else None
+        )
+        overview = (
+            dashboard.overview(
+                session,
+                actor=actor,
+                relationship_id=rid,
+                agreement_state=agreement_view.state if agreement_view else None,
+            )
+            if OVERVIEW in parts
+            else None
+        )
+        return Snapshot(
+            overview=overview,
+            progress=dashboard.progress(session, actor=actor, relationship_id=rid, today=today)
+            if PROGRESS in parts
+            else None,
+            agreement=agreement_view if AGREEMENT_PART in parts else None,
+            goals=goals.goals(session, actor=actor, relationship_id=rid, today=today)
+            if GOALS_PART in parts
+            else None,
+            meetings=meetings.meetings(session, actor=actor, relationship_id=rid)
+            if MEETINGS_PART in parts
+            else None,
+            ending=ending.ending(session, actor=actor, relationship_id=rid) if ENDING_PART in parts else None,
+            shelf=guides.for_section(session, actor=actor, section=section) if SHELF in parts else None,
+        )

@@ -9,6 +9,8 @@ tells the other member's page that something changed and serialises writes per r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import update
@@ -47,6 +49,9 @@ def member_relationship(
     rel = session.get(Relationship, relationship_id)
     if rel is None or member.id not in (rel.mentee_id, rel.mentor_id) or rel.status not in DASHBOARD_STATUSES:
         raise NotFound(NOT_FOUND)
+    memo: dict[object, object] | None = session.info.get(_READ_MEMO)
+    if memo is not None:
+        memo[("relationship", rel.id)] = rel  # held for the pass: read once
     return member, rel
 
 
@@ -97,9 +102,30 @@ def role_of(rel: Relationship, member_id: int) -> str:
     return MENTOR if member_id == rel.mentor_id else MENTEE
 
 
+_READ_MEMO = "relationship_read_pass"  # Session.info key: what one read-only pass has read
+
+
+@contextmanager
+def read_pass(session: Session) -> Iterator[None]:
+    """A read-only pass over dashboards (nothing is written inside it): each relationship's
+    journeys are read once, however many parts ask for them, and each relationship read stays in
+    the session for the pass (SQLAlchemy forgets objects nobody holds, and would read them again)."""
+    outer = _READ_MEMO in session.info
+    if not outer:
+        session.info[_READ_MEMO] = {}
+    try:
+        yield
+    finally:
+        if not outer:
+            session.info.pop(_READ_MEMO, None)
+
+
 def journeys(session: Session, relationship_id: int) -> list[Journey]:
     """The relationship's journeys, first to latest."""
-    return list(
+    memo: dict[object, object] | None = session.info.get(_READ_MEMO)
+    if memo is not None and ("journeys", relationship_id) in memo:
+        return list(memo[("journeys", relationship_id)])  # type: ignore[call-overload]
+    found = list(
         session.exec(
             select(Journey)
             .where(Journey.relationship_id == relationship_id)
@@ -107,6 +133,9 @@ def journeys(session: Session, relationship_id: int) -> list[Journey]:
             .execution_options(populate_existing=True)
         ).all()
     )
+    if memo is not None:
+        memo[("journeys", relationship_id)] = tuple(found)
+    return found
 
 
 def latest_journey(session: Session, relationship_id: int) -> Journey | None:
