@@ -11,13 +11,16 @@ trip to the database (dashboard_base._attempt). The services decide who may see 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TypedDict
 
 import reflex as rx
 from reflex_base.utils.form import FormData
+from sqlmodel import Session
 
 from mentoring_app import faces, live, routes, timefmt
 from mentoring_app.models import User
+from mentoring_app.services.conversations import messaging
 from mentoring_app.services.discovery import profiles
 from mentoring_app.services.errors import ServiceError
 from mentoring_app.services.library import guides
@@ -27,7 +30,7 @@ from mentoring_app.state.dashboard_goals import GoalsPart
 from mentoring_app.state.dashboard_meetings import MeetingsPart
 from mentoring_app.state.dashboard_tools import ToolsPart
 from mentoring_app.state.db_calls import call
-from mentoring_app.state.messages import MessageCard, newer_cards, post_message
+from mentoring_app.state.messages import MessageCard, message_card, newer_cards, post_message
 from mentoring_app.state.payload import id_from_path
 from mentoring_app.state.session import SessionState
 from mentoring_app.storage import photo_url, upload_url
@@ -47,6 +50,20 @@ class VideoCard(TypedDict):
     url: str
     file_url: str  # an uploaded video, played on the page
     transcript: str
+
+
+def _dashboard_page(
+    session: Session, user: User, *, relationship_id: int, section: str, today: date
+) -> tuple[dashboard_snapshot.Snapshot, list[messaging.MessageView]] | None:
+    """Every part of the dashboard and the pair's messages (read now, as the member sees them):
+    what opening the page shows, in one session. None for no relationship id in the URL."""
+    if not relationship_id:
+        return None
+    found = dashboard_snapshot.snapshot(
+        session, actor=user, relationship_id=relationship_id, section=section, today=today
+    )
+    partner = found.overview.partner_id if found.overview else 0
+    return found, messaging.read_thread(session, actor=user, other_id=partner, after_id=0)
 
 
 class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionState):
@@ -199,18 +216,16 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         self.relationship_id = self._id_from_url()
         wanted = self.router.url.query_parameters.get("section", "")
         self.section = wanted if wanted in SECTIONS else "details"
-        user = await self._current_member()
-        if user is None or not self.relationship_id:
-            self.loaded = True
-            return None
-        try:
-            await self._load_parts(user, dashboard_snapshot.EVERY_PART)
-            await self._load_messages(user)
-        except ServiceError:
-            self.loaded = True
-            return None
-        self.found = self.loaded = True
-        return None
+        user, found = await self._open_page(
+            _dashboard_page, relationship_id=self.relationship_id, section=self.section, today=self._today()
+        )
+        if user is not None and isinstance(found, tuple):
+            snapshot, thread = found
+            self._show_snapshot(snapshot)
+            self.messages = [message_card(m, self.time_zone) for m in thread]
+            self.found = True
+        self.loaded = True
+        return self._page_opened(user)
 
     async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:
         """A published change concerns this member (state/live_tabs.py): append the thread's new

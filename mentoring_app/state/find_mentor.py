@@ -245,12 +245,13 @@ class FindMentorState(CriteriaPicker, SessionState):
         vars(self)["fields"] = drawn or []
 
     @rx.event
-    async def load(self) -> None:
+    async def load(self):
         """Opening the page (or Back and Forward): the search in the URL, else the saved criteria."""
         params = dict(self.router.url.query_parameters)
-        user, answer = await self._as_member(_answer, search=None, params=params, form=None)
+        user, answer = await self._open_page(_answer, search=None, params=params, form=None)
         if user is not None:
             self._show(user, answer)
+        return self._page_opened(user)
 
     def _show(self, user: User, answer: _Answer | ServiceError | None) -> None:
         """Put a search's page of results on screen."""

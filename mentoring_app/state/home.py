@@ -76,9 +76,10 @@ class HomeState(SessionState):
     loaded: bool = False
 
     @rx.event
-    async def load(self) -> None:
-        user, found = await self._as_member(_home_data)
+    async def load(self):
+        user, found = await self._open_page(_home_data)
         self._show(user, found)
+        return self._page_opened(user)
 
     async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:
         """A request, message or relationship of this member's changed (state/live_tabs.py): Home

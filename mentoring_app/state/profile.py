@@ -290,15 +290,20 @@ class PublicProfileState(SessionState):
         return await self._change_saved(mentor_id, save=False)
 
     @rx.event
-    async def load(self) -> None:
+    async def load(self):
+        viewer = await self._show_profile()
+        return self._page_opened(viewer)
+
+    async def _show_profile(self) -> User | None:
+        """The profile in the URL, read with the page's checks (see SessionState._open_page)."""
         self.checked, self.found = False, False
         self.staff_contact = []
         self.can_save_mentor, self.is_saved = False, False
         member_id = id_from_path(self.router.url.path)
-        viewer, found = await self._as_member(_public_profile, user_id=member_id)
+        viewer, found = await self._open_page(_public_profile, user_id=member_id)
         if viewer is None or not isinstance(found, tuple):
             self.checked = True
-            return
+            return viewer
         public, self.is_saved = found
         self.profile_id = public.user_id
         self.name, self.headline, self.bio = public.name, public.headline, public.bio
@@ -334,3 +339,4 @@ class PublicProfileState(SessionState):
                 f"Prefers: {preferred}",
             ]
         self.found, self.checked = True, True
+        return viewer

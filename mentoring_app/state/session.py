@@ -44,6 +44,19 @@ def _unread_counts(session: Session, actor: User, path: str = "") -> attention.N
     return counts
 
 
+def _counts_then_page(
+    session: Session, actor: User, *, read: Callable[..., Any], path: str, kwargs: dict[str, Any]
+) -> tuple[attention.NavCounts, Any]:
+    """The navigation's counts (reading the notifications about this page first), then the page's
+    own ``read(session, actor, **kwargs)``; a refusal of the page (ServiceError) is its answer."""
+    counts = _unread_counts(session, actor, path)
+    try:
+        return counts, read(session, actor, **kwargs)
+    except ServiceError as refusal:
+        session.rollback()
+        return counts, refusal
+
+
 class SessionState(rx.State):
     """The current member as the pages need to see them (no email, no secrets)."""
 
@@ -152,6 +165,27 @@ class SessionState(rx.State):
         if not visits.BROWSER_ID.fullmatch(self.browser_id or ""):
             self.browser_id = secrets.token_urlsafe(24)
         page_views.count(self.browser_id, user.id if user else None, self.router.url.path or "/")
+
+    async def _open_page(
+        self, read: Callable[..., T], /, **kwargs: Any
+    ) -> tuple[User | None, T | ServiceError | None]:
+        """A member page's load, with its access check, in one event and one trip to the database:
+        the session, the navigation's counts, the visit, the live registration, then
+        ``read(session, member, **kwargs)`` (None without a member). The page's handler then
+        returns ``_page_opened(member)``: Log in for a visitor, else any notice waiting."""
+        path = self.router.url.path or ""
+        user, answer = await self._as_member(_counts_then_page, read=read, path=path, kwargs=kwargs)
+        counts, result = answer if isinstance(answer, tuple) else (attention.NavCounts(), answer)
+        self.unread_notifications, self.unread_messages = counts.notifications, counts.messages
+        self.waiting_requests = counts.requests
+        await self._count_visit(user)
+        if user is not None:
+            live_tabs.note_page(self, user)  # this tab now updates live (state/live_tabs.py)
+        return user, result
+
+    def _page_opened(self, user: User | None) -> rx.event.EventSpec | None:
+        """What a member page's load returns after ``_open_page``."""
+        return self._login_redirect() if user is None else self._take_notice()
 
     async def _member_and_unread(self) -> User | None:
         """The current member, with the navigation's counts read in the same trip (opening a page

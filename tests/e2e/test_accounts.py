@@ -151,6 +151,17 @@ def test_protected_page_redirects_to_log_in_and_back(page: Page, app: RunningApp
         assert db.exec(select(User).where(User.email == address)).one().message_emails is False
 
 
+def test_pages_that_check_access_in_their_own_load_still_send_visitors_to_log_in(
+    page: Page, app: RunningApp
+) -> None:
+    """Home, Find mentor, profiles and dashboards check the session in their own load (one event
+    with what they read): a visitor gets Log in, with the way back, and sees nothing of them."""
+    for path in ("/home", "/find-mentor", "/members/1", "/relationships/1"):
+        page.goto(app.url(path))
+        expect(page).to_have_url(re.compile(r".*/login/?\?next=" + re.escape(path.replace("/", "%2F"))))
+        expect(page.get_by_role("form", name="Log in")).to_be_visible()
+
+
 def test_forgot_password_through_emailed_link(browser: Browser, app: RunningApp, unique_email) -> None:
     address = unique_email("forgot")
     other_device = browser.new_context()
