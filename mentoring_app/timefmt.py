@@ -80,3 +80,15 @@ def within(hours: float) -> str:
         return "within a day"
     days = -(-hours // 24)
     return f"within {int(days)} days"
+
+
+def length(minutes: float | None) -> str:
+    """A length of time as people read it: "45 min", "1 h", "1 h 30 min" (never "0.8 hours").
+
+    The one format for meeting lengths and totals of time (dashboard, meetings, CPD record, admin
+    figures); rounded to the nearest minute, nothing below zero."""
+    total = max(0, round(minutes or 0))
+    hours, rest = divmod(total, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"

@@ -16,7 +16,7 @@ def _row(row: rx.Var[CpdRow]) -> rx.Component:
         rx.table.cell(row["status"].to(str)),
         rx.table.cell(row["period"].to(str)),
         rx.table.cell(row["meetings"].to(int).to_string()),
-        rx.table.cell(row["hours"].to(str)),
+        rx.table.cell(row["time"].to(str)),
         rx.table.cell(
             rx.el.ul(
                 rx.foreach(row["goals"].to(list[str]), lambda g: rx.el.li(g)),
@@ -44,7 +44,7 @@ def page() -> rx.Component:
                 class_name="no-print",
             ),
             rx.flex(
-                rx.card(rx.text("Hours of mentoring"), rx.text(s.total_hours, size="6", weight="bold")),
+                rx.card(rx.text("Hours of mentoring"), rx.text(s.total_time, size="6", weight="bold")),
                 rx.card(rx.text("Meetings"), rx.text(s.total_meetings.to_string(), size="6", weight="bold")),
                 rx.card(
                     rx.text("Goals achieved"), rx.text(s.total_goals.to_string(), size="6", weight="bold")

@@ -227,7 +227,7 @@ def _answer_text(answer: analytics.AnswerTime) -> str:
     if answer.median_hours is None:
         return "No requests were answered in these months."
     hours = answer.median_hours
-    shown = f"{hours:.1f} hours" if hours < 48 else f"{hours / 24:.1f} days"
+    shown = timefmt.length(hours * 60) if hours < 48 else f"{hours / 24:.1f} days"
     return f"{shown} (median over {answer.answered} answered request{'s' * (answer.answered != 1)})"
 
 

@@ -18,14 +18,14 @@ class CpdRow(TypedDict):
     status: str
     period: str
     meetings: int
-    hours: str
+    time: str  # "1 h 30 min"
     goals: list[str]
 
 
 class CpdState(SessionState):
     loaded: bool = False
     rows: list[CpdRow] = []
-    total_hours: str = "0"
+    total_time: str = "0 min"
     total_meetings: int = 0
     total_goals: int = 0
     generated: str = ""
@@ -44,12 +44,12 @@ class CpdState(SessionState):
                 period=(r.started_on.strftime(timefmt.DAY) if r.started_on else "—")
                 + (f" to {r.ended_on.strftime(timefmt.DAY)}" if r.ended_on else " to now"),
                 meetings=len(r.meetings),
-                hours=f"{r.hours:.1f}",
+                time=timefmt.length(r.minutes),
                 goals=[g.statement for g in r.goals_achieved],
             )
             for r in found.relationships
         ]
-        self.total_hours = f"{found.hours:.1f}"
+        self.total_time = timefmt.length(found.minutes)
         self.total_meetings = found.meetings_count
         self.total_goals = found.goals_achieved_count
         self.generated = timefmt.show(found.generated_at, self.time_zone)

@@ -94,7 +94,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
     milestones_done: int = 0
     milestones_total: int = 0
     glance_meetings: int = 0  # meetings held in this journey (the Meetings section lists them all)
-    glance_hours: str = "0"
+    glance_time: str = "0 min"
     glance_journey: int = 1
     days_since_contact: str = ""
     # Messages
@@ -141,7 +141,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
     def _show_progress(self, glance: dashboard.Progress) -> None:
         self.goals_total, self.goals_achieved = glance.goals_total, glance.goals_achieved
         self.milestones_done, self.milestones_total = glance.milestones_done, glance.milestones_total
-        self.glance_meetings, self.glance_hours = glance.meetings_held, f"{glance.minutes / 60:.1f}"
+        self.glance_meetings, self.glance_time = glance.meetings_held, timefmt.length(glance.minutes)
         self.glance_journey = glance.journey_number
         days = glance.days_since_last_contact
         self.days_since_contact = (

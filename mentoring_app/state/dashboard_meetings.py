@@ -32,13 +32,6 @@ class MeetingCard(TypedDict):
     can_edit: bool
 
 
-def _duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} minutes"
-    return f"{hours} h {rest:02d} min" if rest else f"{hours} hour{'s' if hours > 1 else ''}"
-
-
 def _card(view: meetings.MeetingView, tz: str) -> MeetingCard:
     when = (
         timefmt.show(view.starts_at, tz, "%A %d %b %Y, %H:%M")
@@ -48,7 +41,7 @@ def _card(view: meetings.MeetingView, tz: str) -> MeetingCard:
     return MeetingCard(
         id=view.id,
         when=when,
-        duration=_duration(view.duration_minutes),
+        duration=timefmt.length(view.duration_minutes),
         place=view.place,
         place_link=view.place if view.place_is_link else "",
         agenda=view.agenda,
@@ -78,7 +71,6 @@ class MeetingsPart(DashboardBase, mixin=True):
     planned_meetings: list[MeetingCard] = []
     held_meetings: list[MeetingCard] = []
     meetings_held: int = 0
-    meeting_hours: str = "0"
     schedule_errors: dict[str, str] = {}
     log_errors: dict[str, str] = {}
     meeting_form_key: int = 0
@@ -89,7 +81,6 @@ class MeetingsPart(DashboardBase, mixin=True):
         self.planned_meetings = [_card(m, tz) for m in view.planned]
         self.held_meetings = [_card(m, tz) for m in view.held]
         self.meetings_held = view.held_count
-        self.meeting_hours = f"{view.minutes / 60:.1f}"
         self.time_zone_label = timefmt.zone_name(tz)
 
     @rx.event

@@ -39,9 +39,7 @@ def install() -> None:
 
     @functools.wraps(original)
     @contextlib.asynccontextmanager
-    async def _try_modify_state(
-        self: StateManagerRedis, token: Any, **context: Any
-    ) -> AsyncIterator[Any]:
+    async def _try_modify_state(self: StateManagerRedis, token: Any, **context: Any) -> AsyncIterator[Any]:
         async with original(self, token, **context) as state:
             yield state
             # Served from this worker's lease (Reflex holds the lease's state lock around us):

@@ -72,4 +72,4 @@ def test_record_csv_and_printable_page(db: Session, make_member) -> None:
 
     page = cpd.printable_html(db, actor=mentee, now=NOW)
     assert "Pass the diploma in &lt;b&gt;legal&lt;/b&gt; translation" in page and "<b>legal" not in page
-    assert "2.5</strong> hours" in page and "Confidential" not in page
+    assert "2 h 30 min</strong> of mentoring" in page and "hours" not in page and "Confidential" not in page

@@ -51,3 +51,21 @@ def test_how_long_ago_and_typical_waits_in_words() -> None:
         "within 2 days",
         "within 3 days",
     ]
+
+
+def test_lengths_read_in_hours_and_minutes() -> None:
+    cases = {
+        0: "0 min",
+        1: "1 min",
+        45: "45 min",
+        59.6: "1 h",
+        60: "1 h",
+        90: "1 h 30 min",
+        125: "2 h 5 min",
+        1500: "25 h",
+    }
+    for minutes, words in cases.items():
+        assert timefmt.length(minutes) == words
+    assert timefmt.length(None) == "0 min"
+    assert timefmt.length(-5) == "0 min"
+    assert "hours" not in timefmt.length(48)  # 0.8 of an hour is 48 min, not "0.8 hours"

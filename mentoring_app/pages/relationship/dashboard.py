@@ -41,7 +41,7 @@ def _progress_at_a_glance() -> rx.Component:
         rx.flex(
             stat("Goals achieved", S.goals_achieved.to_string() + " of " + S.goals_total.to_string()),
             stat("Milestones done", S.milestones_done.to_string() + " of " + S.milestones_total.to_string()),
-            stat("Meetings held", S.glance_meetings.to_string(), S.glance_hours + " hours"),
+            stat("Meetings held", S.glance_meetings.to_string(), S.glance_time + " in meetings"),
             stat("Since last contact", S.days_since_contact),
             wrap="wrap",
             gap="3",

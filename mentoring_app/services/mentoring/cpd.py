@@ -28,6 +28,7 @@ from mentoring_app.services.mentoring.relationship_access import (
 )
 from mentoring_app.services.mentoring.status import status_label
 from mentoring_app.services.outbox.mail import SITE_NAME
+from mentoring_app.timefmt import length
 
 CSV_HEADER = ("Type", "Date", "Partner", "Your role", "Minutes", "Hours", "Details")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -213,19 +214,19 @@ def printable_html(session: Session, *, actor: User | None, now: datetime | None
         f"<h1>CPD record: mentoring</h1><p>{escape(cpd.member_name)}, {SITE_NAME}. "
         f"Generated on {cpd.generated_at:%d %B %Y}.</p>",
         f"<p><strong>{len(cpd.relationships)}</strong> relationships, <strong>{cpd.meetings_count}</strong> "
-        f"meetings, <strong>{cpd.hours}</strong> hours, <strong>{cpd.goals_achieved_count}</strong> "
-        "goals achieved.</p>",
+        f"meetings, <strong>{length(cpd.minutes)}</strong> of mentoring, "
+        f"<strong>{cpd.goals_achieved_count}</strong> goals achieved.</p>",
     ]
     for rel in cpd.relationships:
         parts.append(
             f"<h2>{escape(rel.role.capitalize())} with {escape(rel.partner_name)}</h2>"
             f"<p>{escape(rel.status_label)}, from {rel.started_on or '-'}"
             + (f" to {rel.ended_on}" if rel.ended_on else "")
-            + f". {len(rel.meetings)} meetings, {rel.hours} hours.</p>"
+            + f". {len(rel.meetings)} meetings, {length(rel.minutes)}.</p>"
         )
         if rel.meetings:
-            parts.append("<table><tr><th>Meeting</th><th>Minutes</th></tr>")
-            parts += [f"<tr><td>{m.held_on}</td><td>{m.minutes}</td></tr>" for m in rel.meetings]
+            parts.append("<table><tr><th>Meeting</th><th>Length</th></tr>")
+            parts += [f"<tr><td>{m.held_on}</td><td>{length(m.minutes)}</td></tr>" for m in rel.meetings]
             parts.append("</table>")
         if rel.goals_achieved:
             parts.append("<h3>Goals achieved</h3><ul>")
