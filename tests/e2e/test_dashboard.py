@@ -72,7 +72,7 @@ def test_agreement_goals_milestones_meetings_and_a_new_journey(
     form.get_by_label(re.compile("^Time-bound")).fill("2020-01-31")
     form.get_by_role("button", name="Propose goal").click()
     expect(form.get_by_text("Choose a target date in the future.")).to_be_visible()
-    expect(form.get_by_text(re.compile("^Say how you will see success"))).to_be_visible()
+    expect(form.get_by_text(re.compile("^Add a number or a date to show success"))).to_be_visible()
     expect(form.get_by_label(re.compile("^Specific"))).to_have_value("Win two direct financial clients.")
     form.get_by_label(re.compile("^Measurable")).fill("Two signed contracts by the target date.")
     target = date.today() + timedelta(days=120)

@@ -139,13 +139,30 @@ def test_agreement_confirmations_and_resets(db: Session, make_member) -> None:
         ("confirmed", 2, False),
         ("edited", 3, True),
     ]
-    # Saving the same text again changes nothing.
-    same = agreement.update_agreement(
-        db, actor=mentor, relationship_id=rel.id, changes={"feedback": "At the end of every meeting."}
-    )
-    assert same.version == 3
+    # Saving the same text again changes nothing, and says so.
+    with pytest.raises(ValidationFailed) as unchanged:
+        agreement.update_agreement(
+            db, actor=mentor, relationship_id=rel.id, changes={"feedback": "At the end of every meeting."}
+        )
+    assert unchanged.value.errors == {"agreement": agreement.NOTHING_CHANGED}
+    assert agreement.agreement(db, actor=mentor, relationship_id=rel.id).version == 3
     with pytest.raises(ValidationFailed):
         agreement.update_agreement(db, actor=mentor, relationship_id=rel.id, changes={"is_admin": "yes"})
+
+
+def test_saving_an_empty_agreement_says_why_nothing_was_saved(db: Session, make_member) -> None:
+    mentor, mentee, rel = accepted_pair(db, make_member)
+    revision = db.get(Relationship, rel.id).revision
+    empty = {key: "  " for key in ("topics", "ground_rules", "confidentiality", "feedback")}
+    with pytest.raises(ValidationFailed) as failure:
+        agreement.update_agreement(db, actor=mentee, relationship_id=rel.id, changes=empty, now=NOW)
+    assert failure.value.errors == {"agreement": agreement.NOTHING_TO_SAVE}
+    assert failure.value.errors["agreement"].startswith("Nothing was saved: the agreement is empty.")
+    # Nothing was written: no journey, no record, and the partner's dashboard is not woken.
+    assert db.exec(select(Journey).where(Journey.relationship_id == rel.id)).all() == []
+    assert db.exec(select(AgreementRecord)).all() == []
+    assert db.get(Relationship, rel.id, populate_existing=True).revision == revision
+    assert agreement.agreement(db, actor=mentor, relationship_id=rel.id).state == "not started"
 
 
 def test_progress_at_a_glance_and_version(db: Session, make_member) -> None:

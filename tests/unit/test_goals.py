@@ -22,13 +22,27 @@ def test_the_smart_tool_explains_and_checks() -> None:
         relevant="It matters to me a lot", target_date=TODAY, today=TODAY,
     )  # fmt: skip
     assert set(errors) == {"specific", "measurable", "achievable", "target_date"}
-    assert "For example" in errors["specific"]
-    assert errors["measurable"].startswith("Say how you will see success")
+    # The messages say what is missing, not the guidance shown beside the fields again.
+    assert errors["specific"] == (
+        "Add more detail: what exactly, for whom or where. (At least 10 characters; this has 7.)"
+    )
+    assert errors["measurable"].startswith("Add a number or a date to show success")
+    assert not any(p.explanation in m or p.example in m for p in goals.SMART for m in errors.values())
     assert errors["target_date"] == "Choose a target date in the future."
     assert goals.validate_goal(**{**GOAL, "target_date": "not a date"}, today=TODAY) == {
         "target_date": "Choose a target date."
     }
     assert goals.validate_goal(**GOAL, today=TODAY) == {}
+    empty = goals.validate_goal(
+        specific=" ", measurable="", achievable="", relevant="", target_date=None, today=TODAY
+    )
+    assert empty == {
+        "specific": "Add what you want to achieve.",
+        "measurable": goals.NO_EVIDENCE,
+        "achievable": "Add why this is within reach.",
+        "relevant": "Add why this goal matters for your work.",
+        "target_date": "Choose a target date.",
+    }
     assert (
         goals.validate_goal(**{**GOAL, "measurable": "When the first contract is signed"}, today=TODAY) == {}
     )

@@ -12,6 +12,7 @@ from mentoring_app.pages.relationship.common import (
     heading,
     muted,
 )
+from mentoring_app.services.mentoring.agreement import NOTHING_SAVED_KEY
 from mentoring_app.state.dashboard_tools import AgreementItem
 
 
@@ -67,6 +68,15 @@ def tools() -> rx.Component:
                 rx.cond(
                     S.agreement_editable,
                     rx.button("Save the agreement", type="submit", disabled=~rx.State.is_hydrated),
+                ),
+                rx.cond(  # why a save kept nothing (an empty agreement, or the same text again)
+                    S.agreement_errors[NOTHING_SAVED_KEY],
+                    rx.text(
+                        S.agreement_errors[NOTHING_SAVED_KEY].to(str),
+                        size="2",
+                        color=style.ERROR_COLOR,
+                        role="alert",
+                    ),
                 ),
                 width="100%",
                 spacing="3",

@@ -33,6 +33,13 @@ from mentoring_app.services.mentoring.relationship_access import (
     writable_relationship,
 )
 
+# Why a save kept nothing: reported for the whole form, beside its Save button.
+NOTHING_SAVED_KEY = "agreement"
+NOTHING_TO_SAVE = (
+    "Nothing was saved: the agreement is empty. Write at least one part, such as the ground rules, then save."
+)
+NOTHING_CHANGED = "Nothing was saved: the agreement already says exactly this."
+
 
 @dataclass(frozen=True)
 class AgreementField:
@@ -182,7 +189,10 @@ def update_agreement(
     changes: Mapping[str, str],
     now: datetime | None = None,
 ) -> AgreementView:
-    """Save the fields given (others stay as they are). A change resets both confirmations."""
+    """Save the fields given (others stay as they are). A change resets both confirmations.
+
+    A save that changes nothing (an empty form on an empty agreement, or the same text again) is
+    refused with the reason under ``NOTHING_SAVED_KEY``, and wakes no one's dashboard."""
     member, rel = writable_relationship(session, actor, relationship_id)
     now = now or utcnow()
     unknown = sorted(set(changes) - set(AGREEMENT_FIELDS))
@@ -199,9 +209,10 @@ def update_agreement(
     bump(session, rel, now=now, part=AGREEMENT_PART)
     journey = open_journey(session, rel, now)
     changed = {key: value for key, value in clean.items() if getattr(journey, key) != value}
-    if not changed:
-        session.commit()
-        return _view(rel, journey, member)
+    if not changed:  # say why, rather than "saved" for a save that kept nothing new
+        session.rollback()
+        empty = not any((getattr(journey, key) or "").strip() for key in AGREEMENT_FIELDS)
+        raise ValidationFailed({NOTHING_SAVED_KEY: NOTHING_TO_SAVE if empty else NOTHING_CHANGED})
     was_confirmed = journey.mentee_confirmed_at is not None or journey.mentor_confirmed_at is not None
     for key, value in changed.items():
         setattr(journey, key, value)

@@ -68,15 +68,21 @@ _MOVES = {
 }
 
 
+NO_EVIDENCE = "Add a number or a date to show success, such as “2 signed contracts” or “by June”."
+
+
 @dataclass(frozen=True)
 class SmartPart:
-    """One letter of SMART, as the goal tool explains it."""
+    """One letter of SMART, as the goal tool explains it, and what a check says is missing (the
+    explanation and example stand beside the field already: a message repeating them helps no one)."""
 
     key: str
     letter: str
     label: str
     explanation: str
     example: str
+    missing: str  # when the part is empty
+    thin: str = ""  # when it is there but too short to say much
 
 
 SMART: tuple[SmartPart, ...] = (
@@ -86,6 +92,8 @@ SMART: tuple[SmartPart, ...] = (
         "Specific",
         "Say exactly what you want to achieve, in one sentence someone else would understand.",
         "Win two direct clients for legal translation from French into English.",
+        "Add what you want to achieve.",
+        "Add more detail: what exactly, for whom or where.",
     ),
     SmartPart(
         "measurable",
@@ -93,6 +101,8 @@ SMART: tuple[SmartPart, ...] = (
         "Measurable",
         "Say how you will see success: a number, a date or something you can point to.",
         "Two signed contracts, each worth at least £1,000 a year.",
+        NO_EVIDENCE,
+        NO_EVIDENCE,
     ),
     SmartPart(
         "achievable",
@@ -100,6 +110,8 @@ SMART: tuple[SmartPart, ...] = (
         "Achievable",
         "Say why this is within reach, and what you will need (time, training, contacts).",
         "I already translate contracts for two agencies; I can give it four hours a week.",
+        "Add why this is within reach.",
+        "Add what puts it within reach: the time, training or contacts you have.",
     ),
     SmartPart(
         "relevant",
@@ -107,6 +119,8 @@ SMART: tuple[SmartPart, ...] = (
         "Relevant",
         "Say why this goal matters for your work and where you want to be.",
         "Direct clients pay better and let me specialise in commercial law, as I want to.",
+        "Add why this goal matters for your work.",
+        "Add more on why it matters: where it takes your work.",
     ),
     SmartPart(
         "target_date",
@@ -114,6 +128,7 @@ SMART: tuple[SmartPart, ...] = (
         "Time-bound",
         "Choose a target date: close enough to keep you going, far enough to be realistic.",
         "By 30 June, six months from now.",
+        "Choose a target date.",
     ),
 )
 
@@ -261,7 +276,7 @@ def validate_goal(
     target_date: date | str | None,
     today: date,
 ) -> dict[str, str]:
-    """Per-field messages that help write a SMART goal; empty when the goal is fine."""
+    """Per-field messages saying what is missing from a SMART goal; empty when the goal is fine."""
     errors: dict[str, str] = {}
     for part, value, limit in (
         (SMART[0], specific, MAX_SPECIFIC),
@@ -270,12 +285,14 @@ def validate_goal(
         (SMART[3], relevant, MAX_PART),
     ):
         text = value.strip()
-        if len(text) < MIN_PART:
-            errors[part.key] = f"{part.explanation} For example: {part.example}"
+        if not text:
+            errors[part.key] = part.missing
+        elif len(text) < MIN_PART:
+            errors[part.key] = f"{part.thin} (At least {MIN_PART} characters; this has {len(text)}.)"
         elif len(text) > limit:
             errors[part.key] = f"Use at most {limit:,} characters (this has {len(text):,})."
     if "measurable" not in errors and not _says_how_success_is_seen(measurable):
-        errors["measurable"] = "Say how you will see success: a number, a date or something you can point to."
+        errors["measurable"] = NO_EVIDENCE
     when = _parse_date(target_date)
     if when is None:
         errors["target_date"] = "Choose a target date."
