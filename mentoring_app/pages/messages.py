@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.inline import a as plain_anchor
 
 from mentoring_app import routes, style
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
 from mentoring_app.components.report import report_dialog
-from mentoring_app.state.messages import MessageCard, ThreadCard, ThreadsState, ThreadState
+from mentoring_app.state.messages import MessageCard, MessagePart, ThreadCard, ThreadsState, ThreadState
 
 
 def _thread_item(thread: rx.Var[ThreadCard]) -> rx.Component:
@@ -59,6 +60,27 @@ def threads_page() -> rx.Component:
     )
 
 
+# A link in a message opens in a new tab and tells the site nothing about where it came from;
+# nofollow: members' links earn no search ranking from us.
+MESSAGE_LINK_REL = "noopener noreferrer nofollow"
+
+
+def _message_part(part: rx.Var[MessagePart]) -> rx.Component:
+    """Text as text; an http(s) address (checked on the server) as a plain link. Never HTML."""
+    href = part["href"].to(str)
+    return rx.cond(
+        href != "",
+        plain_anchor(
+            part["text"].to(str),
+            href=href,
+            target="_blank",
+            rel=MESSAGE_LINK_REL,
+            style={"color": "var(--accent-11)", "text_decoration": "underline", "word_break": "break-all"},
+        ),
+        rx.fragment(part["text"].to(str)),
+    )
+
+
 def message_item(message: rx.Var[MessageCard], other_id: rx.Var[int]) -> rx.Component:
     """One message; the other member's messages can be reported."""
     mine = message["mine"].to(bool)
@@ -71,7 +93,9 @@ def message_item(message: rx.Var[MessageCard], other_id: rx.Var[int]) -> rx.Comp
                 size="1",
                 color=style.MUTED_COLOR,
             ),
-            rx.text(message["body"].to(str), white_space="pre-wrap"),
+            rx.text(
+                rx.foreach(message["parts"].to(list[MessagePart]), _message_part), white_space="pre-wrap"
+            ),
             rx.cond(
                 ~mine,
                 report_dialog(

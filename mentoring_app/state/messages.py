@@ -16,17 +16,25 @@ from mentoring_app import live, routes, timefmt
 from mentoring_app.models import User
 from mentoring_app.services import limits
 from mentoring_app.services.conversations import messaging
+from mentoring_app.services.conversations.links import split_links
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import id_from_path
 from mentoring_app.state.session import SessionState
 
 
+class MessagePart(TypedDict):
+    """A run of a message's text; ``href`` set (http or https only) makes it a link."""
+
+    text: str
+    href: str
+
+
 class MessageCard(TypedDict):
     id: int
     mine: bool
     sender: str
-    body: str
+    parts: list[MessagePart]  # the body, split so its web addresses can be links (no HTML)
     sent: str
 
 
@@ -42,7 +50,7 @@ def message_card(view: messaging.MessageView, tz: str) -> MessageCard:
         id=view.id,
         mine=view.mine,
         sender=view.sender_name,
-        body=view.body,
+        parts=[MessagePart(text=p.text, href=p.href) for p in split_links(view.body)],
         sent=timefmt.show(view.sent_at, tz, timefmt.SHORT),
     )
 
