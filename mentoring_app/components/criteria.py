@@ -72,6 +72,7 @@ def _checkboxes(
             gap="0.5rem 1.25rem",
         ),
         _error(state, field),
+        id=name,  # a refused save focuses the group's first box (form_errors.focus_script)
         style={"border": "none", "padding": "0", "margin": "0"},
     )
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.inline import a as plain_anchor
 
 from mentoring_app import routes, style
 from mentoring_app.components.avatar import member_face
 from mentoring_app.components.criteria import criteria_fields
 from mentoring_app.components.forms import field, submit_button
 from mentoring_app.components.layout import page_shell
-from mentoring_app.state.profile import MissingView, ProfileState
+from mentoring_app.state.profile import LABELS, ErrorItem, MissingView, ProfileState
 from mentoring_app.state.session import SessionState
 from mentoring_app.storage import MAX_PHOTO_BYTES
 
@@ -34,6 +35,41 @@ def _missing_item(item: rx.Var[MissingView]) -> rx.Component:
     return rx.el.li(
         item["label"].to(str),
         rx.cond(item["needed"].to(bool), rx.text.em(" (needed to appear in Find mentor)")),
+    )
+
+
+def _error_line(item: rx.Var[ErrorItem]) -> rx.Component:
+    return rx.el.li(
+        plain_anchor(
+            item["label"].to(str),
+            href=item["href"].to(str),
+            on_click=rx.call_script(item["focus"].to(str)),
+            style={"color": style.ERROR_COLOR, "text_decoration": "underline", "font_weight": "500"},
+        ),
+        ": ",
+        item["message"].to(str),
+    )
+
+
+def _error_summary() -> rx.Component:
+    """After a refused save: which fields, in page order, each a link to its field (focus moves
+    to the first by itself). Each field also shows its own message beside it."""
+    return rx.cond(
+        ProfileState.error_summary.length() > 0,
+        rx.box(
+            rx.heading("Your profile was not saved", as_="h2", size="4", color=style.ERROR_COLOR),
+            rx.text("Correct these fields, then save again:", size="2"),
+            rx.el.ul(rx.foreach(ProfileState.error_summary, _error_line), style={"padding_left": "1.25rem"}),
+            role="alert",
+            aria_label="Your profile was not saved",
+            width="100%",
+            style={
+                "border": "2px solid var(--red-9)",
+                "border_radius": "var(--radius-3)",
+                "padding": "0.75rem 1rem",
+                "background": "var(--red-2)",
+            },
+        ),
     )
 
 
@@ -152,7 +188,7 @@ def _mentor_part() -> rx.Component:
         "As a mentor",
         criteria_fields(ProfileState, ProfileState.mentor_fields),
         field(
-            "Capacity (mentees at once)",
+            LABELS["capacity"],
             "capacity",
             errors=errors,
             input_type="number",
@@ -174,7 +210,7 @@ def _mentee_part() -> rx.Component:
     return _section(
         "As a mentee",
         field(
-            "What you want help with",
+            LABELS["help_wanted"],
             "help_wanted",
             errors=ProfileState.errors,
             default_value=ProfileState.help_wanted,
@@ -194,7 +230,7 @@ def _contact() -> rx.Component:
     return _section(
         "Contact details",
         field(
-            "Contact email",
+            LABELS["contact_email"],
             "contact_email",
             errors=errors,
             input_type="email",
@@ -202,7 +238,7 @@ def _contact() -> rx.Component:
             default_value=ProfileState.contact_email,
         ),
         field(
-            "Phone number",
+            LABELS["phone"],
             "phone",
             errors=errors,
             input_type="tel",
@@ -212,9 +248,7 @@ def _contact() -> rx.Component:
             hint="Optional, for example +44 161 496 0000.",
         ),
         rx.el.div(
-            rx.el.label(
-                "Preferred way to be contacted", html_for="field-preferred", style={"font_weight": "500"}
-            ),
+            rx.el.label(LABELS["preferred"], html_for="field-preferred", style={"font_weight": "500"}),
             rx.el.select(
                 rx.el.option("Email", value="email"),
                 rx.el.option("Phone", value="phone"),
@@ -245,9 +279,15 @@ def _form() -> rx.Component:
         rx.vstack(
             _section(
                 "About you",
-                field("Name", "name", errors=errors, autocomplete="name", default_value=ProfileState.name),
                 field(
-                    "Headline",
+                    LABELS["name"],
+                    "name",
+                    errors=errors,
+                    autocomplete="name",
+                    default_value=ProfileState.name,
+                ),
+                field(
+                    LABELS["headline"],
                     "headline",
                     errors=errors,
                     default_value=ProfileState.headline,
@@ -255,7 +295,7 @@ def _form() -> rx.Component:
                     hint="One line, at most 120 characters, like “Legal translator, Spanish into English”.",
                 ),
                 field(
-                    "Biography",
+                    LABELS["bio"],
                     "bio",
                     errors=errors,
                     default_value=ProfileState.bio,
@@ -294,6 +334,7 @@ def page() -> rx.Component:
                     width="100%",
                     wrap="wrap",
                 ),
+                _error_summary(),
                 rx.cond(ProfileState.pending_prompt > 0, _pending_prompt()),
                 _completeness(),
                 _photo(),

@@ -10,6 +10,7 @@ from reflex_base.utils.form import FormData
 from sqlmodel import Session
 
 from mentoring_app import faces, timefmt
+from mentoring_app.form_errors import FormField, focus_script, in_page_order, not_saved
 from mentoring_app.models import User
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
@@ -32,11 +33,59 @@ class MissingView(TypedDict):
     needed: bool
 
 
+class ErrorItem(TypedDict):
+    """One line of the error summary at the top of My profile."""
+
+    label: str
+    message: str
+    href: str  # "#<element id>": the summary's link to the field
+    focus: str  # the script that focuses the field (run in the browser)
+
+
+# My profile's own fields, with the labels the page shows (pages/my_profile.py reads them from
+# here) and the ids of their inputs (components/forms.field makes "field-<name>").
+def _own(key: str, label: str) -> FormField:
+    return FormField(key, label, f"field-{key}")
+
+
+ABOUT_FIELDS = (_own("name", "Name"), _own("headline", "Headline"), _own("bio", "Biography"))
+CAPACITY_FIELD = _own("capacity", "Capacity (mentees at once)")
+HELP_FIELD = _own("help_wanted", "What you want help with")
+CONTACT_FIELDS = (
+    _own("contact_email", "Contact email"),
+    _own("phone", "Phone number"),
+    _own("preferred", "Preferred way to be contacted"),
+)
+LABELS = {f.key: f.label for f in (*ABOUT_FIELDS, CAPACITY_FIELD, HELP_FIELD, *CONTACT_FIELDS)}
+
+
+def _criteria(views: list[FieldView], side: str) -> list[FormField]:
+    """Matching fields as the form draws them (components/criteria.py): a picker is focused by
+    its find box, a select or a group of checkboxes by its own id."""
+    return [
+        FormField(
+            v["input_name"],
+            f"{v['label']} ({side})",
+            v["input_name"] + "-find" if v["kind"] == "picker" else v["input_name"],
+        )
+        for v in views
+    ]
+
+
+def form_fields(mentor_fields: list[FieldView], mentee_fields: list[FieldView]) -> list[FormField]:
+    """Every field of My profile in the order the page shows it (the mentor and mentee parts only
+    for members who have them: their lists are empty otherwise)."""
+    mentor = [*_criteria(mentor_fields, "as a mentor"), CAPACITY_FIELD] if mentor_fields else []
+    mentee = [HELP_FIELD, *_criteria(mentee_fields, "what you look for")] if mentee_fields else []
+    return [*ABOUT_FIELDS, *mentor, *mentee, *CONTACT_FIELDS]
+
+
 class ProfileState(CriteriaPicker, SessionState):
     """The My profile form. Values start from the database; the browser keeps what was typed."""
 
     loaded: bool = False
     errors: dict[str, str] = {}
+    error_summary: list[ErrorItem] = []  # the fields in error, in page order, after a refused save
     name: str = ""
     headline: str = ""
     bio: str = ""
@@ -103,7 +152,7 @@ class ProfileState(CriteriaPicker, SessionState):
             return
         own = await call(profiles.own_profile, actor=user)
         specs = await call(load_fields)
-        self.errors = {}
+        self.errors, self.error_summary = {}, []
         self._show(own, specs)
         self.loaded = True
 
@@ -141,14 +190,24 @@ class ProfileState(CriteriaPicker, SessionState):
             own = await call(profiles.update_profile, actor=user, user_id=user.id, changes=changes)
         except ValidationFailed as failure:
             self.errors = failure.errors
+            found = in_page_order(failure.errors, form_fields(self.mentor_fields, self.mentee_fields))
+            self.error_summary = [
+                ErrorItem(
+                    label=e.label, message=e.message, focus=focus_script(e.element_id) if e.element_id else ""
+                )
+                for e in found
+            ]
             self.busy = False
-            yield rx.toast.error("Your profile was not saved: please check the fields marked below.")
+            yield rx.toast.error(not_saved("Your profile", found))
+            first = next((e.element_id for e in found if e.element_id), "")
+            if first:  # to the first field in error, as the page shows them
+                yield rx.call_script(focus_script(first))
             return
         except ServiceError as refusal:
             self.busy = False
             yield rx.toast.error(refusal.message)
             return
-        self.errors = {}
+        self.errors, self.error_summary = {}, []
         self.name = own.name
         self.member_name = own.name
         was_available, self.available = self.available, own.available
