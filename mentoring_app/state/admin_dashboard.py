@@ -131,16 +131,36 @@ def _layout(**extra: object) -> go.Layout:
     return go.Layout(**(base | extra))
 
 
+# With range buttons, the legend takes a row of its own above them, on the left as they are: side
+# by side at the top (the default), a phone's narrow chart drew the buttons over the legend.
+SELECTOR_ROOM: dict[str, object] = {
+    "margin": {"l": 48, "r": 16, "t": 84, "b": 40},
+    "legend": {
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": 1.2,
+        "yanchor": "bottom",
+        "traceorder": "normal",
+    },
+}
+RANGE_BUTTONS_Y = 1.02  # just above the plot, below the legend
+
+
 def _month_axis(months: tuple[str, ...], *, selector: bool = False) -> dict:
     axis: dict = {"type": "date", "tickformat": "%b %Y", "dtick": "M1" if len(months) <= 12 else "M3"}
     if selector:
         axis["rangeselector"] = {
+            "x": 0,
+            "xanchor": "left",
+            "y": RANGE_BUTTONS_Y,
+            "yanchor": "bottom",
             "buttons": [
                 {"count": 3, "label": "3 months", "step": "month", "stepmode": "backward"},
                 {"count": 6, "label": "6 months", "step": "month", "stepmode": "backward"},
                 {"count": 1, "label": "1 year", "step": "year", "stepmode": "backward"},
                 {"step": "all", "label": "All"},
-            ]
+            ],
         }
         axis["rangeslider"] = {"visible": True, "thickness": 0.08}
     return axis
@@ -164,6 +184,7 @@ def _bars(
             barmode="stack" if stacked else "group",
             xaxis=_month_axis(chart.months, selector=selector),
             yaxis={"rangemode": "tozero", "title": {"text": ""}},
+            **(SELECTOR_ROOM if selector else {}),
         ),
     )
 

@@ -64,11 +64,13 @@ def test_form_errors_and_member_pages_have_no_violations(page: Page, app: Runnin
     expect(page.get_by_role("heading", name="Profile completeness")).to_be_visible()
     page.get_by_label("Headline").fill("h" * 130)
     page.get_by_role("button", name="Save profile").click()
-    expect(page.get_by_text("Use at most 120 characters")).to_be_visible()
+    form = page.get_by_role("form", name="My profile")
+    expect(form.get_by_text("Use at most 120 characters")).to_be_visible()
+    expect(page.get_by_role("alert", name="Your profile was not saved")).to_be_visible()  # the summary
     assert _violations(page) == []
 
     # Let the toast finish fading out: axe measures contrast mid-animation otherwise.
-    expect(page.get_by_text("Your profile was not saved")).to_have_count(0, timeout=15_000)
+    expect(page.get_by_text("Your profile was not saved: check")).to_have_count(0, timeout=15_000)
     page.get_by_role("link", name="View your public profile").click()
     expect(page.get_by_role("heading", name="Ada Access", level=1)).to_be_visible()
     assert member.id and _violations(page) == []

@@ -73,9 +73,10 @@ def test_bad_input_is_explained_next_to_the_field_and_kept(page: Page, app: Runn
     page.get_by_label("Phone number").fill("call me")
     page.get_by_label("What you want help with").fill("Building a client base in Scotland.")
     page.get_by_role("button", name="Save profile").click()
-    expect(page.get_by_text("Use at most 120 characters")).to_be_visible()
-    expect(page.get_by_text("Enter a whole number from 0 to 10.")).to_be_visible()
-    expect(page.get_by_text("Enter a phone number of 7 to 15 digits")).to_be_visible()
+    form = page.get_by_role("form", name="My profile")  # each message beside its field
+    expect(form.get_by_text("Use at most 120 characters")).to_be_visible()
+    expect(form.get_by_text("Enter a whole number from 0 to 10.")).to_be_visible()
+    expect(form.get_by_text("Enter a phone number of 7 to 15 digits")).to_be_visible()
     expect(page.get_by_label("Headline")).to_have_value(long_headline)
     expect(page.get_by_label("What you want help with")).to_have_value("Building a client base in Scotland.")
     with Session(app.engine) as db:

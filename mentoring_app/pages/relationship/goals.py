@@ -84,39 +84,51 @@ def _goal_form() -> rx.Component:
 
 
 def _milestone(goal: rx.Var[GoalCard], milestone: rx.Var[MilestoneCard]) -> rx.Component:
+    """A milestone: its checkbox in a column of its own, so the title (however long, on however
+    narrow a screen) wraps beside it, never below it; dates, badges and Remove follow the title."""
     done = milestone["done"].to(bool)
     return rx.el.li(
-        rx.hstack(
+        rx.flex(
             rx.checkbox(
                 checked=done,
                 on_change=lambda value: S.mark_milestone(milestone["id"].to(int), value),
                 disabled=goal["read_only"].to(bool),
                 aria_label="Done: " + milestone["title"].to(str),
+                style={"flex_shrink": "0", "margin_top": "0.2rem"},
             ),
-            rx.text(
-                milestone["title"].to(str),
-                text_decoration=rx.cond(done, "line-through", "none"),
-            ),
-            rx.cond(milestone["due"].to(str) != "", muted("due ", milestone["due"].to(str))),
-            rx.cond(done, rx.badge("Done " + milestone["done_on"].to(str), color_scheme="green")),
-            rx.cond(milestone["overdue"].to(bool), rx.badge("Overdue", color_scheme="red")),
-            rx.cond(
-                ~goal["read_only"].to(bool),
-                rx.button(
-                    "Remove",
-                    size="1",
-                    variant="ghost",
-                    high_contrast=True,
-                    color_scheme="red",
-                    on_click=S.delete_milestone(milestone["id"].to(int)),
-                    aria_label="Remove milestone: " + milestone["title"].to(str),
+            rx.box(
+                rx.flex(
+                    rx.text(
+                        milestone["title"].to(str),
+                        text_decoration=rx.cond(done, "line-through", "none"),
+                        style={"overflow_wrap": "anywhere", "margin_right": "0.25rem"},
+                    ),
+                    rx.cond(milestone["due"].to(str) != "", muted("due ", milestone["due"].to(str))),
+                    rx.cond(done, rx.badge("Done " + milestone["done_on"].to(str), color_scheme="green")),
+                    rx.cond(milestone["overdue"].to(bool), rx.badge("Overdue", color_scheme="red")),
+                    rx.cond(
+                        ~goal["read_only"].to(bool),
+                        rx.button(
+                            "Remove",
+                            size="1",
+                            variant="ghost",
+                            high_contrast=True,
+                            color_scheme="red",
+                            on_click=S.delete_milestone(milestone["id"].to(int)),
+                            aria_label="Remove milestone: " + milestone["title"].to(str),
+                        ),
+                    ),
+                    wrap="wrap",
+                    align="center",
+                    gap="0.25rem 0.5rem",
                 ),
+                rx.cond(milestone["note"].to(str) != "", muted(milestone["note"].to(str))),
+                style={"flex": "1", "min_width": "0"},
             ),
-            wrap="wrap",
-            align="center",
-            spacing="2",
+            align="start",
+            gap="2",
+            wrap="nowrap",
         ),
-        rx.cond(milestone["note"].to(str) != "", muted(milestone["note"].to(str))),
         style={"list_style": "none"},
     )
 
