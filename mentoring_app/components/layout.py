@@ -173,7 +173,7 @@ def navbar() -> rx.Component:
                 justify="between",
                 align="center",
                 wrap="nowrap",
-                gap="3",
+                spacing="3",
                 max_width=HEADER_WIDTH,
                 margin_x="auto",
                 width="100%",

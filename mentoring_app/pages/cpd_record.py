@@ -49,7 +49,7 @@ def page() -> rx.Component:
                 rx.card(
                     rx.text("Goals achieved"), rx.text(s.total_goals.to_string(), size="6", weight="bold")
                 ),
-                gap="3",
+                spacing="3",
                 wrap="wrap",
             ),
             rx.cond(

@@ -27,11 +27,13 @@ PHONE = {"width": 390, "height": 844}
 LONG_NAME = "Maximiliana Featherstonehaugh-Ramsbottom"
 
 # Pairs of visible buttons in the page's main region that touch (less than 4 px apart, side by
-# side or one above the other): buttons that sit together must have space between them.
+# side or one above the other): buttons that sit together must have space between them. The
+# dashboard's tabs are one control (a tab bar) and sit together by design.
 TOUCHING_BUTTONS = """() => {
   const shown = (e) => { const r = e.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };
-  const buttons = [...document.querySelectorAll('main button, main [role=button]')].filter(shown);
+  const buttons = [...document.querySelectorAll('main button:not([role=tab]), main [role=button]')]
+    .filter(shown);
   const touching = [];
   for (const a of buttons) for (const b of buttons) {
     if (a === b || a.contains(b) || b.contains(a)) continue;

@@ -44,7 +44,7 @@ def _progress_at_a_glance() -> rx.Component:
             stat("Meetings held", S.glance_meetings.to_string(), S.glance_time + " in meetings"),
             stat("Since last contact", S.days_since_contact),
             wrap="wrap",
-            gap="3",
+            spacing="3",
             padding_top="0.5rem",
         ),
         aria_label="Progress at a glance",

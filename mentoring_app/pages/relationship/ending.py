@@ -178,7 +178,7 @@ def ending() -> rx.Component:
                             S.start_new_journey,
                         ),
                     ),
-                    gap="3",
+                    spacing="3",
                     wrap="wrap",
                 ),
                 muted(

@@ -126,7 +126,7 @@ def _milestone(goal: rx.Var[GoalCard], milestone: rx.Var[MilestoneCard]) -> rx.C
                 style={"flex": "1", "min_width": "0"},
             ),
             align="start",
-            gap="2",
+            spacing="2",
             wrap="nowrap",
         ),
         style={"list_style": "none"},
