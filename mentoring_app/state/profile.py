@@ -193,7 +193,10 @@ class ProfileState(CriteriaPicker, SessionState):
             found = in_page_order(failure.errors, form_fields(self.mentor_fields, self.mentee_fields))
             self.error_summary = [
                 ErrorItem(
-                    label=e.label, message=e.message, focus=focus_script(e.element_id) if e.element_id else ""
+                    label=e.label,
+                    message=e.message,
+                    href=f"#{e.element_id}" if e.element_id else "#main",
+                    focus=focus_script(e.element_id) if e.element_id else "",
                 )
                 for e in found
             ]

@@ -66,7 +66,12 @@ def _busiest_member(app: RunningApp, address: str, asker_address: str) -> None:
                 name=LONG_NAME,
                 headline="Legal translator",
                 contact_email=address,
-                mentor_criteria={"region": [fields["region"].find("London").id]},
+                phone="+44 20 7946 0000",
+                mentor_criteria={  # complete enough to match, so a mentee may ask
+                    "region": [fields["region"].find("London").id],
+                    "languages": [fields["languages"].find("German").id],
+                    "specialisms": [fields["specialisms"].find("Legal translation").id],
+                },
             ),
         )
         asker = auth.register(
@@ -96,7 +101,7 @@ def test_the_header_is_one_line_at_1280px_and_a_menu_button_on_a_phone(
         nav.get_by_role("link", name=re.compile(r"^Notifications, \d+ unread$")),
         nav.get_by_role("link", name="Account"),
         nav.get_by_role("link", name="Admin"),
-        nav.get_by_label("Logged in as"),
+        nav.get_by_label("Logged in as").filter(visible=True),  # the Menu holds a hidden copy
         nav.get_by_role("button", name="Log out"),
     ]
     for item in items:
