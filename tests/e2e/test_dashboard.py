@@ -126,7 +126,9 @@ def test_agreement_goals_milestones_meetings_and_a_new_journey(
     event = next(c for c in calendar.walk() if c.name == "VEVENT")
     assert event.decoded("dtstart") == datetime(2027, 1, 12, 17, 30, tzinfo=UTC)
     assert "Paco Progress" in str(event.get("summary")) and "Odile Oversight" in str(event.get("summary"))
-    expect(mentor.get_by_role("region", name="Progress at a glance")).to_contain_text("1.5 hours")
+    expect(mentor.get_by_role("region", name="Progress at a glance")).to_contain_text(
+        "1 h 30 min in meetings"
+    )
     # The mentor is emailed the invite (.ics attached); its button opens the dashboard's Meetings.
     invited = app.mailbox.wait_for(mentor_email, "Paco Progress scheduled your next mentoring meeting")
     body = text_body(invited)

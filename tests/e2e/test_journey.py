@@ -83,7 +83,7 @@ def test_endings_confirm_first_and_journey_two_counts_its_own(
     _open(page, app, rid, "Ending")
     glance = page.get_by_role("region", name="Progress at a glance")
     expect(glance).to_contain_text("0 of 1")  # goals achieved, journey 1
-    expect(glance).to_contain_text("1.0 hours")
+    expect(glance).to_contain_text("1 h in meetings")
 
     # Continue informally asks first; "Not yet" changes nothing.
     page.get_by_role("button", name="Continue informally").click()
@@ -110,7 +110,7 @@ def test_endings_confirm_first_and_journey_two_counts_its_own(
     expect(page.get_by_text("A new journey has started.")).to_be_visible()
     expect(glance).to_contain_text("Journey 2: its goals and meetings")
     expect(glance).to_contain_text("0 of 0")
-    expect(glance).to_contain_text("0.0 hours")
+    expect(glance).to_contain_text("0 min in meetings")
     expect(page.get_by_text("Active", exact=True)).to_be_visible()
     page.get_by_role("tab", name="Ending").click()
     earlier = page.get_by_role("region", name="Earlier journeys")
