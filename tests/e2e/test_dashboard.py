@@ -169,7 +169,7 @@ def test_agreement_goals_milestones_meetings_and_a_new_journey(
     # CPD record: the meeting and its hours, downloadable as CSV.
     mentee.goto(app.url("/cpd-record"))
     expect(mentee.get_by_role("table", name="Mentoring relationships")).to_contain_text("Odile Oversight")
-    expect(mentee.get_by_text("1.5", exact=True)).to_have_count(2)  # the total and the row
+    expect(mentee.get_by_text("1 h 30 min", exact=True)).to_have_count(2)  # the total and the row
     with mentee.expect_download() as csv_info:
         mentee.get_by_role("button", name="Download CSV").click()
     text = open(csv_info.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
