@@ -10,7 +10,7 @@ from reflex_base.utils.form import FormData
 from sqlmodel import Session
 
 from mentoring_app import faces, timefmt
-from mentoring_app.form_errors import FormField, focus_script, in_page_order, not_saved
+from mentoring_app.form_errors import FieldError, FormField, focus_script, in_page_order, not_saved
 from mentoring_app.models import User
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
@@ -69,6 +69,19 @@ def _criteria(views: list[FieldView], side: str) -> list[FormField]:
             v["input_name"] + "-find" if v["kind"] == "picker" else v["input_name"],
         )
         for v in views
+    ]
+
+
+def error_items(found: list[FieldError]) -> list[ErrorItem]:
+    """The summary's lines: each field's label linking to it, and its message."""
+    return [
+        ErrorItem(
+            label=e.label,
+            message=e.message,
+            href=f"#{e.element_id}" if e.element_id else "#main",
+            focus=focus_script(e.element_id) if e.element_id else "",
+        )
+        for e in found
     ]
 
 
@@ -191,15 +204,7 @@ class ProfileState(CriteriaPicker, SessionState):
         except ValidationFailed as failure:
             self.errors = failure.errors
             found = in_page_order(failure.errors, form_fields(self.mentor_fields, self.mentee_fields))
-            self.error_summary = [
-                ErrorItem(
-                    label=e.label,
-                    message=e.message,
-                    href=f"#{e.element_id}" if e.element_id else "#main",
-                    focus=focus_script(e.element_id) if e.element_id else "",
-                )
-                for e in found
-            ]
+            self.error_summary = error_items(found)
             self.busy = False
             yield rx.toast.error(not_saved("Your profile", found))
             first = next((e.element_id for e in found if e.element_id), "")

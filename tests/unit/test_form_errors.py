@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from mentoring_app.form_errors import FormField, focus_script, in_page_order, not_saved
 from mentoring_app.state.criteria_picker import FieldView
-from mentoring_app.state.profile import form_fields
+from mentoring_app.state.profile import error_items, form_fields
 
 
 def _view(name: str, label: str, kind: str) -> FieldView:
@@ -67,3 +67,13 @@ def test_my_profile_lists_its_fields_as_the_page_draws_them() -> None:
     ]
     mentee_only = [f.key for f in form_fields([], mentee)]
     assert "capacity" not in mentee_only and "help_wanted" in mentee_only
+
+
+def test_each_summary_line_links_to_its_field_and_focuses_it() -> None:
+    found = in_page_order({"phone": "Enter a phone number.", "mystery": "Something else."}, FIELDS)
+    phone, other = error_items(found)
+    assert (phone["label"], phone["message"], phone["href"]) == (
+        "Phone number", "Enter a phone number.", "#field-phone"
+    )  # fmt: skip
+    assert phone["focus"] == focus_script("field-phone")
+    assert (other["href"], other["focus"]) == ("#main", "")

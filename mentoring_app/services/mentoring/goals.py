@@ -10,7 +10,6 @@ A goal's progress is milestones done / milestones, and 100% once achieved.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -40,10 +39,17 @@ from mentoring_app.services.mentoring.relationship_access import (
     partner_id,
     writable_relationship,
 )
+from mentoring_app.services.mentoring.smart import (  # noqa: F401 - the SMART tool, read from here too
+    MAX_PART,
+    MAX_SPECIFIC,
+    MIN_PART,
+    NO_EVIDENCE,
+    SMART,
+    SmartPart,
+    parse_date,
+    validate_goal,
+)
 
-MIN_PART = 10
-MAX_SPECIFIC = 300
-MAX_PART = 500
 MAX_MILESTONE_TITLE = 200
 MAX_MILESTONE_NOTE = 1000
 MAX_MILESTONES = 30
@@ -66,149 +72,6 @@ _MOVES = {
     (AGREED, DROPPED),
     (IN_PROGRESS, DROPPED),
 }
-
-
-NO_EVIDENCE = "Add a number or a date to show success, such as “2 signed contracts” or “by June”."
-
-
-@dataclass(frozen=True)
-class SmartPart:
-    """One letter of SMART, as the goal tool explains it, and what a check says is missing (the
-    explanation and example stand beside the field already: a message repeating them helps no one)."""
-
-    key: str
-    letter: str
-    label: str
-    explanation: str
-    example: str
-    missing: str  # when the part is empty
-    thin: str = ""  # when it is there but too short to say much
-
-
-SMART: tuple[SmartPart, ...] = (
-    SmartPart(
-        "specific",
-        "S",
-        "Specific",
-        "Say exactly what you want to achieve, in one sentence someone else would understand.",
-        "Win two direct clients for legal translation from French into English.",
-        "Add what you want to achieve.",
-        "Add more detail: what exactly, for whom or where.",
-    ),
-    SmartPart(
-        "measurable",
-        "M",
-        "Measurable",
-        "Say how you will see success: a number, a date or something you can point to.",
-        "Two signed contracts, each worth at least £1,000 a year.",
-        NO_EVIDENCE,
-        NO_EVIDENCE,
-    ),
-    SmartPart(
-        "achievable",
-        "A",
-        "Achievable",
-        "Say why this is within reach, and what you will need (time, training, contacts).",
-        "I already translate contracts for two agencies; I can give it four hours a week.",
-        "Add why this is within reach.",
-        "Add what puts it within reach: the time, training or contacts you have.",
-    ),
-    SmartPart(
-        "relevant",
-        "R",
-        "Relevant",
-        "Say why this goal matters for your work and where you want to be.",
-        "Direct clients pay better and let me specialise in commercial law, as I want to.",
-        "Add why this goal matters for your work.",
-        "Add more on why it matters: where it takes your work.",
-    ),
-    SmartPart(
-        "target_date",
-        "T",
-        "Time-bound",
-        "Choose a target date: close enough to keep you going, far enough to be realistic.",
-        "By 30 June, six months from now.",
-        "Choose a target date.",
-    ),
-)
-
-# The measurable part should say how success will be seen. The check is a simple heuristic, not
-# a judge: a digit (a number, a date, a percentage) or one of these words is enough.
-_EVIDENCE_WORDS = frozenset(
-    {
-        "by",
-        "when",
-        "count",
-        "number",
-        "percent",
-        "signed",
-        "published",
-        "passed",
-        "completed",
-        "complete",
-        "submitted",
-        "achieved",
-        "delivered",
-        "launched",
-        "accepted",
-        "sent",
-        "finished",
-        "per",
-        "each",
-        "every",
-        "times",
-        "least",
-        "most",
-        "hours",
-        "clients",
-        "contracts",
-        "words",
-        "pages",
-        "sessions",
-        "certificate",
-        "qualified",
-        "chartered",
-        "pass",
-        "mark",
-        "grade",
-        "score",
-        "exam",
-        "diploma",
-        "accredited",
-        "registered",
-        "invoiced",
-        "twice",
-        # Numbers in words: "two direct clients", "one article a month".
-        *(
-            [
-                "one",
-                "two",
-                "three",
-                "four",
-                "five",
-                "six",
-                "seven",
-                "eight",
-                "nine",
-                "ten",
-                "eleven",
-                "twelve",
-                "twenty",
-                "fifty",
-                "hundred",
-            ]
-        ),
-    }
-)
-_WORD = re.compile(r"[a-z]+")
-
-
-def _says_how_success_is_seen(text: str) -> bool:
-    return (
-        any(ch.isdigit() for ch in text)
-        or "%" in text
-        or bool(set(_WORD.findall(text.casefold())) & _EVIDENCE_WORDS)
-    )
 
 
 @dataclass(frozen=True)
@@ -256,51 +119,6 @@ def percent_done(status: str, done: int, total: int) -> int:
     if status == ACHIEVED:
         return 100
     return round(100 * done / total) if total else 0
-
-
-def _parse_date(value: date | str | None) -> date | None:
-    if isinstance(value, date) or value is None:
-        return value
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
-def validate_goal(
-    *,
-    specific: str,
-    measurable: str,
-    achievable: str,
-    relevant: str,
-    target_date: date | str | None,
-    today: date,
-) -> dict[str, str]:
-    """Per-field messages saying what is missing from a SMART goal; empty when the goal is fine."""
-    errors: dict[str, str] = {}
-    for part, value, limit in (
-        (SMART[0], specific, MAX_SPECIFIC),
-        (SMART[1], measurable, MAX_PART),
-        (SMART[2], achievable, MAX_PART),
-        (SMART[3], relevant, MAX_PART),
-    ):
-        text = value.strip()
-        if not text:
-            errors[part.key] = part.missing
-        elif len(text) < MIN_PART:
-            errors[part.key] = f"{part.thin} (At least {MIN_PART} characters; this has {len(text)}.)"
-        elif len(text) > limit:
-            errors[part.key] = f"Use at most {limit:,} characters (this has {len(text):,})."
-    if "measurable" not in errors and not _says_how_success_is_seen(measurable):
-        errors["measurable"] = NO_EVIDENCE
-    when = _parse_date(target_date)
-    if when is None:
-        errors["target_date"] = "Choose a target date."
-    elif when <= today:
-        errors["target_date"] = "Choose a target date in the future."
-    elif when.year > today.year + 5:
-        errors["target_date"] = "Choose a target date within five years: break longer aims into steps."
-    return errors
 
 
 def _goal_views(
@@ -453,7 +271,7 @@ def _checked_parts(
         "measurable": measurable.strip(),
         "achievable": achievable.strip(),
         "relevant": relevant.strip(),
-        "target_date": _parse_date(target_date),
+        "target_date": parse_date(target_date),
     }
 
 
@@ -587,7 +405,7 @@ def _check_milestone(title: str, note: str, due_date: date | str | None) -> tupl
         errors["title"] = f"Use at most {MAX_MILESTONE_TITLE} characters."
     if len(note) > MAX_MILESTONE_NOTE:
         errors["note"] = f"Use at most {MAX_MILESTONE_NOTE:,} characters."
-    due = _parse_date(due_date) if due_date not in (None, "") else None
+    due = parse_date(due_date) if due_date not in (None, "") else None
     if due_date not in (None, "") and due is None:
         errors["due_date"] = "Enter a date, or leave it empty."
     if errors:
