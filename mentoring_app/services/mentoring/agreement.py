@@ -210,8 +210,8 @@ def update_agreement(
     journey = open_journey(session, rel, now)
     changed = {key: value for key, value in clean.items() if getattr(journey, key) != value}
     if not changed:  # say why, rather than "saved" for a save that kept nothing new
-        session.rollback()
         empty = not any((getattr(journey, key) or "").strip() for key in AGREEMENT_FIELDS)
+        session.rollback()
         raise ValidationFailed({NOTHING_SAVED_KEY: NOTHING_TO_SAVE if empty else NOTHING_CHANGED})
     was_confirmed = journey.mentee_confirmed_at is not None or journey.mentor_confirmed_at is not None
     for key, value in changed.items():
