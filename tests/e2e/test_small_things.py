@@ -18,6 +18,7 @@ from mentoring_app.services.discovery import profiles
 from mentoring_app.services.discovery.vocabulary import load_fields
 from mentoring_app.services.mentoring import goals, relationships
 from mentoring_app.services.staff import admin as admin_service
+from tests.e2e.test_accessibility import _violations
 from tests.harness import SEED_PASSWORD, RunningApp, log_in, seed_accepted_pair
 
 HOME = re.compile(r".*/home/?$")
@@ -115,6 +116,7 @@ def test_the_header_is_one_line_at_1280px_and_a_menu_button_on_a_phone(
     assert header and header["height"] < 50, header  # one row (two would be 70 px or more)
     assert max(b["x"] + b["width"] for b in boxes) <= DESKTOP["width"]  # type: ignore[index]
     assert wide.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    assert _violations(wide) == []
 
     phone = browser.new_context(viewport=PHONE).new_page()
     log_in(phone, app, email_address=address, password=SEED_PASSWORD)
@@ -135,6 +137,8 @@ def test_the_header_is_one_line_at_1280px_and_a_menu_button_on_a_phone(
         expect(nav.get_by_role("link", name=name)).to_be_visible()
     expect(nav.get_by_role("link", name=re.compile(r"^Notifications, \d+ unread$"))).to_be_visible()
     expect(nav.get_by_role("button", name="Log out")).to_be_visible()
+    assert _violations(phone) == []  # axe, with the Menu open
+    menu.focus()
     phone.keyboard.press("Tab")
     expect(nav.get_by_role("link", name="Home", exact=True)).to_be_focused()
     phone.keyboard.press("Escape")
