@@ -21,12 +21,13 @@ import pytest
 import redis
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from mentoring_app import cluster
 from mentoring_app.db import make_engine
-from mentoring_app.models import Message, OutboxEmail
+from mentoring_app.models import Message, OutboxEmail, Relationship, User
+from mentoring_app.services.conversations import messaging
 from mentoring_app.services.outbox import relay
 from tests.conftest import (
     create_postgres_database,
@@ -252,3 +253,61 @@ def test_the_instances_relays_deliver_each_email_once(running: Cluster, unique_e
     assert not missing, f"not delivered: {what}"
     assert not skipped & set(ids), "an email skipped as read was sent"
     assert set(ids.values()) == {1}, f"delivered twice: {[i for i, n in ids.items() if n > 1]}"
+
+
+def _kill_live_listeners() -> int:
+    """Close every instance's Redis pub/sub connection (the live listeners), as a Redis restart or a
+    network blip would; returns how many were closed."""
+    client = redis.Redis.from_url(REDIS_URL)
+    index = str(client.connection_pool.connection_kwargs.get("db", 0))
+    listeners = [
+        c["id"] for c in client.client_list() if "P" in c.get("flags", "") and str(c.get("db")) == index
+    ]
+    for client_id in listeners:
+        client.client_kill_filter(_id=client_id)
+    return len(listeners)
+
+
+def _kill_database_connections(running: Cluster) -> int:
+    """End every PostgreSQL connection the instances hold (as a database restart would)."""
+    with running.app.engine.connect() as conn:
+        ended = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+        conn.commit()
+    return int(ended)
+
+
+def test_live_updates_survive_lost_redis_and_postgres_connections(
+    browser: Browser, running: Cluster, unique_email
+) -> None:
+    """Issue 13: a worker that loses Redis reconnects, and each tab it holds catches up by reading
+    what it missed (nothing lost, nothing twice); lost PostgreSQL connections cost no write."""
+    mentee, mentor, rid = _pair_on_two_instances(browser, running, unique_email)
+    with Session(running.app.engine) as db:
+        pair = db.get(Relationship, rid)
+        mentor_user, mentee_user = db.get(User, pair.mentor_id), db.get(User, pair.mentee_id)
+    # A message whose publication never reaches the instances (this process has no listener):
+    # only the catch-up after the lost connection can bring it to the open tab.
+    missed = f"Sent while nobody listened {secrets.token_hex(3)}"
+    with Session(running.app.engine) as db:
+        messaging.send_message(db, actor=mentor_user, other_id=mentee_user.id, body=missed)
+    time.sleep(1)
+    expect(mentee.get_by_text(missed)).to_have_count(0)
+    assert _kill_live_listeners() >= 2, "each instance keeps a live listener"
+    expect(_thread(mentee)).to_contain_text(missed, timeout=15_000)  # reconnected, caught up
+    after = f"Live again after the reconnect {secrets.token_hex(3)}"
+    _send(mentor, after)
+    expect(_thread(mentee)).to_contain_text(after)
+
+    assert _kill_database_connections(running) >= 1
+    despite = f"Sent after the database dropped us {secrets.token_hex(3)}"
+    _send(mentee, despite)
+    expect(_thread(mentor)).to_contain_text(despite)
+    expect(_thread(mentee)).to_contain_text(despite)
+    assert [_stored(running, body) for body in (missed, after, despite)] == [1, 1, 1]
+    for text_shown in (missed, after, despite):
+        expect(_thread(mentee).get_by_text(text_shown)).to_have_count(1)
