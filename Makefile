@@ -23,7 +23,7 @@ export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help setup run test test-setup chromium haproxy migrate demo-data lint bench bench-admin \
-	bench-load bench-live lighthouse cluster cluster-stop backup restore
+	bench-load bench-live lighthouse cluster cluster-stop backup restore videos ffmpeg
 
 help:
 	@echo "make run    set everything up, migrate SQLite, load demo data, serve http://localhost:$(PORT)"
@@ -36,6 +36,7 @@ help:
 	@echo "make backup       copy the database of DATABASE_URL to var/backups/ (or FILE=...)"
 	@echo "make restore FILE=...  put a backup back into DATABASE_URL (an empty database)"
 	@echo "make lighthouse  Lighthouse (mobile) on /, /login, /home, /find-mentor; JavaScript per page"
+	@echo "make videos  record the built-in how-to videos (WebM, captions, transcripts) into mentoring_app/content/videos"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +94,16 @@ $(LIGHTHOUSE):
 # Debian's Chromium, headless; three runs per page, medians printed against the targets.
 lighthouse: test-setup $(LIGHTHOUSE)
 	LIGHTHOUSE=$(abspath $(LIGHTHOUSE)) CHROMIUM_PATH=/usr/bin/chromium $(PY) -m benchmarks.lighthouse
+
+# Debian's ffmpeg: Playwright's video recording runs it (its own build would be downloaded), and
+# the recorder encodes the final VP9 WebM with it.
+ffmpeg:
+	@command -v ffmpeg >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq ffmpeg; }
+
+# The three built-in how-to videos, recorded from the production build on demo data; commit the
+# files it writes (mentoring_app/content/videos/). ONLY="slug ..." records some of them.
+videos: setup chromium ffmpeg
+	$(PY) -m mentoring_app.howto.record $(if $(ONLY),--only $(ONLY))
 
 lint: setup
 	$(VENV)/bin/ruff check mentoring_app tests alembic benchmarks rxconfig.py

@@ -17,7 +17,7 @@ from mentoring_app.db import get_engine, session_scope
 from mentoring_app.demo import DEMO_PASSWORD, MENTEES, MENTORS, load_demo_data
 from mentoring_app.migrations import upgrade_to_head
 from mentoring_app.services.errors import ValidationFailed
-from mentoring_app.services.library import guides
+from mentoring_app.services.library import built_in_videos, guides
 from mentoring_app.services.mentoring import relationships
 from mentoring_app.services.outbox import relay
 from mentoring_app.services.staff import admin
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     importer = commands.add_parser("import-members", help="create or update members from a CSV file")
     importer.add_argument("file", type=argparse.FileType("r", encoding="utf-8-sig"))
     commands.add_parser("relay-mail", help="deliver due emails once")
-    commands.add_parser("sync-guides", help="add missing built-in guides (safe to run again)")
+    commands.add_parser("sync-guides", help="add missing built-in guides and videos (safe to run again)")
     commands.add_parser("run-due-jobs", help="request reminders (7 days) and expiry (14 days), once")
     args = parser.parse_args(argv)
 
@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "sync-guides":
         with session_scope() as session:
             added = guides.sync_built_in_guides(session)
-        print(f"{added} built-in guide(s) added.")
+            videos = built_in_videos.sync_built_in_videos(session)
+        print(f"{added} built-in guide(s) added, {videos} built-in video(s) added.")
     elif args.command == "relay-mail":
         print(f"Sent {relay.deliver_due(get_engine())} email(s).")
     return 0

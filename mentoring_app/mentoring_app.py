@@ -40,6 +40,7 @@ from mentoring_app.pages import (
 from mentoring_app.services import limits
 from mentoring_app.services.accounts import auth
 from mentoring_app.services.discovery import matching_index_store
+from mentoring_app.services.library import built_in_videos
 from mentoring_app.services.library import guides as guide_library
 from mentoring_app.services.mentoring import relationships
 from mentoring_app.services.outbox import relay
@@ -240,7 +241,8 @@ async def due_jobs() -> None:
 
 @app.register_lifespan_task
 async def housekeeping() -> None:
-    """At start, add any built-in guide that is missing; then hourly, drop expired sessions, spent
+    """At start, add any built-in guide or video that is missing (videos' files go into the upload
+    folder); then hourly, drop expired sessions, spent
     reset links, old log-in attempts, rate-limit uses past their window, page views older than
     90 days (visits stay) and emails sent more than OUTBOX_RETENTION_DAYS ago."""
     with contextlib.suppress(asyncio.CancelledError):
@@ -248,6 +250,10 @@ async def housekeeping() -> None:
             await call(guide_library.sync_built_in_guides)
         except Exception:
             logging.getLogger(__name__).exception("Could not add the built-in guides")
+        try:
+            await call(built_in_videos.sync_built_in_videos)
+        except Exception:
+            logging.getLogger(__name__).exception("Could not add the built-in videos")
         while True:
             try:
                 await call(auth.purge_stale)

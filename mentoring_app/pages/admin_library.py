@@ -65,7 +65,9 @@ def _video_row(v: rx.Var[VideoRowView]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(title),
         rx.table.cell(v["stage"].to(str)),
-        rx.table.cell(_status(retired)),
+        rx.table.cell(
+            _status(retired), rx.cond(v["built_in"].to(bool), rx.text(" built in", as_="span", size="1"))
+        ),
         rx.table.cell(
             rx.hstack(
                 rx.cond(

@@ -6,6 +6,7 @@ import reflex as rx
 
 from mentoring_app import routes, style
 from mentoring_app.components.layout import page_shell
+from mentoring_app.components.video import video_item
 from mentoring_app.state.library import GuideState, LibraryState, Shelf, ShelfGuide, ShelfVideo
 
 
@@ -16,43 +17,6 @@ def _guide_item(item: rx.Var[ShelfGuide]) -> rx.Component:
                 rx.link(item["title"].to(str), href=item["url"].to(str), weight="bold", underline="always"),
                 rx.text(item["summary"].to(str), color=style.MUTED_COLOR, size="2"),
                 rx.text(item["minutes"].to(int).to_string() + " min read", color=style.MUTED_COLOR, size="1"),
-                spacing="1",
-            ),
-            width="100%",
-        ),
-        style={"list_style": "none"},
-    )
-
-
-def _video_item(item: rx.Var[ShelfVideo]) -> rx.Component:
-    return rx.el.li(
-        rx.card(
-            rx.vstack(
-                rx.cond(
-                    item["file_url"].to(str) != "",
-                    rx.vstack(
-                        rx.text(item["title"].to(str), weight="bold"),
-                        rx.el.video(
-                            src=item["file_url"].to(str),
-                            controls=True,
-                            preload="metadata",
-                            width="100%",
-                            aria_label=item["title"].to(str),
-                        ),
-                        width="100%",
-                    ),
-                    rx.cond(
-                        item["url"].to(str) != "",
-                        rx.link(
-                            item["title"].to(str), href=item["url"].to(str), is_external=True, weight="bold"
-                        ),
-                        rx.text(item["title"].to(str), weight="bold"),
-                    ),
-                ),
-                rx.el.details(
-                    rx.el.summary("Transcript"),
-                    rx.text(item["transcript"].to(str), white_space="pre-wrap", size="2"),
-                ),
                 spacing="1",
             ),
             width="100%",
@@ -72,7 +36,7 @@ def _shelf(shelf: rx.Var[Shelf]) -> rx.Component:
         rx.cond(
             shelf["videos"].to(list[ShelfVideo]).length() > 0,
             rx.el.ul(
-                rx.foreach(shelf["videos"].to(list[ShelfVideo]), _video_item),
+                rx.foreach(shelf["videos"].to(list[ShelfVideo]), video_item),
                 style=style.CARD_LIST,
                 aria_label="Videos: " + shelf["label"].to(str),
             ),

@@ -38,6 +38,7 @@ class VideoRowView(TypedDict):
     id: int
     title: str
     stage: str
+    built_in: bool
     retired: bool
 
 
@@ -98,7 +99,13 @@ class AdminLibraryState(SessionState):
             for g in guide_rows
         ]
         self.videos = [
-            VideoRowView(id=v.id, title=v.title, stage=STAGES.get(v.stage, v.stage), retired=v.retired)
+            VideoRowView(
+                id=v.id,
+                title=v.title,
+                stage=STAGES.get(v.stage, v.stage),
+                built_in=v.built_in,
+                retired=v.retired,
+            )
             for v in video_rows
         ]
         self.loaded = True

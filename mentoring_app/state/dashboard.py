@@ -19,6 +19,7 @@ from reflex_base.utils.form import FormData
 from sqlmodel import Session
 
 from mentoring_app import faces, live, routes, timefmt
+from mentoring_app.components.video import VideoItem
 from mentoring_app.models import User
 from mentoring_app.services.conversations import messaging
 from mentoring_app.services.discovery import profiles
@@ -45,11 +46,7 @@ class GuideLink(TypedDict):
     minutes: int
 
 
-class VideoCard(TypedDict):
-    title: str
-    url: str
-    file_url: str  # an uploaded video, played on the page
-    transcript: str
+VideoCard = VideoItem
 
 
 def _dashboard_page(
@@ -161,7 +158,11 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         ]
         self.shelf_videos = [
             VideoCard(
-                title=v.title, url=v.url or "", file_url=upload_url(v.file_name), transcript=v.transcript
+                title=v.title,
+                url=v.url or "",
+                file_url=upload_url(v.file_name),
+                captions_url=upload_url(v.captions_file_name),
+                transcript=v.transcript,
             )
             for v in shelf.videos
         ]

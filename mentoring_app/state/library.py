@@ -7,6 +7,7 @@ from typing import TypedDict
 import reflex as rx
 
 from mentoring_app import routes, timefmt
+from mentoring_app.components.video import VideoItem
 from mentoring_app.services.errors import ServiceError
 from mentoring_app.services.library import guides
 from mentoring_app.state.db_calls import call
@@ -21,11 +22,7 @@ class ShelfGuide(TypedDict):
     minutes: int
 
 
-class ShelfVideo(TypedDict):
-    title: str
-    url: str
-    file_url: str  # an uploaded video, played on the page
-    transcript: str
+ShelfVideo = VideoItem
 
 
 class Shelf(TypedDict):
@@ -62,6 +59,7 @@ class LibraryState(SessionState):
                         title=v.title,
                         url=v.url or "",
                         file_url=upload_url(v.file_name),
+                        captions_url=upload_url(v.captions_file_name),
                         transcript=v.transcript,
                     )
                     for v in shelf.videos

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mentoring_app import style
-from mentoring_app.state.dashboard import DashboardState, GuideLink
+from mentoring_app import routes, style
+from mentoring_app.state.dashboard import DashboardState, GuideLink, VideoCard
 
 S = DashboardState
 
@@ -45,7 +45,7 @@ def stat(label: str, value: rx.Var | str, detail: rx.Var | str = "") -> rx.Compo
 
 
 def guides_for_stage() -> rx.Component:
-    """Each section links to the guides for its stage."""
+    """Each section links to the guides and videos for its stage (videos play in the library)."""
 
     def link(guide: rx.Var[GuideLink]) -> rx.Component:
         return rx.el.li(
@@ -54,11 +54,21 @@ def guides_for_stage() -> rx.Component:
             guide["minutes"].to(int).to_string() + " min read",
         )
 
+    def video(item: rx.Var[VideoCard]) -> rx.Component:
+        return rx.el.li(
+            rx.link("Video: " + item["title"].to(str), href=routes.GUIDES, underline="always"),
+            " · with captions",
+        )
+
     return rx.cond(
         S.shelf_guides.length() > 0,
         rx.box(
             rx.text("Guides for this stage (", S.shelf_label, ")", weight="medium", size="2"),
-            rx.el.ul(rx.foreach(S.shelf_guides, link), style={"padding_left": "1.2rem", "margin": "0"}),
+            rx.el.ul(
+                rx.foreach(S.shelf_guides, link),
+                rx.foreach(S.shelf_videos, video),
+                style={"padding_left": "1.2rem", "margin": "0"},
+            ),
             padding="0.75rem",
             border_radius="var(--radius-3)",
             background="var(--gray-2)",

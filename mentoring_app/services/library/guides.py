@@ -71,6 +71,8 @@ class VideoView:
     url: str
     file_name: str
     transcript: str
+    captions_file_name: str = ""  # WebVTT captions for an uploaded file ("" when there are none)
+    built_in: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class VideoAdminRow:
     stage: str
     position: int
     retired: bool
+    built_in: bool = False
 
 
 # --- Safe Markdown ---------------------------------------------------------------------------
@@ -155,7 +158,17 @@ def _summary(g: Guide) -> GuideSummary:
 
 
 def _video(v: Video) -> VideoView:
-    return VideoView(v.id, v.title, v.stage, STAGES[v.stage], v.url, v.file_name, v.transcript)  # type: ignore[arg-type]
+    return VideoView(
+        v.id,  # type: ignore[arg-type]
+        v.title,
+        v.stage,
+        STAGES[v.stage],
+        v.url,
+        v.file_name,
+        v.transcript,
+        captions_file_name=v.captions_file_name if v.file_name else "",
+        built_in=v.built_in,
+    )
 
 
 def _in_use(session: Session) -> tuple[tuple[GuideSummary, ...], tuple[VideoView, ...]]:
@@ -284,7 +297,10 @@ def admin_library(session: Session, *, actor: User | None) -> tuple[list[GuideAd
             )  # type: ignore[arg-type]
             for g in guide_rows
         ],
-        [VideoAdminRow(v.id, v.title, v.stage, v.position, v.retired_at is not None) for v in video_rows],  # type: ignore[arg-type]
+        [
+            VideoAdminRow(v.id, v.title, v.stage, v.position, v.retired_at is not None, v.built_in)  # type: ignore[arg-type]
+            for v in video_rows
+        ],
     )
 
 
@@ -537,6 +553,8 @@ def update_video(
     title, url, file_name, transcript = _check_video(
         title=title, stage=stage, url=url, file_name=file_name, transcript=transcript
     )
+    if file_name != row.file_name:
+        row.captions_file_name = ""  # captions belong to the recording they were written for
     row.title, row.stage, row.url, row.file_name, row.transcript = title, stage, url, file_name, transcript
     row.position = row.position if position is None else position
     row.updated_at = now or utcnow()
