@@ -99,7 +99,11 @@ def _watch_disconnects(app: rx.App) -> None:
 
     def on_disconnect(sid: str, *_reason: Any) -> Any:
         token = namespace.sid_to_token.get(sid)
-        if token:
+        # A page reload opens the tab's new socket before the old one's disconnect arrives, and
+        # the new page may have registered already: forget the tab only if this socket is its
+        # latest (as Reflex itself checks before cleaning up).
+        record = namespace._token_manager.token_to_socket.get(token) if token else None
+        if token and (record is None or record.sid == sid):
             live.tabs.close(token)
         return original(sid)
 

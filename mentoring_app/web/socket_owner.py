@@ -10,7 +10,9 @@ So each worker announces that it is alive by holding a Redis subscription to a c
 its socket-owner id for as long as it runs; Redis drops the subscription the moment the process
 dies. When a tab connects with a token whose record names another worker that was seen alive and
 now has no subscriber, the record is an orphan: it is released (only if unchanged) and the tab
-keeps its token and its state. A worker that never announced itself is left to Reflex's rule.
+keeps its token and its state. A worker that is stopping may still hold both for a moment when the
+tab arrives, so the tab waits up to HANDOVER_SECONDS for it to let go. A worker that never
+announced itself is left to Reflex's rule.
 """
 
 from __future__ import annotations
@@ -35,25 +37,40 @@ RELEASE_IF_UNCHANGED = (
 )
 
 
+# How long a connecting tab waits for the worker named in its record to let go of it. A worker that
+# is stopping closes its sockets first and deletes their records (and drops its alive subscription)
+# a moment later, and the proxy sends the tab on at once: without the wait, the tab could arrive
+# while the record and the subscription are still there and be taken for a duplicate (a new token,
+# the page's state lost). A genuine duplicate tab (the same token in two tabs) waits this long once.
+HANDOVER_SECONDS = 2.0
+HANDOVER_POLL = 0.1
+
+
 async def release_if_orphaned(manager: RedisTokenManager, token: str) -> bool:
-    """Delete ``token``'s socket record when the worker it names is dead; True if released."""
+    """Delete ``token``'s socket record when the worker it names is dead (waiting a moment for a
+    worker that is stopping); True if released."""
     key = manager._get_redis_key(token)
+    deadline = asyncio.get_running_loop().time() + HANDOVER_SECONDS
     try:
-        raw = await manager.redis.get(key)
-        if not raw:
-            return False
-        try:
-            record = pickle.loads(raw)  # noqa: S301 - written by Reflex's own workers, as Reflex reads it
-        except Exception:  # not a record we know: leave it to Reflex
-            return False
-        if not isinstance(record, SocketRecord) or record.instance_id == manager.instance_id:
-            return False
-        owner = record.instance_id
-        if not await manager.redis.exists(SEEN_KEY + owner):
-            return False  # not one of ours, or not announced yet: keep Reflex's duplicate rule
-        [(_, subscribers)] = await manager.redis.pubsub_numsub(ALIVE_CHANNEL + owner)
-        if subscribers:
-            return False  # its worker is alive: a genuine duplicate tab gets a new token
+        while True:
+            raw = await manager.redis.get(key)
+            if not raw:
+                return False  # no record (or its worker deleted it on the way out): nothing to do
+            try:
+                record = pickle.loads(raw)  # noqa: S301 - written by Reflex's own workers, as Reflex reads it
+            except Exception:  # not a record we know: leave it to Reflex
+                return False
+            if not isinstance(record, SocketRecord) or record.instance_id == manager.instance_id:
+                return False
+            owner = record.instance_id
+            if not await manager.redis.exists(SEEN_KEY + owner):
+                return False  # not one of ours, or not announced yet: keep Reflex's duplicate rule
+            [(_, subscribers)] = await manager.redis.pubsub_numsub(ALIVE_CHANNEL + owner)
+            if not subscribers:
+                break
+            if asyncio.get_running_loop().time() >= deadline:
+                return False  # its worker is alive: a genuine duplicate tab gets a new token
+            await asyncio.sleep(HANDOVER_POLL)
         released = await manager.redis.eval(RELEASE_IF_UNCHANGED, 1, key, raw)  # type: ignore[misc]
     except RedisError:
         log.exception("Could not check the owner of a socket record")
