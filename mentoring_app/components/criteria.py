@@ -66,6 +66,7 @@ def _checkboxes(
                     ),
                     option["label"].to(str),
                     style={"display": "inline-flex", "gap": "0.4rem", "align_items": "center"},
+                    custom_attrs={"data-option": ""},  # Find mentor's "Find in" box hides the others
                 ),
             ),
             wrap="wrap",
