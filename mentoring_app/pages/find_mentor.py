@@ -20,7 +20,7 @@ from mentoring_app.state.find_mentor import AlertRow, FindMentorState, ResultVie
 # height), so showing the page costs less layout work. They stay in the page, the form and the
 # accessibility tree as before.
 OFF_SCREEN_SKIPPED = {"content_visibility": "auto", "contain_intrinsic_size": "auto 12rem"}
-LONG_LIST = 8  # a checkbox list longer than this gets a "Find in" box
+LONG_LIST = 10  # a checkbox list longer than this gets a "Find in" box
 SMALL_LABEL = {"font_size": "0.85rem", "display": "block", "margin_bottom": "0.2rem"}
 CHIP_BUTTON = {"cursor": "pointer", "display": "inline-flex", "background": "none", "border": "none"}
 RESULTS_ID = "results"
@@ -97,7 +97,7 @@ def _filter_field(f: rx.Var[FieldView]) -> rx.Component:
     )
     return rx.box(
         rx.el.details(
-            rx.el.summary(f["label"].to(str), rx.cond(count > 0, " (" + count.to_string() + ")")),
+            rx.el.summary(f["label"].to(str), rx.cond(count > 0, " (" + count.to_string() + ")", "")),
             rx.cond(
                 (kind == "checkboxes") & (f["options"].to(list[OptionView]).length() > LONG_LIST),
                 rx.el.div(
@@ -539,30 +539,22 @@ def page() -> rx.Component:
                         rx.vstack(
                             _skip_to_results(),
                             _filters_button(),
-                            rx.grid(
+                            rx.el.div(
                                 rx.el.section(
                                     _filters(),
                                     aria_label="Filters",
                                     custom_attrs={"data-filter-drawer": ""},
-                                    style={"grid_area": "filters"},
                                 ),
-                                rx.box(_results(), grid_area="results", width="100%"),
+                                rx.box(_results(), custom_attrs={"data-results": ""}),
                                 rx.vstack(
                                     rx.cond(FindMentorState.shortlist.length() > 0, _shortlist()),
                                     rx.cond(FindMentorState.alerts.length() > 0, _alerts()),
                                     spacing="4",
                                     width="100%",
-                                    grid_area="extras",
+                                    custom_attrs={"data-extras": ""},
                                 ),
-                                columns={"initial": "1", "md": "minmax(18rem, 22rem) 1fr"},
-                                grid_template_areas={
-                                    "initial": '"results" "extras"',
-                                    "md": '"filters results" "extras results"',
-                                },
-                                grid_template_rows={"initial": "auto", "md": "auto 1fr"},
-                                gap="1.5rem",
-                                width="100%",
-                                align_items="start",
+                                # The layout (results first on a phone): assets/find_mentor.css.
+                                custom_attrs={"data-find-grid": ""},
                             ),
                             spacing="3",
                             width="100%",

@@ -240,6 +240,7 @@ class FindMentorState(CriteriaPicker, SessionState):
     _exact: list[str] = []
     _fields_digest: str = ""
     _query: str = ""
+    _loads: int = 0
 
     # The vocabulary is the same for every tab (about 16 KB as the form draws it): it is not
     # stored with each tab's state in Redis, but drawn again from this process's copy when a
@@ -263,7 +264,9 @@ class FindMentorState(CriteriaPicker, SessionState):
         user, answer = await self._open_page(_answer, search=None, params=params, form=None)
         if user is not None:
             self._show(user, answer)
-            self.form_key = self._query
+            # Always another key: Back to the search the form was drawn with must undo the ticks made since.
+            self._loads += 1
+            self.form_key = f"{self._loads}:{self._query}"
             first = {f["key"] for f in self.fields[:2]}  # Region and Languages: the usual starts
             self.open_keys = sorted(set(self._selected) | set(self._exact) | first)
         return self._page_opened(user)
