@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
@@ -197,6 +198,14 @@ def _scottish_mentors_and_a_mentee(app: RunningApp, unique_email, count: int = 2
     return mentee_email
 
 
+def _violations(page: Page) -> list[str]:
+    page.wait_for_function("!document.querySelector('[data-sonner-toast]')", timeout=15_000)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in Axe().run(page).response["violations"]
+    ]
+
+
 def _found(page: Page) -> int:
     heading = page.get_by_role("heading", name=FOUND)
     expect(heading).to_be_visible()
@@ -218,6 +227,8 @@ def test_results_follow_choices_and_paging_keeps_the_search(
     # At 1280x800 the first filter and the first result are both on the first screen.
     expect(page.get_by_role("textbox", name="Keyword")).to_be_in_viewport()
     expect(results.first).to_be_in_viewport()
+    page.mouse.move(640, 790)  # off the navigation link just clicked (its hover colour is not the page's)
+    assert _violations(page) == []
 
     # The bug: Next page on the starting list kept nothing of the search.
     page.get_by_role("button", name="Next page").click()
@@ -295,7 +306,10 @@ def test_on_a_phone_results_come_first_and_filters_open_as_a_drawer(
     assert drawer.evaluate("d => d.contains(document.activeElement)")
     drawer.get_by_role("checkbox", name="Wales", exact=True).check()
     expect(page.get_by_role("button", name="Filters (2)")).to_be_attached()
+    expect(drawer.get_by_role("button", name="Show results")).to_be_in_viewport()
+    assert _violations(page) == []
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_role("button", name="Filters (2)")).to_be_focused()
     expect(results.first).to_be_in_viewport()
+    assert _violations(page) == []
