@@ -95,7 +95,9 @@ SCRIPT = (
     const pager = t.closest('[data-go-to-page]');
     const untick = t.closest('[data-untick]');
     const f = form();
-    if (pager && f) {
+    if (pager && pager.getAttribute('aria-disabled') === 'true') {
+      e.preventDefault();
+    } else if (pager && f) {
       f.dataset.paging = pager.getAttribute('data-go-to-page');
       now();
     } else if (untick && f) {

@@ -407,13 +407,14 @@ def _result(result: rx.Var[ResultView]) -> rx.Component:
 
 def _pager() -> rx.Component:
     """Previous and Next submit the search form with the page wanted (components/search_form.py),
-    so a page keeps the search on screen."""
+    so a page keeps the search on screen. At either end the button says it is unavailable but
+    stays focusable (a disabled button would drop the focus of whoever just pressed it)."""
     return rx.hstack(
         rx.button(
             "Previous page",
             type="button",
             variant="soft",
-            disabled=FindMentorState.page <= 1,
+            aria_disabled=rx.cond(FindMentorState.page <= 1, "true", "false"),
             custom_attrs={"data-go-to-page": (FindMentorState.page - 1).to_string()},
         ),
         rx.text("Page ", FindMentorState.page, " of ", FindMentorState.pages, size="2"),
@@ -421,7 +422,7 @@ def _pager() -> rx.Component:
             "Next page",
             type="button",
             variant="soft",
-            disabled=FindMentorState.page >= FindMentorState.pages,
+            aria_disabled=rx.cond(FindMentorState.page >= FindMentorState.pages, "true", "false"),
             custom_attrs={"data-go-to-page": (FindMentorState.page + 1).to_string()},
         ),
         align="center",

@@ -237,6 +237,10 @@ def test_results_follow_choices_and_paging_keeps_the_search(
     expect(results.first).to_contain_text("Matches 1 of 1 criteria")
     assert _found(page) == starting
     expect(page.get_by_role("checkbox", name="Scotland")).to_be_checked()
+    next_page = page.get_by_role("button", name="Next page")
+    expect(next_page).to_be_focused()
+    if starting <= 40:  # the last page: the button stays, and keeps the focus
+        expect(next_page).to_be_disabled()
 
     # Ticking a criterion: the count follows without pressing anything, the URL too (page 1),
     # the live region says it, and the focus stays on the box just ticked.
