@@ -127,6 +127,11 @@ def test_exact_region_with_a_language(page: Page, app: RunningApp, unique_email)
     expect(results.first).to_contain_text("Astrid Best")
     expect(page.get_by_role("button", name="Remove Icelandic")).to_be_visible()
 
+    # Removing a language's chip searches again, with the rest of the criteria.
+    page.get_by_role("button", name="Remove Icelandic").click()
+    expect(page).to_have_url(re.compile(r".*/find-mentor/?\?region=\d+&page=1$"))
+    expect(results.first).to_contain_text("Matches 1 of 1 criteria")
+
 
 def test_notify_me_about_a_new_welsh_mentor(page: Page, app: RunningApp, unique_email) -> None:
     mentee_email = unique_email("alerted")
