@@ -208,7 +208,7 @@ def _notify_me() -> rx.Component:
                 FindMentorState.can_alert,
                 "We will tell you, here and by email, when a mentor matching your Exact match fields "
                 "joins or becomes available.",
-                "Tick Exact match on at least one field and search: then we can tell you when a mentor "
+                "Tick Exact match on at least one field: then we can tell you when a mentor "
                 "like that joins or becomes available.",
             ),
             id="notify-me-hint",

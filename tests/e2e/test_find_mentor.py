@@ -143,7 +143,7 @@ def test_notify_me_about_a_new_welsh_mentor(page: Page, app: RunningApp, unique_
     expect(page.get_by_role("heading", name=re.compile(r"mentors? found"))).to_be_visible()
     notify = page.get_by_role("button", name="Notify me about new mentors like this")
     expect(notify).to_be_disabled()  # no Exact match yet: the hint says what to do
-    expect(page.get_by_text("Tick Exact match on at least one field and search")).to_be_visible()
+    expect(page.get_by_text("Tick Exact match on at least one field: then we can tell you")).to_be_visible()
 
     search = page.get_by_role("form", name="Find mentor")
     search.get_by_role("checkbox", name="Wales", exact=True).check()
