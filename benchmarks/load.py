@@ -122,7 +122,7 @@ def _criteria(member: Member) -> list[tuple[str, str]]:
     """A criteria change as the Find mentor form submits it: a region or two, a language or two,
     sometimes a specialism, sometimes Region as an exact filter."""
     rng, fields = member.rng, {spec.key: spec for spec in member.world.fields}
-    chosen: list[tuple[str, str]] = [("q", "")]
+    chosen: list[tuple[str, str]] = [("q", ""), ("page", "1")]
     for key, most in (("region", 2), ("languages", 2), ("specialisms", 1)):
         options = [c.id for c in fields[key].choices]
         for option in rng.sample(options, rng.randint(0 if key == "specialisms" else 1, most)):
@@ -146,7 +146,8 @@ async def _search(member: Member) -> Reply:
     if not member.tab.path.startswith("/find-mentor"):
         await member.tab.navigate("/find-mentor", ACTION_TIMEOUT)
     payload = form_payload(_criteria(member))
-    done = (lambda f: HYDRATED in f) if BASELINE.on else delta_holds("form_key")
+    # The answer always carries the results (a search leaves the form, and its key, as they are).
+    done = (lambda f: HYDRATED in f) if BASELINE.on else delta_holds("results")
     return await member.tab.send(f"{FIND_MENTOR}.search", payload, done, ACTION_TIMEOUT)
 
 

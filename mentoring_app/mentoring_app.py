@@ -105,7 +105,7 @@ app = rx.App(
     style=style.BASE_STYLE,
     toaster=rx.toast.provider(position="bottom-right", rich_colors=True),
     head_components=[rx.script(TIME_ZONE_SCRIPT)],
-    stylesheets=["/print.css", "/toasts.css"],
+    stylesheets=["/print.css", "/toasts.css", "/find_mentor.css"],
     # Applied in order, so the last wraps the rest: its headers land on the guard's refusals too.
     api_transformer=[
         session_api(),

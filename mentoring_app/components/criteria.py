@@ -8,6 +8,7 @@ import reflex as rx
 from mentoring_app import style
 from mentoring_app.state.criteria_picker import ChipView, FieldView, OptionView
 
+PICK_PAUSE_MS = 300
 LABEL_STYLE = {"font_weight": "500", "display": "block", "margin_bottom": "0.35rem"}
 CONTROL_STYLE = {
     "width": "100%",
@@ -66,6 +67,7 @@ def _checkboxes(
                     ),
                     option["label"].to(str),
                     style={"display": "inline-flex", "gap": "0.4rem", "align_items": "center"},
+                    custom_attrs={"data-option": ""},  # Find mentor's "Find in" box hides the others
                 ),
             ),
             wrap="wrap",
@@ -111,14 +113,18 @@ def _picker(state: type[rx.State], field: rx.Var[FieldView]) -> rx.Component:
             margin_bottom="0.4rem",
             aria_live="polite",
         ),
-        rx.el.input(
-            id=find_id,
-            list=list_id,
-            value=state.picker_text[name].to(str),  # type: ignore[attr-defined]
-            on_change=lambda text: state.pick(name, text),  # type: ignore[attr-defined]
-            placeholder="Type to find, then choose from the list",
-            auto_complete="off",
-            style=CONTROL_STYLE,
+        # One event when typing pauses (or a suggestion is chosen), not one per keystroke.
+        rx.debounce_input(
+            rx.el.input(
+                id=find_id,
+                list=list_id,
+                value=state.picker_text[name].to(str),  # type: ignore[attr-defined]
+                on_change=lambda text: state.pick(name, text),  # type: ignore[attr-defined]
+                placeholder="Type to find, then choose from the list",
+                auto_complete="off",
+                style=CONTROL_STYLE,
+            ),
+            debounce_timeout=PICK_PAUSE_MS,
         ),
         rx.el.datalist(
             rx.foreach(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.el.elements.inline import a as plain_anchor
 
 from mentoring_app import routes, style
 from mentoring_app.components.avatar import member_face
-from mentoring_app.components.criteria import criterion_field
+from mentoring_app.components.criteria import CONTROL_STYLE, criterion_field
 from mentoring_app.components.deferred import deferred
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
-from mentoring_app.state.criteria_picker import FieldView
+from mentoring_app.components.search_form import SCRIPT
+from mentoring_app.state.criteria_picker import FieldView, OptionView
 from mentoring_app.state.find_mentor import AlertRow, FindMentorState, ResultView, SavedRow
 
 # The criteria and the results are taller than a phone's screen: the browser lays out and paints
@@ -18,6 +20,18 @@ from mentoring_app.state.find_mentor import AlertRow, FindMentorState, ResultVie
 # height), so showing the page costs less layout work. They stay in the page, the form and the
 # accessibility tree as before.
 OFF_SCREEN_SKIPPED = {"content_visibility": "auto", "contain_intrinsic_size": "auto 12rem"}
+LONG_LIST = 10  # a checkbox list longer than this gets a "Find in" box
+SMALL_LABEL = {"font_size": "0.85rem", "display": "block", "margin_bottom": "0.2rem"}
+CHIP_BUTTON = {"cursor": "pointer", "display": "inline-flex", "background": "none", "border": "none"}
+RESULTS_ID = "results"
+VISUALLY_HIDDEN = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "overflow": "hidden",
+    "clip": "rect(0 0 0 0)",
+    "white_space": "nowrap",
+}
 
 
 def _exact_match(f: rx.Var[FieldView]) -> rx.Component:
@@ -42,11 +56,93 @@ def _exact_match(f: rx.Var[FieldView]) -> rx.Component:
     )
 
 
+def _chosen_chips(f: rx.Var[FieldView]) -> rx.Component:
+    """A checkbox field's chosen values as chips, each removable (the picker has its own)."""
+    key = f["key"].to(str)
+    picked = FindMentorState.chosen[key].to(list[str])
+    return rx.flex(
+        rx.foreach(
+            f["options"].to(list[OptionView]),
+            lambda o: rx.cond(
+                picked.contains(o["id"].to(str)),
+                rx.badge(
+                    o["label"].to(str),
+                    rx.el.button(
+                        rx.icon("x", size=14, aria_hidden="true"),
+                        type="button",
+                        aria_label="Remove " + o["label"].to(str),
+                        custom_attrs={"data-untick": key + ":" + o["id"].to(str)},
+                        style=CHIP_BUTTON,
+                    ),
+                    size="2",
+                    high_contrast=True,
+                    variant="soft",
+                ),
+            ),
+        ),
+        wrap="wrap",
+        gap="0.4rem",
+    )
+
+
+def _filter_field(f: rx.Var[FieldView]) -> rx.Component:
+    """A field that folds away: its name and how many values are chosen; open, its control,
+    a "Find in" box for a long list, and Exact match with what it costs."""
+    key = f["key"].to(str)
+    kind = f["kind"].to(str)
+    count = rx.cond(
+        kind == "picker",
+        FindMentorState.chips[key].to(list[str]).length(),
+        FindMentorState.chosen[key].to(list[str]).length(),
+    )
+    return rx.box(
+        rx.el.details(
+            rx.el.summary(f["label"].to(str), rx.cond(count > 0, " (" + count.to_string() + ")", "")),
+            rx.cond(
+                (kind == "checkboxes") & (f["options"].to(list[OptionView]).length() > LONG_LIST),
+                rx.el.div(
+                    rx.el.label(
+                        "Find in " + f["label"].to(str), html_for="find-in-" + key, style=SMALL_LABEL
+                    ),
+                    rx.el.input(
+                        id="find-in-" + key,
+                        type="search",
+                        auto_complete="off",
+                        custom_attrs={"data-filter-options": ""},
+                        style={**CONTROL_STYLE, "padding": "0.3rem 0.5rem", "margin_bottom": "0.4rem"},
+                    ),
+                ),
+            ),
+            criterion_field(FindMentorState, f, _exact_match(f), chosen=FindMentorState.chosen),
+            open=FindMentorState.open_keys.contains(key),
+        ),
+        rx.cond(kind == "checkboxes", _chosen_chips(f)),
+        custom_attrs={"data-filter-field": ""},
+        width="100%",
+    )
+
+
 def _filters() -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
-                rx.heading("What you are looking for", as_="h2", size="4"),
+                rx.hstack(
+                    rx.heading("What you are looking for", as_="h2", size="4"),
+                    rx.button(
+                        "Show results",
+                        type="button",
+                        size="2",
+                        custom_attrs={"data-close-filters": "", "data-drawer-only": ""},
+                    ),
+                    justify="between",
+                    align="center",
+                    width="100%",
+                ),
+                rx.text(
+                    "Results follow your choices as you make them.",
+                    size="2",
+                    color=style.MUTED_COLOR,
+                ),
                 field(
                     "Keyword",
                     "q",
@@ -54,15 +150,12 @@ def _filters() -> rx.Component:
                     default_value=FindMentorState.keyword,
                     required=False,
                     max_length=100,
-                    hint="Searches names, headlines and biographies.",
+                    hint="Names, headlines and biographies. Results follow when you pause or press Enter.",
                 ),
+                rx.el.input(type="hidden", name="page", default_value="1"),
                 rx.foreach(
                     FindMentorState.fields,
-                    lambda f: rx.box(
-                        criterion_field(FindMentorState, f, _exact_match(f), chosen=FindMentorState.chosen),
-                        style=OFF_SCREEN_SKIPPED,
-                        width="100%",
-                    ),
+                    lambda f: rx.box(_filter_field(f), style=OFF_SCREEN_SKIPPED, width="100%"),
                 ),
                 rx.text(
                     "Results rank mentors by how many of your choices they match. Tick Exact match to "
@@ -70,14 +163,14 @@ def _filters() -> rx.Component:
                     size="2",
                     color=style.MUTED_COLOR,
                 ),
-                rx.button("Search", type="submit", size="3", width="100%", disabled=~rx.State.is_hydrated),
-                spacing="4",
+                spacing="3",
                 width="100%",
             ),
             key=FindMentorState.form_key,
             on_submit=FindMentorState.search,
             reset_on_submit=False,
             aria_label="Find mentor",
+            custom_attrs={"data-search-form": ""},
         ),
         rx.cond(
             FindMentorState.can_save,
@@ -115,7 +208,7 @@ def _notify_me() -> rx.Component:
                 FindMentorState.can_alert,
                 "We will tell you, here and by email, when a mentor matching your Exact match fields "
                 "joins or becomes available.",
-                "Tick Exact match on at least one field and search: then we can tell you when a mentor "
+                "Tick Exact match on at least one field: then we can tell you when a mentor "
                 "like that joins or becomes available.",
             ),
             id="notify-me-hint",
@@ -313,19 +406,24 @@ def _result(result: rx.Var[ResultView]) -> rx.Component:
 
 
 def _pager() -> rx.Component:
+    """Previous and Next submit the search form with the page wanted (components/search_form.py),
+    so a page keeps the search on screen. At either end the button says it is unavailable but
+    stays focusable (a disabled button would drop the focus of whoever just pressed it)."""
     return rx.hstack(
         rx.button(
             "Previous page",
+            type="button",
             variant="soft",
-            disabled=FindMentorState.page <= 1,
-            on_click=FindMentorState.go_to_page(FindMentorState.page - 1),
+            aria_disabled=rx.cond(FindMentorState.page <= 1, "true", "false"),
+            custom_attrs={"data-go-to-page": (FindMentorState.page - 1).to_string()},
         ),
         rx.text("Page ", FindMentorState.page, " of ", FindMentorState.pages, size="2"),
         rx.button(
             "Next page",
+            type="button",
             variant="soft",
-            disabled=FindMentorState.page >= FindMentorState.pages,
-            on_click=FindMentorState.go_to_page(FindMentorState.page + 1),
+            aria_disabled=rx.cond(FindMentorState.page >= FindMentorState.pages, "true", "false"),
+            custom_attrs={"data-go-to-page": (FindMentorState.page + 1).to_string()},
         ),
         align="center",
         justify="center",
@@ -334,18 +432,20 @@ def _pager() -> rx.Component:
     )
 
 
+def _found_text() -> rx.Var[str]:
+    return rx.cond(
+        FindMentorState.total == 1,
+        "1 mentor found",
+        FindMentorState.total.to_string() + " mentors found",
+    )
+
+
 def _results() -> rx.Component:
     return rx.vstack(
-        rx.heading(
-            rx.cond(
-                FindMentorState.total == 1,
-                "1 mentor found",
-                FindMentorState.total.to_string() + " mentors found",
-            ),
-            as_="h2",
-            size="5",
-            aria_live="polite",
-        ),
+        rx.heading(_found_text(), as_="h2", size="5", id=RESULTS_ID, tab_index=-1),
+        # What a screen reader hears after each change (the heading itself is not a live region,
+        # so moving to it does not repeat it).
+        rx.el.div(_found_text(), role="status", aria_live="polite", style=VISUALLY_HIDDEN),
         rx.foreach(FindMentorState.costs, lambda c: rx.text(c, size="2")),
         rx.cond(
             FindMentorState.total > 0,
@@ -366,6 +466,35 @@ def _results() -> rx.Component:
         ),
         spacing="3",
         width="100%",
+        on_mount=rx.call_script(SCRIPT),
+    )
+
+
+def _filters_button() -> rx.Component:
+    """Below 1024 px, the criteria open as a drawer from here (the results come first)."""
+    return rx.button(
+        rx.icon("sliders-horizontal", size=16, aria_hidden="true"),
+        "Filters (",
+        FindMentorState.filters_chosen,
+        ")",
+        type="button",
+        variant="outline",
+        aria_haspopup="dialog",
+        aria_expanded="false",
+        custom_attrs={"data-open-filters": "", "data-drawer-only": ""},
+    )
+
+
+def _skip_to_results() -> rx.Component:
+    # A plain anchor, as the page's own skip link (layout.py): React Router's Link would rewrite it.
+    return plain_anchor(
+        "Skip to results",
+        href="#" + RESULTS_ID,
+        style={
+            "position": "absolute",
+            "left": "-999px",
+            "_focus": {"position": "static", "display": "inline-block", "padding": "0.25rem 0"},
+        },
     )
 
 
@@ -408,19 +537,28 @@ def page() -> rx.Component:
                     FindMentorState.allowed,
                     # The criteria and results (about 700 elements) render in slices: see deferred.py.
                     deferred(
-                        rx.grid(
-                            rx.vstack(
-                                rx.cond(FindMentorState.shortlist.length() > 0, _shortlist()),
-                                _filters(),
-                                rx.cond(FindMentorState.alerts.length() > 0, _alerts()),
-                                spacing="4",
-                                width="100%",
+                        rx.vstack(
+                            _skip_to_results(),
+                            _filters_button(),
+                            rx.el.div(
+                                rx.el.section(
+                                    _filters(),
+                                    aria_label="Filters",
+                                    custom_attrs={"data-filter-drawer": ""},
+                                ),
+                                rx.box(_results(), custom_attrs={"data-results": ""}),
+                                rx.vstack(
+                                    rx.cond(FindMentorState.shortlist.length() > 0, _shortlist()),
+                                    rx.cond(FindMentorState.alerts.length() > 0, _alerts()),
+                                    spacing="4",
+                                    width="100%",
+                                    custom_attrs={"data-extras": ""},
+                                ),
+                                # The layout (results first on a phone): assets/find_mentor.css.
+                                custom_attrs={"data-find-grid": ""},
                             ),
-                            _results(),
-                            columns={"initial": "1", "md": "minmax(18rem, 22rem) 1fr"},
-                            gap="1.5rem",
+                            spacing="3",
                             width="100%",
-                            align_items="start",
                         ),
                         _finding(),
                     ),

@@ -155,12 +155,18 @@ def search_from_form(form: FormData, specs: list[FieldSpec]) -> matching.Search:
         if ids:
             selected[spec.key] = ids
     keyword = form.get("q", "")
+    page = form.get("page", "1")
     return matching.Search(
         selected=selected,
         exact=frozenset(v for v in form.getlist("exact") if isinstance(v, str) and v in selected),
         keyword=keyword[:100] if isinstance(keyword, str) else "",
-        page=1,
+        page=min(as_id(page), MAX_PAGE) or 1,
     )
+
+
+def filter_count(search: matching.Search) -> int:
+    """What the phone's Filters (n) button counts: the chosen values, and the keyword if any."""
+    return search.criteria_count + (1 if search.keyword else 0)
 
 
 def _answer(
@@ -217,7 +223,12 @@ class FindMentorState(CriteriaPicker, SessionState):
     pages: int = 1
     criteria_count: int = 0
     costs: list[str] = []
+    filters_chosen: int = 0
+    # The form is drawn again (its inputs keep what the member ticks) only when a page load or
+    # Back and Forward bring another search: a search as the member chooses leaves it, and the
+    # focus, where they are. ``open_keys``: the fields shown open (those with a choice).
     form_key: str = ""
+    open_keys: list[str] = []
     can_save: bool = False
     # Notify me: the exact fields of the search on screen, and the mentee's alerts.
     can_alert: bool = False
@@ -228,6 +239,8 @@ class FindMentorState(CriteriaPicker, SessionState):
     _selected: dict[str, list[int]] = {}
     _exact: list[str] = []
     _fields_digest: str = ""
+    _query: str = ""
+    _loads: int = 0
 
     # The vocabulary is the same for every tab (about 16 KB as the form draws it): it is not
     # stored with each tab's state in Redis, but drawn again from this process's copy when a
@@ -251,6 +264,11 @@ class FindMentorState(CriteriaPicker, SessionState):
         user, answer = await self._open_page(_answer, search=None, params=params, form=None)
         if user is not None:
             self._show(user, answer)
+            # Always another key: Back to the search the form was drawn with must undo the ticks made since.
+            self._loads += 1
+            self.form_key = f"{self._loads}:{self._query}"
+            first = {f["key"] for f in self.fields[:2]}  # Region and Languages: the usual starts
+            self.open_keys = sorted(set(self._selected) | set(self._exact) | first)
         return self._page_opened(user)
 
     def _show(self, user: User, answer: _Answer | ServiceError | None) -> None:
@@ -295,6 +313,7 @@ class FindMentorState(CriteriaPicker, SessionState):
                 )
         self.costs = list(self.cost_of.values())
         self.keyword = search.keyword
+        self.filters_chosen = filter_count(search)
         self.total, self.page, self.pages, self.criteria_count = (
             found.total,
             found.page,
@@ -323,7 +342,7 @@ class FindMentorState(CriteriaPicker, SessionState):
             )
             for r in found.results
         ]
-        self.form_key = query_for(search)
+        self._query = query_for(search)
         self.loaded = True
 
     async def _show_and_remember(
@@ -336,25 +355,16 @@ class FindMentorState(CriteriaPicker, SessionState):
         if user is None:
             return self._login_redirect()
         self._show(user, answer)
-        url = f"{routes.FIND_MENTOR}?{self.form_key}" if self.form_key else routes.FIND_MENTOR
+        url = f"{routes.FIND_MENTOR}?{self._query}" if self._query else routes.FIND_MENTOR
         return rx.call_script(f"window.history.pushState(null, '', {json.dumps(url)})")
 
     @rx.event
     async def search(self, form: FormData):
-        """Search with the submitted criteria, and put them in the URL."""
+        """Search with the criteria in the form as the member chooses them (the browser sends the
+        form once a change has settled, see components/search_form.py), with the page it asks
+        for (paging submits the form too, so it always keeps the search on screen), and put them
+        in the URL."""
         return await self._show_and_remember(form=form)
-
-    @rx.event
-    async def go_to_page(self, page: int | str):
-        """Another page of the search on screen."""
-        wanted = max(1, min(as_id(page) or 1, self.pages))
-        search = matching.Search(
-            selected={k: tuple(v) for k, v in self._selected.items()},
-            exact=frozenset(self._exact),
-            keyword=self.keyword,
-            page=wanted,
-        )
-        return await self._show_and_remember(search)
 
     @rx.event
     async def save_criteria(self):

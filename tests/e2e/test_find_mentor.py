@@ -1,10 +1,12 @@
-"""Find mentor in a real browser: exact Region with broad ranking, counts, the URL, saving."""
+"""Find mentor in a real browser: exact Region with broad ranking, counts, the URL, saving; results
+that follow the choices, paging that keeps the search, and the layouts on a desktop and a phone."""
 
 from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from mentoring_app.models import MemberCriterion, Profile
@@ -59,7 +61,7 @@ def test_exact_region_with_a_language(page: Page, app: RunningApp, unique_email)
     search.get_by_role("combobox", name="Languages").fill("Icelandic")
     expect(search.get_by_role("button", name="Remove Icelandic")).to_be_visible()
     search.get_by_role("checkbox", name="Exact match: Region").check()
-    search.get_by_role("button", name="Search").click()
+    # No Search button: the results follow the choices.
     expect(page).to_have_url(re.compile(r".*/find-mentor/?\?.*exact=region"))
 
     results = page.get_by_role("list", name="Mentors, best matches first").get_by_role("listitem")
@@ -92,7 +94,6 @@ def test_exact_region_with_a_language(page: Page, app: RunningApp, unique_email)
 
     # A search is one event: the URL follows it, and Back returns to the previous search.
     page.get_by_role("checkbox", name="Exact match: Region").uncheck()
-    search.get_by_role("button", name="Search").click()
     expect(page).not_to_have_url(re.compile(r".*exact=region"))
     expect(page.get_by_text("Region: North West leaves")).to_have_count(0)
     page.go_back()
@@ -126,6 +127,11 @@ def test_exact_region_with_a_language(page: Page, app: RunningApp, unique_email)
     expect(results.first).to_contain_text("Astrid Best")
     expect(page.get_by_role("button", name="Remove Icelandic")).to_be_visible()
 
+    # Removing a language's chip searches again, with the rest of the criteria.
+    page.get_by_role("button", name="Remove Icelandic").click()
+    expect(page).to_have_url(re.compile(r".*/find-mentor/?\?region=\d+&page=1$"))
+    expect(results.first).to_contain_text("Matches 1 of 1 criteria")
+
 
 def test_notify_me_about_a_new_welsh_mentor(page: Page, app: RunningApp, unique_email) -> None:
     mentee_email = unique_email("alerted")
@@ -137,12 +143,11 @@ def test_notify_me_about_a_new_welsh_mentor(page: Page, app: RunningApp, unique_
     expect(page.get_by_role("heading", name=re.compile(r"mentors? found"))).to_be_visible()
     notify = page.get_by_role("button", name="Notify me about new mentors like this")
     expect(notify).to_be_disabled()  # no Exact match yet: the hint says what to do
-    expect(page.get_by_text("Tick Exact match on at least one field and search")).to_be_visible()
+    expect(page.get_by_text("Tick Exact match on at least one field: then we can tell you")).to_be_visible()
 
     search = page.get_by_role("form", name="Find mentor")
     search.get_by_role("checkbox", name="Wales", exact=True).check()
     search.get_by_role("checkbox", name="Exact match: Region").check()
-    search.get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r".*/find-mentor/?\?.*exact=region"))
     expect(notify).to_be_enabled()
     notify.click()
@@ -175,3 +180,145 @@ def test_notify_me_about_a_new_welsh_mentor(page: Page, app: RunningApp, unique_
     alerts.first.get_by_role("button", name=re.compile("Stop this alert")).click()
     expect(page.get_by_text("Alert stopped.")).to_be_visible()
     expect(page.get_by_role("list", name="Your mentor alerts")).to_have_count(0)
+
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+FOUND = re.compile(r"^\d+ mentors? found$")
+
+
+def _scottish_mentors_and_a_mentee(app: RunningApp, unique_email, count: int = 21) -> str:
+    """``count`` Scottish mentors (more than a page), and a mentee who saved Region: Scotland."""
+    for n in range(count):
+        _mentor(app, unique_email(f"scot{n}"), f"Scot Mentor {n:02d}", "Scotland", [])
+    mentee_email = unique_email("highlands")
+    with Session(app.engine) as db:
+        mentee = auth.register(
+            db, name="Morag Highlands", email=mentee_email, password=PASSWORD, role="mentee"
+        )
+        fields = {f.key: f for f in load_fields(db)}
+        profiles.save_sought_criteria(
+            db, actor=mentee, criteria={"region": [fields["region"].find("Scotland").id]}
+        )
+    return mentee_email
+
+
+def _violations(page: Page) -> list[str]:
+    page.wait_for_function("!document.querySelector('[data-sonner-toast]')", timeout=15_000)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in Axe().run(page).response["violations"]
+    ]
+
+
+def _found(page: Page) -> int:
+    heading = page.get_by_role("heading", name=FOUND)
+    expect(heading).to_be_visible()
+    return int(heading.inner_text().split()[0])
+
+
+def test_results_follow_choices_and_paging_keeps_the_search(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    mentee_email = _scottish_mentors_and_a_mentee(app, unique_email)
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(page, app, email_address=mentee_email, password=PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
+    results = page.get_by_role("list", name="Mentors, best matches first").get_by_role("listitem")
+    expect(results.first).to_contain_text("Matches 1 of 1 criteria")
+    starting = _found(page)
+    assert starting > 20
+
+    # At 1280x800 the first filter and the first result are both on the first screen.
+    expect(page.get_by_role("textbox", name="Keyword")).to_be_in_viewport()
+    expect(results.first).to_be_in_viewport()
+    page.mouse.move(640, 790)  # off the navigation link just clicked (its hover colour is not the page's)
+    assert _violations(page) == []
+
+    # The bug: Next page on the starting list kept nothing of the search.
+    page.get_by_role("button", name="Next page").click()
+    expect(page).to_have_url(re.compile(r".*/find-mentor/?\?region=\d+&page=2$"))
+    expect(page.get_by_text("Page 2 of", exact=False)).to_be_visible()
+    expect(results.first).to_contain_text("Matches 1 of 1 criteria")
+    assert _found(page) == starting
+    expect(page.get_by_role("checkbox", name="Scotland")).to_be_checked()
+    next_page = page.get_by_role("button", name="Next page")
+    expect(next_page).to_be_focused()
+    if starting <= 40:  # the last page: the button stays, and keeps the focus
+        expect(next_page).to_be_disabled()
+
+    # Ticking a criterion: the count follows without pressing anything, the URL too (page 1),
+    # the live region says it, and the focus stays on the box just ticked.
+    wales = page.get_by_role("form", name="Find mentor").get_by_role("checkbox", name="Wales", exact=True)
+    wales.check()
+    expect(page).to_have_url(re.compile(r".*region=\d+%2C\d+&page=1$"))
+    expect(results.first).to_contain_text("Matches 1 of 2 criteria")
+    expect(wales).to_be_focused()
+    expect(wales).to_be_checked()
+    status = page.get_by_role("status").filter(has_text=FOUND)
+    expect(status).to_have_text(page.get_by_role("heading", name=FOUND).inner_text())
+    expect(page.get_by_role("button", name="Remove Wales")).to_be_visible()
+
+    # An exact filter: the count drops to the Scottish mentors, with what it costs.
+    page.get_by_role("checkbox", name="Exact match: Region").check()
+    expect(page).to_have_url(re.compile(r".*exact=region"))
+    cost = re.compile(r"Region: (Scotland, Wales|Wales, Scotland) leaves")
+    expect(page.get_by_text(cost).first).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Exact match: Region")).to_be_focused()
+
+    # Back and Forward move through the searches.
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r".*exact=region"))
+    expect(page.get_by_role("checkbox", name="Exact match: Region")).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name="Wales", exact=True)).to_be_checked()
+    page.go_back()
+    expect(page).to_have_url(re.compile(r".*region=\d+&page=2$"))
+    expect(page.get_by_role("checkbox", name="Wales", exact=True)).not_to_be_checked()
+    expect(page.get_by_text("Page 2 of", exact=False)).to_be_visible()
+
+    # A chip's Remove unticks its box and searches again.
+    page.get_by_role("button", name="Remove Scotland").click()
+    expect(page).to_have_url(re.compile(r".*/find-mentor/?\?page=1$"))
+    expect(page.get_by_role("checkbox", name="Scotland")).not_to_be_checked()
+
+    # The keyword box searches on a typing pause.
+    page.get_by_role("textbox", name="Keyword").fill("Mentor 07")
+    expect(page).to_have_url(re.compile(r".*q=Mentor\+07"))
+    expect(results.first).to_contain_text("Scot Mentor 07")
+
+    # The skip link goes to the results; the first result is the next stop.
+    page.keyboard.press("Home")
+    page.get_by_role("link", name="Skip to results").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=FOUND)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(results.first.get_by_role("link", name="Scot Mentor 07")).to_be_focused()
+
+
+def test_on_a_phone_results_come_first_and_filters_open_as_a_drawer(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    mentee_email = _scottish_mentors_and_a_mentee(app, unique_email, count=1)
+    page = browser.new_context(viewport=PHONE).new_page()
+    log_in(page, app, email_address=mentee_email, password=PASSWORD, path="/login?next=/find-mentor")
+    results = page.get_by_role("list", name="Mentors, best matches first").get_by_role("listitem")
+    expect(results.first).to_be_in_viewport()
+    expect(page.get_by_role("textbox", name="Keyword")).not_to_be_visible()
+
+    filters = page.get_by_role("button", name="Filters (1)")
+    filters.click()
+    drawer = page.get_by_role("dialog", name="Filters")
+    expect(drawer).to_be_visible()
+    expect(drawer.get_by_role("button", name="Show results")).to_be_focused()
+    # Focus stays inside the drawer.
+    page.keyboard.press("Shift+Tab")
+    assert drawer.evaluate("d => d.contains(document.activeElement)")
+    drawer.get_by_role("checkbox", name="Wales", exact=True).check()
+    expect(page.get_by_role("button", name="Filters (2)")).to_be_attached()
+    expect(drawer.get_by_role("button", name="Show results")).to_be_in_viewport()
+    assert _violations(page) == []
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_role("button", name="Filters (2)")).to_be_focused()
+    expect(results.first).to_be_in_viewport()
+    assert _violations(page) == []
