@@ -99,7 +99,7 @@ def needs_attention(
         .having(or_(low == 2, silent == 2))
     ).all()
     by_pair: dict[int, list[tuple[int, str]]] = {}
-    for rid, member_id, lows, silents in flagged:
+    for rid, member_id, lows, _silent in flagged:
         by_pair.setdefault(rid, []).append((member_id, LOW_ANSWERS if lows == 2 else UNANSWERED))
     shown = sorted(by_pair)[:ATTENTION_LIST]
     if not shown:
