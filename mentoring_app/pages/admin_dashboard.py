@@ -105,7 +105,7 @@ def _concern_item(item: rx.Var[ConcernView]) -> rx.Component:
             variant="soft",
             high_contrast=True,
             on_click=S.nudge_pair(item["relationship_id"].to(int)),
-            aria_label="Nudge " + item["mentee"].to(str) + " and " + item["mentor"].to(str),
+            aria_label="Nudge this pair: " + item["mentee"].to(str) + " and " + item["mentor"].to(str),
             disabled=~rx.State.is_hydrated,
         ),
         style={"margin_bottom": "0.4rem"},
