@@ -4,22 +4,25 @@ private to the member and admins, the needs-attention rules and the nudge sent o
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import event, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from mentoring_app.models import AuditEntry, Notification, OutboxEmail, Relationship, User
 from mentoring_app.models.checkins import Checkin
+from mentoring_app.services.accounts import privacy
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
 from mentoring_app.services.limits import LimitReached
 from mentoring_app.services.mentoring import checkins, dashboard_snapshot, relationships
 from mentoring_app.services.staff import admin as admin_service
 from mentoring_app.services.staff import checkin_attention
+from tests.unit.conftest import STRONG_PASSWORD
 from tests.unit.pairs import accepted_pair
 from tests.unit.test_concurrent_jobs import _at_once
 
@@ -277,3 +280,51 @@ def test_nudge_emails_the_pair_once_and_is_audited(db: Session, make_member) -> 
         db, actor=boss, relationship_id=rel.id, now=T0 + timedelta(days=1, seconds=1)
     )
     assert len(db.exec(select(OutboxEmail).where(OutboxEmail.kind == "checkin_nudge")).all()) == 4
+
+
+def test_the_dashboard_reads_the_check_in_with_one_query_and_only_when_it_changed(
+    engine: Engine, db: Session, make_member
+) -> None:
+    _, mentee, rel = _pair(db, make_member)
+    checkins.run_due_checkins(db, now=T0 + 4 * WEEK)
+    for part in ("goals", "meetings", "agreement", "ending"):  # a partner's change elsewhere
+        assert checkins.CHECKIN_PART not in dashboard_snapshot.parts_after([part])
+    assert dashboard_snapshot.parts_after([checkins.CHECKIN_PART]) == {checkins.CHECKIN_PART}
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    def read(parts: frozenset[str]) -> int:
+        statements.clear()
+        with Session(engine) as session:
+            member = session.get(User, mentee.id)
+            statements.clear()
+            found = dashboard_snapshot.snapshot(
+                session, actor=member, relationship_id=rel.id, section="details", today=T0.date(), parts=parts
+            )
+        assert found.checkin_read == (checkins.CHECKIN_PART in parts)
+        return len(statements)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        every = dashboard_snapshot.EVERY_PART
+        read(every)  # warm the per-process caches (guides) first
+        without = read(every - {checkins.CHECKIN_PART})
+        assert read(every) - without == 1
+        assert len([s for s in statements if "FROM checkins" in s]) == 1
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_a_members_check_ins_are_in_their_data_and_go_with_their_account(db: Session, make_member) -> None:
+    mentor, mentee, rel = _pair(db, make_member)
+    now = T0 + 4 * WEEK
+    checkins.run_due_checkins(db, now=now)
+    checkins.answer_checkin(db, actor=mentee, relationship_id=rel.id, answer="3", note="Mine alone", now=now)
+    mine = json.loads(privacy.export_my_data(db, actor=mentee))["checkins"]
+    assert [(c["answer"], c["note"]) for c in mine] == [(3, "Mine alone")]
+    theirs = json.loads(privacy.export_my_data(db, actor=mentor))["checkins"]
+    assert [(c["answer"], c["note"]) for c in theirs] == [(None, None)]
+    privacy.delete_account(db, actor=mentee, password=STRONG_PASSWORD)
+    assert [r.member_id for r in _rows(db, rel)] == [mentor.id]
