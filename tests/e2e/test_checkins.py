@@ -17,6 +17,7 @@ from mentoring_app.models.checkins import Checkin
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.mentoring import checkins
 from mentoring_app.services.staff import admin as admin_service
+from mentoring_app.state.admin_dashboard import AdminDashboardState
 from mentoring_app.state.dashboard import DashboardState
 from tests.harness import RunningApp, log_in, seed_accepted_pair, text_body
 from tests.security.test_websocket import FORGE_SCRIPT, forge, handler, recording_page
@@ -108,8 +109,16 @@ def test_check_in_from_the_email_once_and_private_from_the_partner(
         handler(DashboardState, "answer_checkin"),
         {"form": {"answer": "1", "note": "forged", "c": "1"}},
     )
+    # A member forging the admins' check-in events changes nothing: the services refuse them.
+    forge(mentor, handler(AdminDashboardState, "nudge_pair"), {"relationship_id": rid})
+    forge(mentor, handler(AdminDashboardState, "save_checkin_weeks"), {"form": {"weeks": "1"}})
     rows = _rows(app, rid)
     assert (rows[mentee_id].answer, rows[mentee_id].note) == (4, NOTE)
+    with Session(app.engine) as db:
+        assert checkins.interval_weeks(db) == checkins.DEFAULT_WEEKS
+        assert not db.exec(
+            select(AuditEntry).where(AuditEntry.target_id == rid, AuditEntry.action == "nudge_pair")
+        ).all()
     assert (rows[mentor_id].answer, rows[mentor_id].note) == (1, "forged")
     mentor.goto(app.url(f"/relationships/{rid}"))
     expect(

@@ -89,9 +89,10 @@ def checkin_email(
     )
 
 
-def _send_round(session: Session, rel: tuple[int, int, int], round_no: int, now: datetime) -> bool:
-    """Both members' check-ins of one round, their notifications and emails, in one transaction;
-    False (nothing sent) when another runner sent this round first."""
+def send_round(session: Session, rel: tuple[int, int, int], round_no: int, now: datetime) -> bool:
+    """Both members' check-ins of one round, their notifications and emails, in one transaction
+    (the scheduler's step, and the demo data's); False (nothing sent) when another runner sent
+    this round first."""
     rid, mentee_id, mentor_id = rel
     members = {u.id: u for u in session.exec(select(User).where(User.id.in_((mentee_id, mentor_id)))).all()}  # type: ignore[union-attr]
     try:
@@ -169,7 +170,7 @@ def run_due_checkins(session: Session, *, now: datetime | None = None) -> int:
         since = last_at or decided_at or created_at
         if since + every > now:
             continue
-        if _send_round(session, (rid, mentee_id, mentor_id), (round_no or 0) + 1, now):
+        if send_round(session, (rid, mentee_id, mentor_id), (round_no or 0) + 1, now):
             sent += 1
     return sent
 
