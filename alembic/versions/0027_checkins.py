@@ -55,12 +55,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("relationship_id", "member_id", "round", name="uq_checkins_round"),
     )
     with op.batch_alter_table("checkins", schema=None) as batch_op:
+        batch_op.create_index("ix_checkins_created_at", ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_checkins_member_id"), ["member_id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("checkins", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checkins_member_id"))
+        batch_op.drop_index("ix_checkins_created_at")
 
     op.drop_table("checkins")
     op.drop_table("app_settings")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from mentoring_app.models.types import UTCDateTime, utcnow
@@ -18,7 +18,11 @@ from mentoring_app.models.types import UTCDateTime, utcnow
 
 class Checkin(SQLModel, table=True):
     __tablename__ = "checkins"
-    __table_args__ = (UniqueConstraint("relationship_id", "member_id", "round", name="uq_checkins_round"),)
+    __table_args__ = (
+        UniqueConstraint("relationship_id", "member_id", "round", name="uq_checkins_round"),
+        # Needs attention reads only the recent check-ins (the last rounds of each member).
+        Index("ix_checkins_created_at", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     relationship_id: int = Field(

@@ -25,6 +25,7 @@ from sqlalchemy import func, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from mentoring_app import live
 from mentoring_app.models import Relationship, User
 from mentoring_app.models.checkins import AppSetting, Checkin
 from mentoring_app.models.relationships import ACCEPTED
@@ -46,6 +47,12 @@ SCALE = {1: "Very badly", 2: "Badly", 3: "So-so", 4: "Well", 5: "Very well"}
 LINK_PATH = "/check-in"
 
 RECORDED, ALREADY, EXPIRED, INVALID = "recorded", "already", "expired", "invalid"
+
+
+def _show_in_open_dashboards(session: Session, relationship_id: int, member_id: int) -> None:
+    """Once committed, the member's own open dashboards of this relationship re-read their
+    check-in (that part only, and never the partner's tabs)."""
+    live.publish_after_commit(session, [member_id], live.relationship_topic(relationship_id, CHECKIN_PART))
 
 
 def interval_weeks(session: Session) -> int:
@@ -108,6 +115,7 @@ def send_round(session: Session, rel: tuple[int, int, int], round_no: int, now: 
             )
             session.add(row)
             session.flush()  # the unique round: a racing runner stops here
+            _show_in_open_dashboards(session, rid, member_id)
             member, partner = members.get(member_id), members.get(partner_id)
             if member is None or partner is None or not member.is_active:
                 continue
@@ -217,6 +225,7 @@ def record_from_link(
     if claimed.rowcount != 1:
         session.rollback()
         return LinkOutcome(ALREADY, 0, row.relationship_id)
+    _show_in_open_dashboards(session, row.relationship_id, row.member_id)
     session.commit()
     return LinkOutcome(RECORDED, value, row.relationship_id)
 
@@ -299,6 +308,7 @@ def answer_checkin(
         raise ValidationFailed({"note": "Write a note to save, or leave it: your answer is recorded."})
     else:
         row.note = text
+    _show_in_open_dashboards(session, rel.id, member.id)  # type: ignore[arg-type]
     session.commit()
     session.refresh(row)
     return CheckinView(checkin_id=row.id, asked_at=row.created_at, answer=row.answer, note=row.note or "")  # type: ignore[arg-type]

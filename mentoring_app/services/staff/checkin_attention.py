@@ -7,7 +7,7 @@ Admins only (require_admin); members read their own check-in through services/me
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
@@ -18,7 +18,14 @@ from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.models.types import utcnow
 from mentoring_app.services import limits
 from mentoring_app.services.errors import NotAllowed
-from mentoring_app.services.mentoring.checkins import INTERVAL_KEY, LOW, clean_weeks, interval_weeks
+from mentoring_app.services.mentoring.checkins import (
+    DEFAULT_WEEKS,
+    INTERVAL_KEY,
+    LINK_LIFETIME,
+    LOW,
+    clean_weeks,
+    interval_weeks,
+)
 from mentoring_app.services.mentoring.relationship_access import dashboard_path
 from mentoring_app.services.outbox import mail
 from mentoring_app.services.staff import audit
@@ -76,6 +83,10 @@ def needs_attention(
     require_admin(actor)
     now = now or utcnow()
     settled = or_(Checkin.answered_at.is_not(None), Checkin.expires_at <= now)  # type: ignore[union-attr, operator]
+    # A member's last two rounds of an active pair fall within three intervals (and a link's life;
+    # at least the default's, as the interval may just have been shortened): older check-ins are
+    # never read, however many years of them pile up.
+    horizon = now - 3 * timedelta(weeks=max(interval_weeks(session), DEFAULT_WEEKS)) - LINK_LIFETIME
     ranked = (
         select(
             Checkin.relationship_id,
@@ -87,7 +98,7 @@ def needs_attention(
             .label("n"),
         )
         .join(Relationship, Relationship.id == Checkin.relationship_id)
-        .where(Relationship.status == ACCEPTED, settled)
+        .where(Checkin.created_at >= horizon, Relationship.status == ACCEPTED, settled)  # type: ignore[operator]
         .subquery()
     )
     low = count_if(and_(ranked.c.answer.is_not(None), ranked.c.answer <= LOW))
