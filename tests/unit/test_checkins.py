@@ -14,6 +14,8 @@ from sqlalchemy import event, func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from mentoring_app import live
+from mentoring_app.live import bus
 from mentoring_app.models import AuditEntry, Notification, OutboxEmail, Relationship, User
 from mentoring_app.models.checkins import Checkin
 from mentoring_app.services.accounts import privacy
@@ -328,3 +330,21 @@ def test_a_members_check_ins_are_in_their_data_and_go_with_their_account(db: Ses
     assert [(c["answer"], c["note"]) for c in theirs] == [(None, None)]
     privacy.delete_account(db, actor=mentee, password=STRONG_PASSWORD)
     assert [r.member_id for r in _rows(db, rel)] == [mentor.id]
+
+
+def test_only_the_members_own_open_dashboards_hear_of_their_check_in(
+    db: Session, make_member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mentor, mentee, rel = _pair(db, make_member)
+    heard: list[tuple[list[int], list[str]]] = []
+    monkeypatch.setattr(bus, "_send", lambda entries: heard.extend((e[0], e[1]) for e in entries))
+    now = T0 + 4 * WEEK
+    checkins.run_due_checkins(db, now=now)
+    topic = live.relationship_topic(rel.id, checkins.CHECKIN_PART)
+    assert ([mentee.id], [topic]) in heard and ([mentor.id], [topic]) in heard
+    heard.clear()
+    checkins.answer_checkin(db, actor=mentee, relationship_id=rel.id, answer="2", note="Hmm", now=now)
+    assert heard == [([mentee.id], [topic])]  # never the partner's tabs
+    heard.clear()
+    _open(db, _links(db, mentor)[5], now)
+    assert heard == [([mentor.id], [topic])]
