@@ -19,6 +19,7 @@ from mentoring_app.services.mentoring import checkins
 from mentoring_app.services.staff import admin as admin_service
 from mentoring_app.state.admin_dashboard import AdminDashboardState
 from mentoring_app.state.dashboard import DashboardState
+from tests.e2e.test_accessibility import _violations
 from tests.harness import RunningApp, log_in, seed_accepted_pair, text_body
 from tests.security.test_websocket import FORGE_SCRIPT, forge, handler, recording_page
 
@@ -68,6 +69,7 @@ def test_check_in_from_the_email_once_and_private_from_the_partner(
     visitor.goto(link)
     expect(visitor.get_by_role("heading", name="Check-in")).to_be_visible()
     expect(visitor.get_by_text("Thank you. Your answer, 4 (well), is recorded.")).to_be_visible()
+    assert _violations(visitor) == []
     assert (_rows(app, rid)[mentee_id].answer, _rows(app, rid)[mentee_id].answered_via) == (4, "email")
     visitor.goto(link)
     expect(
@@ -104,6 +106,7 @@ def test_check_in_from_the_email_once_and_private_from_the_partner(
     card = mentor.get_by_role("form", name="Check-in")
     expect(card.get_by_role("group", name="How is your mentoring going?")).to_be_visible()
     expect(card.get_by_role("button", name="Send my check-in")).to_be_visible()
+    assert _violations(mentor) == []  # the check-in card on the dashboard
     forge(
         mentor,
         handler(DashboardState, "answer_checkin"),
@@ -161,6 +164,7 @@ def test_admin_sees_two_low_answers_and_nudges_the_pair_once(
     nudge.dblclick()  # a double click sends once
     expect(page.get_by_text("Nudge sent: both members of the pair were emailed.")).to_be_visible()
     expect(page.get_by_text(re.compile("This pair was already nudged in the last day"))).to_be_visible()
+    assert _violations(page) == []  # Needs attention with its check-ins
     for to in (mentee_email, mentor_email):
         assert f"/relationships/{rid}" in text_body(
             app.mailbox.wait_for(to, "A note from the Mentoring team")
