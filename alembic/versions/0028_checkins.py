@@ -1,8 +1,8 @@
 """checkins: "How is your mentoring going?" every few weeks (one row per member and round), and
 app_settings for the interval admins choose
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-11-30 10:39:11.948740
 """
 
@@ -14,8 +14,8 @@ import sqlmodel
 import mentoring_app.models.types
 from alembic import op
 
-revision: str = "0027"
-down_revision: str | None = "0026"
+revision: str = "0028"
+down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
