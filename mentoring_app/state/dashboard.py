@@ -217,6 +217,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
         self.loaded, self.found, self.messages = False, False, []
         # Nothing of a previously opened relationship stays in this browser's state.
         self.partner_name = self.contact_email = self.contact_phone = self.contact_preferred = ""
+        self._show_checkin(None)
         self.relationship_id = self._id_from_url()
         wanted = self.router.url.query_parameters.get("section", "")
         self.section = wanted if wanted in SECTIONS else "details"
