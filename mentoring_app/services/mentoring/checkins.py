@@ -170,7 +170,13 @@ def run_due_checkins(session: Session, *, now: datetime | None = None) -> int:
             latest.c.at,
         )
         .outerjoin(latest, latest.c.relationship_id == Relationship.id)
-        .where(Relationship.status == ACCEPTED)
+        .where(
+            Relationship.status == ACCEPTED,
+            type_coerce(
+                func.coalesce(latest.c.at, Relationship.decided_at, Relationship.created_at), UTCDateTime()
+            )
+            <= now - every,
+        )
         .order_by(Relationship.id)
     ).all()
     sent = 0
