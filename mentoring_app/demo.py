@@ -24,7 +24,7 @@ from mentoring_app.services.accounts.passwords import hash_password
 from mentoring_app.services.conversations import messaging
 from mentoring_app.services.discovery.profiles import ensure_profile, refresh_matchable
 from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
-from mentoring_app.services.mentoring import agreement, goals, meetings, relationships
+from mentoring_app.services.mentoring import agreement, checkins, goals, meetings, relationships
 from mentoring_app.services.staff import admin
 from mentoring_app.services.staff import visits as visits_service
 
@@ -364,4 +364,15 @@ def _demo_relationship(session: Session) -> None:
         duration_minutes=60,
         place="https://meet.example.org/sam-maria",
         agenda="Review the letters to law firms; rates.",
+    )
+    # A check-in two days ago: Maria answered (only she and the admins see it); Sam's is waiting.
+    asked = now - timedelta(days=2)
+    checkins.send_round(session, (rid, mentee.id, mentor.id), 1, asked)  # type: ignore[arg-type]
+    checkins.answer_checkin(
+        session,
+        actor=mentor,
+        relationship_id=rid,
+        answer="4",
+        note="Sam is well prepared; we still need to fix a regular time.",
+        now=asked + timedelta(hours=5),
     )

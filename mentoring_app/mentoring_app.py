@@ -19,6 +19,7 @@ from mentoring_app.pages import (
     admin_members,
     admin_reports,
     admin_vocabulary,
+    checkin_link,
     confirm_email,
     cpd_record,
     find_mentor,
@@ -42,7 +43,7 @@ from mentoring_app.services.accounts import auth
 from mentoring_app.services.discovery import matching_index_store
 from mentoring_app.services.library import built_in_videos
 from mentoring_app.services.library import guides as guide_library
-from mentoring_app.services.mentoring import relationships
+from mentoring_app.services.mentoring import checkins, relationships
 from mentoring_app.services.outbox import relay
 from mentoring_app.services.staff import admin, visits
 from mentoring_app.settings import get_settings
@@ -59,6 +60,7 @@ from mentoring_app.state.admin_library import AdminLibraryState
 from mentoring_app.state.admin_members import AdminMembersState, AdminMemberState
 from mentoring_app.state.admin_reports import AdminReportsState
 from mentoring_app.state.admin_vocabulary import AdminVocabularyState
+from mentoring_app.state.checkin_link import CheckinLinkState
 from mentoring_app.state.cpd import CpdState
 from mentoring_app.state.dashboard import DashboardState
 from mentoring_app.state.db_calls import call
@@ -149,6 +151,7 @@ PAGES = [
         PUBLIC,
         ConfirmEmailState.confirm,
     ),
+    (checkin_link.page, routes.CHECKIN_LINK, "Check-in", PUBLIC, CheckinLinkState.record),
     (home.page, routes.HOME, "Home", HomeState.load),
     (my_profile.page, routes.MY_PROFILE, "My profile", MEMBER, ProfileState.load),
     (member.page, routes.MEMBERS + "/[member_id]", "Member profile", PublicProfileState.load),
@@ -229,11 +232,13 @@ async def warm_matching_index() -> None:
 
 @app.register_lifespan_task
 async def due_jobs() -> None:
-    """Reminders after 7 days and expiry after 14 for unanswered requests, every 10 minutes."""
+    """Reminders after 7 days and expiry after 14 for unanswered requests, and the check-ins that
+    are due (services/mentoring/checkins), every 10 minutes."""
     with contextlib.suppress(asyncio.CancelledError):
         while True:
             try:
                 await call(relationships.run_due_jobs)
+                await call(checkins.run_due_checkins)
             except Exception:
                 logging.getLogger(__name__).exception("Due jobs failed")
             await asyncio.sleep(600)

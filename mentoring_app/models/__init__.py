@@ -6,6 +6,7 @@ from mentoring_app.models.accounts import LoginAttempt, LoginSession, PasswordRe
 from mentoring_app.models.alerts import MentorAlert, MentorAlertHit, MentorAlertOption
 from mentoring_app.models.analytics import PageView, Visit, VisitMonth
 from mentoring_app.models.audit import AuditEntry
+from mentoring_app.models.checkins import AppSetting, Checkin
 from mentoring_app.models.funnel import FunnelDirty, FunnelMentee, FunnelMonth
 from mentoring_app.models.guides import Guide, Video
 from mentoring_app.models.journeys import AgreementRecord, Goal, Journey, Meeting, Milestone, Reflection
@@ -27,7 +28,9 @@ from mentoring_app.models.shortlist import SavedMentor
 
 __all__ = [
     "AgreementRecord",
+    "AppSetting",
     "AuditEntry",
+    "Checkin",
     "ContactDetails",
     "FunnelDirty",
     "FunnelMentee",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import routes, style
-from mentoring_app.components.admin import admin_page, figures_table, section, stat_card
+from mentoring_app.components.admin import admin_page, figures_table, labelled_input, section, stat_card
+from mentoring_app.state.admin_checkins import ConcernView
 from mentoring_app.state.admin_dashboard import AdminDashboardState, PairView, ReportLinkView
 
 S = AdminDashboardState
@@ -87,6 +88,78 @@ def _pair_item(item: rx.Var[PairView]) -> rx.Component:
         item["when"].to(str),
         ", ",
         item["detail"].to(str),
+    )
+
+
+def _concern_item(item: rx.Var[ConcernView]) -> rx.Component:
+    return rx.el.li(
+        rx.link(item["mentee"].to(str), href=item["mentee_url"].to(str), underline="always"),
+        " (mentee) with ",
+        rx.link(item["mentor"].to(str), href=item["mentor_url"].to(str), underline="always"),
+        " (mentor): ",
+        item["detail"].to(str),
+        " ",
+        rx.button(
+            "Nudge this pair",
+            size="1",
+            variant="soft",
+            high_contrast=True,
+            on_click=S.nudge_pair(item["relationship_id"].to(int)),
+            aria_label="Nudge this pair: " + item["mentee"].to(str) + " and " + item["mentor"].to(str),
+            disabled=~rx.State.is_hydrated,
+        ),
+        style={"margin_bottom": "0.4rem"},
+    )
+
+
+def _checkins() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Check-ins", as_="h3", size="4"),
+            rx.cond(
+                S.checkin_pairs_total > 0,
+                rx.vstack(
+                    rx.text(
+                        S.checkin_pairs_total.to_string()
+                        + " pairs with two low answers (1 or 2) or two unanswered check-ins in a row",
+                        size="2",
+                        color=style.MUTED_COLOR,
+                    ),
+                    rx.el.ul(
+                        rx.foreach(S.checkin_pairs, _concern_item),
+                        style={"margin": "0", "padding_left": "1.25rem"},
+                    ),
+                    spacing="1",
+                ),
+                rx.text(
+                    "No pair has two low answers or two unanswered check-ins in a row.",
+                    size="2",
+                    color=style.MUTED_COLOR,
+                ),
+            ),
+            rx.form(
+                rx.hstack(
+                    labelled_input(
+                        "Weeks between check-ins",
+                        "checkin-weeks",
+                        "weeks",
+                        S.checkin_errors["weeks"].to(str),
+                        default_value=S.checkin_weeks.to_string(),
+                        max_length=3,
+                    ),
+                    rx.button("Save check-in interval", type="submit", disabled=~rx.State.is_hydrated),
+                    align="end",
+                    wrap="wrap",
+                ),
+                key=S.checkin_weeks.to_string(),
+                on_submit=S.save_checkin_weeks,
+                aria_label="Check-in interval",
+                max_width="28rem",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
     )
 
 
@@ -212,6 +285,7 @@ def _dashboard() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
+            _checkins(),
             rx.link("Review all reports", href=routes.ADMIN_REPORTS, underline="always"),
         ),
         spacing="6",

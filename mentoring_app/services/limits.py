@@ -90,6 +90,12 @@ LIMITS: dict[str, Limit] = {
     # One email a day per mentee and mentor about edits to a waiting request (each edit is told in
     # the app, and the Requests page shows the latest text).
     "edit_email": Limit(1, DAY),
+    # An admin's "Nudge this pair" (check-ins), per relationship: a double click sends once.
+    "checkin_nudge": Limit(
+        1,
+        DAY,
+        "This pair was already nudged in the last {period}. You can nudge them again in {wait}.",
+    ),
 }
 
 

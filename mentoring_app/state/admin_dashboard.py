@@ -22,7 +22,8 @@ from mentoring_app import routes, timefmt
 from mentoring_app.models import User
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.errors import ServiceError, ValidationFailed
-from mentoring_app.services.staff import analytics, exports
+from mentoring_app.services.staff import analytics, checkin_attention, exports
+from mentoring_app.state.admin_checkins import AdminCheckinsPart
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.session import SessionState
 
@@ -94,6 +95,8 @@ class _Figures:
     funnel: analytics.Funnel
     answer: analytics.AnswerTime
     attention: analytics.NeedsAttention
+    checkins: tuple[list[checkin_attention.CheckinConcern], int]
+    checkin_weeks: int
 
 
 def _gather(session: Session, *, actor: User | None, start: date, end: date) -> _Figures:
@@ -109,6 +112,8 @@ def _gather(session: Session, *, actor: User | None, start: date, end: date) -> 
         funnel=analytics.funnel(session, **args),
         answer=analytics.median_answer_time(session, **args),
         attention=analytics.needs_attention(session, actor=actor),
+        checkins=checkin_attention.needs_attention(session, actor=actor),
+        checkin_weeks=checkin_attention.current_interval(session, actor=actor),
     )
 
 
@@ -260,7 +265,7 @@ def _empty_figure() -> go.Figure:
     return go.Figure(layout=go.Layout(template="none"))
 
 
-class AdminDashboardState(SessionState):
+class AdminDashboardState(AdminCheckinsPart, SessionState):
     """The dashboard's figures (empty for anyone but an admin)."""
 
     loaded: bool = False
@@ -292,6 +297,7 @@ class AdminDashboardState(SessionState):
         self.loaded = False
         self.stats, self.quiet_pairs, self.expiring, self.open_reports = [], [], [], []
         self.quiet_total = self.expiring_total = self.open_reports_total = 0
+        self.checkin_pairs, self.checkin_pairs_total, self.checkin_weeks = [], 0, 0
         empty_table = ChartTable(headers=[], rows=[])
         for name in ("visits", "registrations", "requests", "active", "goals", "funnel"):
             setattr(self, f"{name}_figure", _empty_figure())
@@ -394,6 +400,7 @@ class AdminDashboardState(SessionState):
             for r in a.open_reports
         ]
         self.open_reports_total = a.open_reports_total
+        self._show_checkins(f.checkins, f.checkin_weeks)
         self.loaded = True
 
     @rx.event

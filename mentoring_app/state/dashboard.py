@@ -26,6 +26,7 @@ from mentoring_app.services.discovery import profiles
 from mentoring_app.services.errors import ServiceError
 from mentoring_app.services.library import guides
 from mentoring_app.services.mentoring import dashboard, dashboard_snapshot, relationships
+from mentoring_app.state.dashboard_checkin import CheckinPart
 from mentoring_app.state.dashboard_ending import EndingPart
 from mentoring_app.state.dashboard_goals import GoalsPart
 from mentoring_app.state.dashboard_meetings import MeetingsPart
@@ -63,7 +64,7 @@ def _dashboard_page(
     return found, messaging.read_thread(session, actor=user, other_id=partner, after_id=0)
 
 
-class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionState):
+class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart, SessionState):
     """The dashboard of the relationship in the URL, for one of its two members."""
 
     loaded: bool = False
@@ -202,6 +203,8 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
             self._show_ending(found.ending)
         if found.shelf is not None:
             self._show_shelf(found.shelf)
+        if found.checkin_read:
+            self._show_checkin(found.checkin)
 
     async def _refresh_dashboard(self) -> None:
         """After this member's own change that names no part: show every part as it now stands."""
@@ -214,6 +217,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, SessionStat
         self.loaded, self.found, self.messages = False, False, []
         # Nothing of a previously opened relationship stays in this browser's state.
         self.partner_name = self.contact_email = self.contact_phone = self.contact_preferred = ""
+        self._show_checkin(None)
         self.relationship_id = self._id_from_url()
         wanted = self.router.url.query_parameters.get("section", "")
         self.section = wanted if wanted in SECTIONS else "details"

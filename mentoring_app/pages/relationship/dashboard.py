@@ -7,6 +7,7 @@ import reflex as rx
 
 from mentoring_app import routes
 from mentoring_app.components.layout import page_shell
+from mentoring_app.pages.relationship.checkin import checkin
 from mentoring_app.pages.relationship.common import S, heading, muted, read_only_note, stat
 from mentoring_app.pages.relationship.conversation import messages
 from mentoring_app.pages.relationship.details import details
@@ -73,6 +74,7 @@ def _dashboard() -> rx.Component:
             wrap="wrap",
         ),
         read_only_note(),
+        checkin(),
         _progress_at_a_glance(),
         rx.tabs.root(
             rx.tabs.list(

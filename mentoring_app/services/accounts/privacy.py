@@ -54,6 +54,7 @@ from mentoring_app.models import (
     User,
     Visit,
 )
+from mentoring_app.models.checkins import Checkin
 from mentoring_app.models.relationships import ACCEPTED, ENDED, REQUESTED, WITHDRAWN
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.accounts import auth
@@ -195,6 +196,10 @@ def export_my_data(session: Session, *, actor: User | None, now: datetime | None
             }
             for m in messages
         ],
+        "checkins": [
+            _row(c, "relationship_id", "created_at", "answer", "note", "answered_at")
+            for c in session.exec(select(Checkin).where(Checkin.member_id == uid).order_by(Checkin.id)).all()  # type: ignore[arg-type]
+        ],
         "notifications": [
             {"kind": n.kind, "text": text, **_row(n, "created_at", "read_at")}
             for n, text in zip(own_notes, notifications.texts(session, own_notes), strict=True)
@@ -271,6 +276,7 @@ def delete_account(
     session.exec(delete(Notification).where(Notification.user_id == uid))  # type: ignore[call-overload]
     session.exec(delete(PasswordReset).where(PasswordReset.user_id == uid))  # type: ignore[call-overload]
     session.exec(delete(Reflection).where(Reflection.author_id == uid))  # type: ignore[call-overload]
+    session.exec(delete(Checkin).where(Checkin.member_id == uid))  # type: ignore[call-overload]
     session.exec(update(Message).where(Message.sender_id == uid).values(body=REMOVED_MESSAGE))  # type: ignore[call-overload]
     session.exec(update(Visit).where(Visit.user_id == uid).values(user_id=None))  # type: ignore[call-overload]
     auth.forget_login_attempts(session, email=old_email)

@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from mentoring_app.models import User
 from mentoring_app.services.library import guides
-from mentoring_app.services.mentoring import agreement, dashboard, ending, goals, meetings
+from mentoring_app.services.mentoring import agreement, checkins, dashboard, ending, goals, meetings
+from mentoring_app.services.mentoring.checkins import CHECKIN_PART
 from mentoring_app.services.mentoring.relationship_access import (
     AGREEMENT_PART,
     ENDING_PART,
@@ -25,13 +26,17 @@ from mentoring_app.services.mentoring.relationship_access import (
 )
 
 OVERVIEW, PROGRESS, SHELF = "overview", "progress", "shelf"
-EVERY_PART = frozenset({OVERVIEW, PROGRESS, AGREEMENT_PART, GOALS_PART, MEETINGS_PART, ENDING_PART, SHELF})
+EVERY_PART = frozenset(
+    {OVERVIEW, PROGRESS, AGREEMENT_PART, GOALS_PART, MEETINGS_PART, ENDING_PART, SHELF, CHECKIN_PART}
+)
 # What to read again after a change to one part (bump(part=...)): the part, and what shows it.
 PARTS_AFTER: dict[str, frozenset[str]] = {
     GOALS_PART: frozenset({GOALS_PART, PROGRESS}),  # counts and the last contact
     MEETINGS_PART: frozenset({MEETINGS_PART, PROGRESS}),  # meetings held, hours, last contact
     AGREEMENT_PART: frozenset({AGREEMENT_PART, OVERVIEW}),  # the overview says the agreement's state
     ENDING_PART: frozenset({ENDING_PART}),
+    # The member's own check-in (one indexed read): only their own answer changes it.
+    CHECKIN_PART: frozenset({CHECKIN_PART}),
 }
 
 
@@ -56,6 +61,8 @@ class Snapshot:
     meetings: meetings.MeetingsView | None = None
     ending: ending.EndingView | None = None
     shelf: guides.StageShelf | None = None
+    checkin: checkins.CheckinView | None = None  # the actor's own open check-in, never the partner's
+    checkin_read: bool = False  # whether ``checkin`` was read (None then means: nothing open)
 
 
 def snapshot(
@@ -100,4 +107,8 @@ def snapshot(
             else None,
             ending=ending.ending(session, actor=actor, relationship_id=rid) if ENDING_PART in parts else None,
             shelf=guides.for_section(session, actor=actor, section=section) if SHELF in parts else None,
+            checkin=checkins.my_checkin(session, actor=actor, relationship_id=rid)
+            if CHECKIN_PART in parts
+            else None,
+            checkin_read=CHECKIN_PART in parts,
         )

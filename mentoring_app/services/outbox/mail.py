@@ -67,6 +67,36 @@ def compose(
     )
 
 
+def compose_choices(
+    *,
+    kind: str,
+    subject: str,
+    greeting_name: str,
+    paragraphs: list[str],
+    choices: list[tuple[str, str, str]],
+    action: tuple[str, str] | None = None,
+) -> Email:
+    """As ``compose``, with a row of one-tap buttons (label, what it means, link) before the action:
+    in HTML each a button link named by what it means, in text each on its own line with its URL."""
+    base = compose(
+        kind=kind, subject=subject, greeting_name=greeting_name, paragraphs=paragraphs, action=action
+    )
+    lines = "\n".join(f"{meaning}: {url}" for _, meaning, url in choices)
+    buttons = "".join(
+        f'<a href="{escape(url, quote=True)}" aria-label="{escape(meaning, quote=True)}" '
+        'style="display:inline-block;min-width:2.5em;margin:0 0.4em 0.4em 0;padding:0.6em 0.9em;'
+        "border-radius:6px;background:#1f4fbf;color:#ffffff;font-weight:bold;text-align:center;"
+        f'text-decoration:none">{escape(label)}</a>'
+        for label, meaning, url in choices
+    )
+    closing = f"The {SITE_NAME} team"
+    anchor = f"<p>Hello {escape(greeting_name)},</p>" + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    html = base.html.replace(anchor, anchor + f"<p>{buttons}</p>", 1)
+    text = base.text.replace(paragraphs[-1] + "\n\n", paragraphs[-1] + "\n\n" + lines + "\n\n", 1)
+    assert closing in text
+    return Email(kind=kind, subject=subject, text=text, html=html)
+
+
 def queue(
     session: Session,
     *,
