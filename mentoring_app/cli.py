@@ -18,7 +18,7 @@ from mentoring_app.demo import DEMO_PASSWORD, MENTEES, MENTORS, load_demo_data
 from mentoring_app.migrations import upgrade_to_head
 from mentoring_app.services.errors import ValidationFailed
 from mentoring_app.services.library import built_in_videos, guides
-from mentoring_app.services.mentoring import checkins, relationships
+from mentoring_app.services.mentoring import checkins, request_expiry
 from mentoring_app.services.outbox import relay
 from mentoring_app.services.staff import admin
 from mentoring_app.services.staff.analytics_funnel import refresh_funnel
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if report.rejected else 0
     elif args.command == "run-due-jobs":
         with session_scope() as session:
-            reminded, expired = relationships.run_due_jobs(session)
+            reminded, expired = request_expiry.run_due_jobs(session)
             pairs = checkins.run_due_checkins(session)
         print(f"{reminded} reminder(s) sent, {expired} request(s) expired, {pairs} pair(s) sent a check-in.")
     elif args.command == "sync-guides":

@@ -43,7 +43,7 @@ from mentoring_app.services.accounts import auth
 from mentoring_app.services.discovery import matching_index_store
 from mentoring_app.services.library import built_in_videos
 from mentoring_app.services.library import guides as guide_library
-from mentoring_app.services.mentoring import checkins, relationships
+from mentoring_app.services.mentoring import checkins, request_expiry
 from mentoring_app.services.outbox import relay
 from mentoring_app.services.staff import admin, visits
 from mentoring_app.settings import get_settings
@@ -237,7 +237,7 @@ async def due_jobs() -> None:
     with contextlib.suppress(asyncio.CancelledError):
         while True:
             try:
-                await call(relationships.run_due_jobs)
+                await call(request_expiry.run_due_jobs)
                 await call(checkins.run_due_checkins)
             except Exception:
                 logging.getLogger(__name__).exception("Due jobs failed")

@@ -17,7 +17,7 @@ from mentoring_app.models.types import utcnow
 from mentoring_app.services.discovery import profiles, shortlist
 from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
 from mentoring_app.services.errors import ServiceError, ValidationFailed
-from mentoring_app.services.mentoring import relationships
+from mentoring_app.services.mentoring import relationships, request_lists
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id, id_from_path
@@ -222,7 +222,7 @@ class ProfileState(CriteriaPicker, SessionState):
         self._show_completeness(own.completeness)
         self.busy = False
         if own.is_mentor and was_available and not own.available:
-            self.pending_prompt = await call(relationships.pending_count, actor=user)
+            self.pending_prompt = await call(request_lists.pending_count, actor=user)
         yield rx.toast.success("Your profile has been saved.")
 
     @rx.event

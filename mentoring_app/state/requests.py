@@ -16,7 +16,7 @@ from mentoring_app.models import User
 from mentoring_app.services import limits
 from mentoring_app.services.discovery import profiles
 from mentoring_app.services.errors import ServiceError, ValidationFailed
-from mentoring_app.services.mentoring import relationships
+from mentoring_app.services.mentoring import relationships, request_lists
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id, id_from_path
 from mentoring_app.state.session import SessionState
@@ -128,9 +128,9 @@ class RequestsState(SessionState):
             await self._show_requests(user)
 
     async def _show_requests(self, user: User) -> None:
-        incoming, outgoing = await call(relationships.list_requests, actor=user)
+        incoming, outgoing = await call(request_lists.list_requests, actor=user)
 
-        async def card(view: relationships.RequestView, other_id: int, other_name: str) -> RequestCard:
+        async def card(view: request_lists.RequestView, other_id: int, other_name: str) -> RequestCard:
             contact: list[str] = []
             if view.status == "accepted":
                 details = await call(profiles.contact_details, viewer=user, user_id=other_id)

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import Notification, OutboxEmail, Relationship, RelationshipEvent
 from mentoring_app.models.types import utcnow
-from mentoring_app.services.mentoring import relationships
+from mentoring_app.services.mentoring import relationships, request_expiry
 from mentoring_app.services.outbox import mail, relay
 from mentoring_app.settings import get_settings
 from tests.unit.test_relationships import TEXT, make_mentor
@@ -162,7 +162,7 @@ def test_two_instances_running_due_jobs_remind_and_expire_once(
 
     def due_jobs() -> tuple[int, int]:
         with Session(engine, expire_on_commit=False) as session:
-            return relationships.run_due_jobs(session, now=now)
+            return request_expiry.run_due_jobs(session, now=now)
 
     results = _at_once([due_jobs] * INSTANCES)
     reminded = sum(r[0] for r in results)  # type: ignore[index]

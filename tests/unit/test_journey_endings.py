@@ -17,6 +17,7 @@ from mentoring_app.services.mentoring import (
     goals,
     meetings,
     relationships,
+    request_lists,
     status,
 )
 from mentoring_app.services.staff import exports
@@ -29,7 +30,7 @@ def _labels(db: Session, mentor, mentee, admin, rid: int) -> set[str]:
         dashboard.overview(db, actor=mentee, relationship_id=rid).status_label,
         ending.ending(db, actor=mentor, relationship_id=rid).status_label,
         *(s.status_label for s in dashboard.my_relationships(db, actor=mentee) if s.relationship_id == rid),
-        *(v.status_label for v in relationships.list_requests(db, actor=mentor)[0] if v.id == rid),
+        *(v.status_label for v in request_lists.list_requests(db, actor=mentor)[0] if v.id == rid),
         *(r.status_label for r in cpd.record(db, actor=mentee).relationships if r.relationship_id == rid),
     }
     rows = list(csv.DictReader(io.StringIO(exports.relationships_csv(db, actor=admin).decode("utf-8-sig"))))

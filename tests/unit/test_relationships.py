@@ -22,7 +22,7 @@ from mentoring_app.models.types import utcnow
 from mentoring_app.services.discovery import profiles
 from mentoring_app.services.discovery.vocabulary import load_fields
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
-from mentoring_app.services.mentoring import relationships
+from mentoring_app.services.mentoring import relationships, request_expiry, request_lists
 
 TEXT = "I am starting as a freelance legal translator and would like help with rates and contracts."
 
@@ -59,7 +59,7 @@ def test_send_accept_then_withdraw(db: Session, make_member) -> None:
     rel = relationships.send_request(db, actor=mentee, mentor_id=mentor.id, text=TEXT)
     assert emails(db, "new_request") == [mentor.email]
     assert db.exec(select(Notification).where(Notification.user_id == mentor.id)).one().kind == "new_request"
-    incoming, outgoing = relationships.list_requests(db, actor=mentor)
+    incoming, outgoing = request_lists.list_requests(db, actor=mentor)
     assert [r.id for r in incoming] == [rel.id] and outgoing == []
     relationships.accept_request(db, actor=mentor, request_id=rel.id)
     assert db.get(Relationship, rel.id).status == "accepted"
@@ -108,7 +108,7 @@ def test_only_the_right_side_acts(db: Session, make_member) -> None:
         relationships.edit_request(db, actor=stranger, request_id=rel.id, text="mine now")
     with pytest.raises(NotAllowed):
         relationships.send_request(db, actor=mentor, mentor_id=mentor.id, text=TEXT)
-    assert relationships.list_requests(db, actor=stranger) == ([], [])
+    assert request_lists.list_requests(db, actor=stranger) == ([], [])
 
 
 def test_limits_template_and_edit(db: Session, make_member) -> None:
@@ -163,12 +163,12 @@ def test_reminder_after_7_days_and_expiry_after_14(db: Session, make_member) -> 
     mentor, mentee = make_mentor(db, make_member), make_member(role="mentee")
     start = utcnow()
     rel = relationships.send_request(db, actor=mentee, mentor_id=mentor.id, text=TEXT, now=start)
-    assert relationships.run_due_jobs(db, now=start + timedelta(days=6)) == (0, 0)
-    assert relationships.run_due_jobs(db, now=start + timedelta(days=7, minutes=1)) == (1, 0)
-    assert relationships.run_due_jobs(db, now=start + timedelta(days=8)) == (0, 0)  # once only
+    assert request_expiry.run_due_jobs(db, now=start + timedelta(days=6)) == (0, 0)
+    assert request_expiry.run_due_jobs(db, now=start + timedelta(days=7, minutes=1)) == (1, 0)
+    assert request_expiry.run_due_jobs(db, now=start + timedelta(days=8)) == (0, 0)  # once only
     assert emails(db, "reminder") == [mentor.email]
-    assert relationships.run_due_jobs(db, now=start + timedelta(days=14, minutes=1)) == (0, 1)
-    assert relationships.run_due_jobs(db, now=start + timedelta(days=15)) == (0, 0)
+    assert request_expiry.run_due_jobs(db, now=start + timedelta(days=14, minutes=1)) == (0, 1)
+    assert request_expiry.run_due_jobs(db, now=start + timedelta(days=15)) == (0, 0)
     assert db.get(Relationship, rel.id).status == "expired"
     assert emails(db, "expired") == [mentee.email]
 
@@ -189,7 +189,7 @@ def test_decline_with_a_suggested_mentor(db: Session, make_member) -> None:
     relationships.decline_request(
         db, actor=mentor, request_id=rel.id, reason="better_mentor", suggested_mentor_id=other.id
     )
-    _, outgoing = relationships.list_requests(db, actor=mentee)
+    _, outgoing = request_lists.list_requests(db, actor=mentee)
     assert outgoing[0].suggested_mentor_name == other.name
     assert outgoing[0].decline_reason == "Another mentor would suit better"
 
@@ -259,7 +259,7 @@ def test_mentor_who_stops_taking_mentees_declines_all_waiting(db: Session, make_
         relationships.send_request(db, actor=make_member(role="mentee"), mentor_id=mentor.id, text=TEXT).id
         for _ in range(2)
     ]
-    assert relationships.pending_count(db, actor=mentor) == 2
+    assert request_lists.pending_count(db, actor=mentor) == 2
     assert relationships.decline_all_pending(db, actor=mentor) == 2
     assert {db.get(Relationship, i).status for i in waiting} == {"declined"}
     assert len(emails(db, "declined")) == 2

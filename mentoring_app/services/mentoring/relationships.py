@@ -1,4 +1,5 @@
-"""From request to relationship: send, edit, cancel, accept, decline, withdraw, remind, expire.
+"""From request to relationship: send, edit, cancel, accept, decline, withdraw (reminders and
+expiry: request_expiry.py; the Requests page's lists: request_lists.py).
 
 Every transition is a conditional update on the current status (so two clicks, two tabs or two
 workers cannot both succeed), is recorded with who and when, and writes its emails (outbox) and
@@ -10,10 +11,9 @@ repeats are told in the app only (services/limits.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -24,7 +24,6 @@ from mentoring_app.models.relationships import (
     ACCEPTED,
     CANCELLED,
     DECLINED,
-    EXPIRED,
     REQUESTED,
     WITHDRAWN,
 )
@@ -35,7 +34,6 @@ from mentoring_app.services.conversations import notifications
 from mentoring_app.services.discovery.offering import sync_offer
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
 from mentoring_app.services.mentoring.relationship_access import dashboard_path, wind_down
-from mentoring_app.services.mentoring.status import status_label
 from mentoring_app.services.outbox import mail
 
 MAX_PENDING = 3
@@ -64,23 +62,6 @@ DECLINE_REASONS = {
 
 class TemplateUnchanged(ServiceError):
     """The request still reads exactly like the template: the mentee is asked to confirm."""
-
-
-@dataclass(frozen=True)
-class RequestView:
-    id: int
-    status: str
-    status_label: str  # status.status_label: the words every screen uses
-    mentee_id: int
-    mentee_name: str
-    mentor_id: int
-    mentor_name: str
-    text: str
-    created_at: datetime
-    decline_reason: str
-    decline_note: str
-    suggested_mentor_id: int | None
-    suggested_mentor_name: str
 
 
 def _active(actor: User | None) -> User:
@@ -521,123 +502,6 @@ def withdraw(
             path=path,
         )
     session.commit()
-
-
-def run_due_jobs(session: Session, *, now: datetime | None = None) -> tuple[int, int]:
-    """Remind mentors of requests waiting 7 days; expire those waiting 14. Safe to run again."""
-    now = now or utcnow()
-    reminded = expired = 0
-    for rel in session.exec(
-        select(Relationship).where(
-            Relationship.status == REQUESTED, Relationship.created_at <= now - EXPIRE_AFTER
-        )
-    ).all():
-        try:
-            _transition(session, rel, before=REQUESTED, after=EXPIRED, actor_id=None, now=now)  # type: ignore[arg-type]
-        except ServiceError:
-            continue
-        mentee, mentor = session.get(User, rel.mentee_id), session.get(User, rel.mentor_id)
-        if mentee and mentor:
-            _tell(
-                session,
-                mentee,
-                kind="expired",
-                subject="Your request to {actor} has expired",
-                about=mentor,
-                paragraphs=[
-                    f"{mentor.name} did not answer within 14 days.",
-                    "Find mentor will help you find someone else.",
-                ],
-                link_text="Find mentor",
-                path=FIND_MENTOR_PATH,
-            )
-        session.commit()
-        expired += 1
-    due = session.exec(
-        select(Relationship).where(
-            Relationship.status == REQUESTED,
-            Relationship.reminded_at.is_(None),  # type: ignore[union-attr]
-            Relationship.created_at <= now - REMIND_AFTER,
-        )
-    ).all()
-    for rel in due:
-        claimed = session.exec(
-            update(Relationship)  # type: ignore[call-overload]
-            .where(
-                Relationship.id == rel.id,
-                Relationship.reminded_at.is_(None),
-                Relationship.status == REQUESTED,
-            )  # type: ignore[union-attr]
-            .values(reminded_at=now)
-        )
-        if claimed.rowcount != 1:
-            session.rollback()
-            continue
-        mentor, mentee = session.get(User, rel.mentor_id), session.get(User, rel.mentee_id)
-        if mentor and mentee:
-            _tell(
-                session,
-                mentor,
-                kind="reminder",
-                subject="{actor} is waiting for your answer",
-                about=mentee,
-                paragraphs=[
-                    f"{mentee.name} sent you a mentoring request a week ago.",
-                    "Please accept or decline it: it expires in 7 days.",
-                ],
-                link_text="Open your requests",
-            )
-        session.commit()
-        reminded += 1
-    return reminded, expired
-
-
-def list_requests(session: Session, *, actor: User | None) -> tuple[list[RequestView], list[RequestView]]:
-    """(incoming for the mentor, outgoing for the mentee), newest first."""
-    member = _active(actor)
-    rows = session.exec(
-        select(Relationship)
-        .where(or_(Relationship.mentor_id == member.id, Relationship.mentee_id == member.id))
-        .order_by(Relationship.created_at.desc(), Relationship.id.desc())  # type: ignore[attr-defined, union-attr]
-        .limit(200)
-    ).all()
-    ids = (
-        {r.mentee_id for r in rows}
-        | {r.mentor_id for r in rows}
-        | {r.suggested_mentor_id for r in rows if r.suggested_mentor_id}
-    )
-    names = dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}  # type: ignore[union-attr]
-    views = [
-        RequestView(
-            id=r.id,
-            status=r.status,
-            status_label=status_label(r.status, r.informal_since),
-            mentee_id=r.mentee_id,
-            mentee_name=names.get(r.mentee_id, ""),  # type: ignore[arg-type]
-            mentor_id=r.mentor_id,
-            mentor_name=names.get(r.mentor_id, ""),
-            text=r.request_text,
-            created_at=r.created_at,
-            decline_reason=DECLINE_REASONS.get(r.decline_reason or "", ""),
-            decline_note=r.decline_note or "",
-            suggested_mentor_id=r.suggested_mentor_id,
-            suggested_mentor_name=names.get(r.suggested_mentor_id or 0, ""),
-        )
-        for r in rows
-    ]
-    return [v for v in views if v.mentor_id == member.id], [v for v in views if v.mentee_id == member.id]
-
-
-def pending_count(session: Session, *, actor: User | None) -> int:
-    """How many requests wait for this mentor's answer."""
-    mentor = _active(actor)
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(Relationship)
-            .where(Relationship.mentor_id == mentor.id, Relationship.status == REQUESTED)
-        ).one()
-    )
 
 
 def decline_all_pending(session: Session, *, actor: User | None, now: datetime | None = None) -> int:
