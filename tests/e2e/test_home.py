@@ -172,3 +172,13 @@ def test_notifications_clear_by_opening_them_or_all_at_once_grouped_by_member(
     expect(nav.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
     expect(mentor.get_by_role("main").get_by_text("New", exact=True)).to_have_count(0)
     expect(mentor.get_by_role("button", name="Mark all as read")).to_be_disabled()
+
+    # With the list open, a new message from Fiona arrives in it by itself, unread, and the count
+    # in the navigation follows (pushed to this tab: nothing is reloaded).
+    sender = _member_page(browser, app, first_email, PASSWORD)
+    sender.goto(app.url(f"/messages/{mentor_id}"))
+    sender.get_by_label("Your message").fill("One more thing about my request")
+    sender.get_by_role("button", name="Send message").click()
+    expect(nav.get_by_role("link", name="Notifications, 1 unread")).to_be_visible(timeout=LIVE_MS)
+    expect(mentor.get_by_role("main").get_by_text("New", exact=True)).to_have_count(1, timeout=LIVE_MS)
+    expect(mentor.get_by_role("button", name="Mark all as read")).to_be_enabled()
