@@ -22,7 +22,7 @@ from mentoring_app.models import (
 )
 from mentoring_app.services.accounts import auth, privacy
 from mentoring_app.services.conversations import messaging
-from mentoring_app.services.discovery import mentor_alerts, profiles
+from mentoring_app.services.discovery import mentor_alerts, profiles, shortlist
 from mentoring_app.services.discovery.matching import Search
 from mentoring_app.services.discovery.vocabulary import load_fields
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
@@ -98,6 +98,11 @@ def test_deleting_an_account_erases_the_person_and_keeps_the_partners_record(
     assert [a["criteria"] for a in json.loads(privacy.export_my_data(db, actor=mentee))["mentor_alerts"]] == [
         "Region: Wales"
     ]
+    # The shortlist is theirs too: in Download my data (names and when), and gone with the account.
+    shortlist.save_mentor(db, actor=mentee, mentor_id=other_mentor.id)
+    saved = json.loads(privacy.export_my_data(db, actor=mentee))["shortlist"]
+    assert [s["mentor"] for s in saved] == [other_mentor.name] and saved[0]["saved_at"]
+    assert json.loads(privacy.export_my_data(db, actor=other_mentor))["shortlist"] == []
     privacy.delete_account(db, actor=mentee, password=STRONG_PASSWORD)
     assert db.exec(select(MentorAlert)).all() == []
     gone = db.get(User, mentee.id)

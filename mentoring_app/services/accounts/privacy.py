@@ -208,6 +208,15 @@ def export_my_data(session: Session, *, actor: User | None, now: datetime | None
             _row(r, "reason", "created_at", "resolved_at")
             for r in session.exec(select(Report).where(Report.reporter_id == uid)).all()
         ],
+        "shortlist": [
+            {"mentor": name, "saved_at": _plain(saved.saved_at)}
+            for saved, name in session.exec(
+                select(SavedMentor, User.name)
+                .join(User, User.id == SavedMentor.mentor_id)  # type: ignore[arg-type]
+                .where(SavedMentor.mentee_id == uid)
+                .order_by(SavedMentor.saved_at)  # type: ignore[arg-type]
+            ).all()
+        ],
         "mentor_alerts": [
             {"criteria": a.description, "created_at": _plain(a.created_at)}
             for a in (mentor_alerts.list_alerts(session, actor=member) if member.is_mentee else [])
