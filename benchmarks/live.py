@@ -26,7 +26,6 @@ import asyncio
 import os
 import secrets
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -164,28 +163,6 @@ def _serve_and_run(args: argparse.Namespace, folder: Path, database_url: str, re
         app.close()
 
 
-def run_default(args: argparse.Namespace) -> None:
-    print("\nDefault mode: SQLite, in-process state, one worker", flush=True)
-    with tempfile.TemporaryDirectory(prefix="bench-live-") as folder:
-        _serve_and_run(args, Path(folder), f"sqlite:///{Path(folder) / 'live.db'}")
-
-
-def run_redis(args: argparse.Namespace) -> None:
-    print("\nRedis mode: PostgreSQL + Redis, Reflex's workers", flush=True)
-    from tests.conftest import postgres_unavailable_reason
-
-    reason = postgres_unavailable_reason() or load_setup.redis_unavailable_reason()
-    if reason:
-        print(f"  skipped: {reason}")
-        return
-    with (
-        tempfile.TemporaryDirectory(prefix="bench-live-") as folder,
-        load_setup.postgres_database() as url,
-        load_setup.redis_database(),
-    ):
-        _serve_and_run(args, Path(folder), url, load_setup.REDIS_URL)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -195,9 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--changes", type=int, default=20, help="changes timed per N")
     parser.add_argument("--modes", default="default,redis")
     args = parser.parse_args(argv)
-    modes = [m.strip() for m in args.modes.split(",")]
-    for mode in modes:
-        {"default": run_default, "redis": run_redis}[mode](args)
+    load_setup.run_modes(args, "live", _serve_and_run)
     return 0
 
 

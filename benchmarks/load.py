@@ -20,7 +20,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -401,28 +400,6 @@ def _serve_and_run(args: argparse.Namespace, folder: Path, database_url: str, re
         app.close()
 
 
-def run_default(args: argparse.Namespace) -> None:
-    print("\nDefault mode: SQLite, in-process state, one worker", flush=True)
-    with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
-        _serve_and_run(args, Path(folder), f"sqlite:///{Path(folder) / 'load.db'}")
-
-
-def run_redis(args: argparse.Namespace) -> None:
-    print("\nRedis mode: PostgreSQL + Redis, Reflex's workers", flush=True)
-    from tests.conftest import postgres_unavailable_reason
-
-    reason = postgres_unavailable_reason() or load_setup.redis_unavailable_reason()
-    if reason:
-        print(f"  skipped: {reason}")
-        return
-    with (
-        tempfile.TemporaryDirectory(prefix="bench-load-") as folder,
-        load_setup.postgres_database() as url,
-        load_setup.redis_database(),
-    ):
-        _serve_and_run(args, Path(folder), url, load_setup.REDIS_URL)
-
-
 class STATE_SIZES:
     """Whether to print a median tab's bytes in Redis state by state (--state-sizes)."""
 
@@ -460,11 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     BASELINE.on = args.baseline
     STATE_SIZES.on = args.state_sizes
-    modes = {m.strip() for m in args.modes.split(",")}
-    if "default" in modes:
-        run_default(args)
-    if "redis" in modes:
-        run_redis(args)
+    load_setup.run_modes(args, "load", _serve_and_run)
     return 0
 
 

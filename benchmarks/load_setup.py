@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import redis
 from sqlalchemy import update
@@ -232,3 +234,28 @@ def serve(tmp: Path, database_url: str, *, redis_url: str = "") -> Iterator[Runn
     """The production app on a free port (tests/harness.py's recipe), with the benchmark's limits."""
     extra = {"RATE_LIMITS": RATE_LIMITS, "REDIS_URL": redis_url}
     yield from start_app(tmp, database_url=database_url, extra_env=extra)
+
+
+def run_modes(args: Any, label: str, serve_and_run: Callable[..., None]) -> None:
+    """Run ``serve_and_run(args, folder, database_url[, redis_url])`` in each mode of ``args.modes``:
+    default (SQLite, in-process state) and redis (a PostgreSQL database and a Redis database of its
+    own, skipped with the reason when either is unreachable). Shared by benchmarks/load.py and live.py."""
+    modes = {m.strip() for m in args.modes.split(",")}
+    if "default" in modes:
+        print("\nDefault mode: SQLite, in-process state, one worker", flush=True)
+        with tempfile.TemporaryDirectory(prefix=f"bench-{label}-") as folder:
+            serve_and_run(args, Path(folder), f"sqlite:///{Path(folder) / (label + '.db')}")
+    if "redis" in modes:
+        print("\nRedis mode: PostgreSQL + Redis, Reflex's workers", flush=True)
+        from tests.conftest import postgres_unavailable_reason
+
+        reason = postgres_unavailable_reason() or redis_unavailable_reason()
+        if reason:
+            print(f"  skipped: {reason}")
+            return
+        with (
+            tempfile.TemporaryDirectory(prefix=f"bench-{label}-") as folder,
+            postgres_database() as url,
+            redis_database(),
+        ):
+            serve_and_run(args, Path(folder), url, REDIS_URL)

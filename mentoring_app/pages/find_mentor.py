@@ -245,19 +245,23 @@ def _alert(alert: rx.Var[AlertRow]) -> rx.Component:
     )
 
 
-def _alerts() -> rx.Component:
+def _listed_card(title: str, heading_id: str, items: rx.Component, *intro: rx.Component) -> rx.Component:
+    """A card with a heading and the list it names (mentor alerts, the shortlist)."""
     return rx.card(
         rx.vstack(
-            rx.heading("Your mentor alerts", as_="h2", size="4", id="mentor-alerts-heading"),
-            rx.el.ul(
-                rx.foreach(FindMentorState.alerts, _alert),
-                style=style.CARD_LIST,
-                aria_labelledby="mentor-alerts-heading",
-            ),
+            rx.heading(title, as_="h2", size="4", id=heading_id),
+            *intro,
+            rx.el.ul(items, style=style.CARD_LIST, aria_labelledby=heading_id),
             spacing="3",
             width="100%",
         ),
         width="100%",
+    )
+
+
+def _alerts() -> rx.Component:
+    return _listed_card(
+        "Your mentor alerts", "mentor-alerts-heading", rx.foreach(FindMentorState.alerts, _alert)
     )
 
 
@@ -335,19 +339,11 @@ def _saved(row: rx.Var[SavedRow]) -> rx.Component:
 
 
 def _shortlist() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Shortlist", as_="h2", size="4", id="shortlist-heading"),
-            rx.text("Mentors you saved, newest first.", size="2", color=style.MUTED_COLOR),
-            rx.el.ul(
-                rx.foreach(FindMentorState.shortlist, _saved),
-                style=style.CARD_LIST,
-                aria_labelledby="shortlist-heading",
-            ),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
+    return _listed_card(
+        "Shortlist",
+        "shortlist-heading",
+        rx.foreach(FindMentorState.shortlist, _saved),
+        rx.text("Mentors you saved, newest first.", size="2", color=style.MUTED_COLOR),
     )
 
 
