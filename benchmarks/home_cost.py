@@ -60,7 +60,11 @@ def measure(engine: Engine, mentee_id: int, runs: int) -> dict[bool, tuple[int, 
         if recommend:
             assert data[3] is not None and len(data[3].mentors) == 3, data[3]
         times.sort()
-        out[recommend] = (int(statistics.median(counts)), statistics.median(times), times[int(len(times) * 0.95) - 1])
+        out[recommend] = (
+            int(statistics.median(counts)),
+            statistics.median(times),
+            times[int(len(times) * 0.95) - 1],
+        )
     return out
 
 
