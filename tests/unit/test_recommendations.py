@@ -16,7 +16,7 @@ from mentoring_app.models.profiles import MENTOR_SIDE
 from mentoring_app.services.discovery import profiles, recommendations, shortlist
 from mentoring_app.services.errors import NotAllowed, NotFound
 from mentoring_app.services.mentoring import relationships
-from mentoring_app.state.home import _home_data
+from mentoring_app.state.home import _cards, _home_data
 from tests.unit.test_matching import _option, add_mentor
 
 TEXT = "I would like help with legal translation into Spanish, and with finding direct clients."
@@ -214,3 +214,40 @@ def test_only_the_requests_mentor_sees_its_suggestions(db: Session, make_member,
         relationships.suggestion_candidates(db, actor=stranger, request_id=rel.id)
     with pytest.raises((NotFound, NotAllowed)):
         relationships.suggestion_candidates(db, actor=mentee, request_id=rel.id)
+
+
+def test_home_cards_and_who_sees_them(db: Session, make_member, options) -> None:
+    o = options
+    mentee = _mentee_looking_for(db, make_member, {"region": [o["nw"]], "languages": [o["spanish"]]})
+    first = add_mentor(db, [o["nw"], o["spanish"]], name="Ana Álvarez", headline="Legal translator")
+    add_mentor(db, [o["nw"]], name="Bo Second")
+    shortlist.save_mentor(db, actor=mentee, mentor_id=first)
+
+    data = _home_data(db, mentee)
+    assert data is not None and data[3] is not None
+    cards = _cards(data[3])
+    assert [c["name"] for c in cards] == ["Ana Álvarez", "Bo Second"]
+    assert cards[0] == {
+        "id": first,
+        "name": "Ana Álvarez",
+        "headline": "Legal translator",
+        "photo": "",
+        "initials": "AÁ",
+        "colour": cards[0]["colour"],
+        "places": "North West · Spanish",
+        "why": ["Region: North West", "Languages: Spanish"],
+        "profile_url": f"/members/{first}",
+        "saved": True,
+    }
+    assert cards[1]["saved"] is False and cards[1]["why"] == ["Region: North West"]
+
+    # Once the mentee has a mentor, Home leads with the relationship: no recommendations read.
+    relationships.accept_request(
+        db,
+        actor=db.get(User, first),
+        request_id=relationships.send_request(db, actor=mentee, mentor_id=first, text=TEXT).id,
+    )
+    with counted(db) as statements:
+        matched = _home_data(db, mentee)
+    assert matched is not None and matched[2].matched_mentee and matched[3] is None
+    assert not any("matching_version" in s for s in statements)
