@@ -6,11 +6,14 @@ List-Unsubscribe header works with no cookie, and a forged link is refused."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, expect
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from mentoring_app.models import EmailPreference, OutboxEmail, User
+from mentoring_app.models.types import utcnow
 from mentoring_app.services.conversations import messaging
 from tests.e2e.test_accessibility import _violations
 from tests.harness import RunningApp, log_in, seed_accepted_pair, text_body
@@ -24,8 +27,20 @@ def _prefs(app: RunningApp, user_id: int) -> EmailPreference | None:
 
 
 def _send(app: RunningApp, sender_id: int, to_id: int, body: str) -> None:
+    """A message through the service; its email (if any) is due at once, as the app's setting
+    MESSAGE_EMAIL_DELAY_SECONDS=0 makes it (this test process has the default delay)."""
     with Session(app.engine, expire_on_commit=False) as db:
-        messaging.send_message(db, actor=db.get(User, sender_id), other_id=to_id, body=body)
+        message = messaging.send_message(db, actor=db.get(User, sender_id), other_id=to_id, body=body)
+        db.exec(
+            update(OutboxEmail).where(OutboxEmail.message_id == message.id).values(next_attempt_at=utcnow())
+        )  # type: ignore[call-overload]
+        db.commit()
+
+
+def _on_app(app: RunningApp, link: str) -> str:
+    """An emailed link on the test's app: emails queued by this test process name its APP_URL."""
+    parts = urlsplit(link)
+    return app.url(f"{parts.path}?{parts.query}")
 
 
 def test_account_choices_and_unsubscribe_links_without_a_log_in(
@@ -90,7 +105,7 @@ def test_account_choices_and_unsubscribe_links_without_a_log_in(
     assert found, text_body(accepted)
     assert accepted["List-Unsubscribe"] and "t=requests" in accepted["List-Unsubscribe"]
     visitor = browser.new_context().new_page()
-    visitor.goto(found.group(1))
+    visitor.goto(_on_app(app, found.group(1)))
     expect(visitor.get_by_role("heading", name="Unsubscribe")).to_be_visible()
     expect(visitor.get_by_text("You will no longer get request and relationship emails.")).to_be_visible()
     assert _prefs(app, mentee_id).requests is False  # type: ignore[union-attr]
@@ -100,13 +115,13 @@ def test_account_choices_and_unsubscribe_links_without_a_log_in(
     assert _prefs(app, mentee_id).requests is True  # type: ignore[union-attr]
 
     # A forged link (another member's id with this signature) is refused and changes nothing.
-    forged = found.group(1).replace(f"m={mentee_id}", f"m={mentor_id}")
+    forged = _on_app(app, found.group(1)).replace(f"m={mentee_id}", f"m={mentor_id}")
     visitor.goto(forged)
     expect(visitor.get_by_text(re.compile("This unsubscribe link is not valid"))).to_be_visible()
     assert _prefs(app, mentor_id) is None
 
     # The header's one-click POST, as a mail provider sends it: no cookie, no Origin of ours.
-    one_click = header[1:-1]
+    one_click = _on_app(app, header[1:-1])
     api = browser.new_context().request
     form = {"List-Unsubscribe": "One-Click"}
     forged_post = api.post(one_click.replace("s=", "s=x"), form=form)
