@@ -40,6 +40,8 @@ class EmailSettingsState(SessionState):
         user = await self._current_member()
         if user is None:
             return self._login_redirect()
+        if not isinstance(form, dict):  # a forged event: browsers send the form as an object
+            return None
         try:
             chosen = await call(
                 preferences.save,
