@@ -6,6 +6,7 @@ List-Unsubscribe header works with no cookie, and a forged link is refused."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, expect
@@ -129,3 +130,52 @@ def test_account_choices_and_unsubscribe_links_without_a_log_in(
     answer = api.post(one_click, form=form)
     assert answer.status == 200 and "no longer get message emails" in answer.text()
     assert _prefs(app, mentor_id).messages is False  # type: ignore[union-attr]
+
+
+def test_weekly_digest_chosen_on_account_arrives_by_smtp(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    """The mentee chooses "A weekly digest" for messages: a message sends no email of its own; a
+    week later the due jobs send one digest quoting it (and only one when run again)."""
+    mentor_email, mentee_email = unique_email("dg-mentor"), unique_email("dg-mentee")
+    _rid, mentor_id, mentee_id = seed_accepted_pair(
+        app, mentor_email, mentee_email, mentor_name="Dora Digest", mentee_name="Wes Weekly"
+    )
+    page = browser.new_context().new_page()
+    log_in(page, app, email_address=mentee_email, password=PASSWORD)
+    expect(page).to_have_url(re.compile(r".*/home/?$"))
+    page.goto(app.url("/account"))
+    page.get_by_role("group", name="Messages by email").get_by_role("radio", name="A weekly digest").check()
+    page.get_by_role("button", name="Save email settings").click()
+    expect(page.get_by_text("Saved: your email settings are changed.")).to_be_visible()
+    prefs = _prefs(app, mentee_id)
+    assert prefs is not None and prefs.message_digest and not prefs.notification_digest
+
+    _send(app, mentor_id, mentee_id, "Here is the glossary I promised.\nSee you soon.")
+    with Session(app.engine) as db:
+        assert (
+            db.exec(
+                select(OutboxEmail).where(
+                    OutboxEmail.to_address == mentee_email, OutboxEmail.kind == "message"
+                )
+            ).all()
+            == []
+        )
+        db.exec(
+            update(EmailPreference)
+            .where(EmailPreference.user_id == mentee_id)
+            .values(digest_due_at=utcnow() - timedelta(minutes=1))
+        )  # type: ignore[call-overload]
+        db.commit()
+    for _ in range(2):  # what the app's due jobs run every 10 minutes, twice
+        done = app.cli("run-due-jobs")
+        assert done.returncode == 0, done.stderr
+    digest = app.mailbox.wait_for(mentee_email, "Your weekly digest: 1 unread message", timeout=60)
+    body = text_body(digest)
+    assert "Dora Digest: Here is the glossary I promised." in body and "See you soon" not in body
+    assert digest["List-Unsubscribe"] and "t=digest" in digest["List-Unsubscribe"]
+    with Session(app.engine) as db:
+        rows = db.exec(
+            select(OutboxEmail).where(OutboxEmail.to_address == mentee_email, OutboxEmail.kind == "digest")
+        ).all()
+        assert len(rows) == 1
