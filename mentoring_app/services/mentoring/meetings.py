@@ -180,6 +180,7 @@ def _email_invite(
     mail.queue(
         session,
         to=partner.email,
+        recipient_id=partner.id,
         email=mail.compose(
             kind="meeting_scheduled",
             subject=f"{member.name} {verb} your next mentoring meeting",

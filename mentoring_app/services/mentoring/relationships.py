@@ -124,6 +124,7 @@ def _tell(
         mail.queue(
             session,
             to=user.email,
+            recipient_id=user.id,
             email=mail.compose(
                 kind=kind,
                 subject=people.fill(subject, actor=about.name),
