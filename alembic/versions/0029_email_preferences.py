@@ -1,7 +1,7 @@
 """email preferences per type (requests, messages, meetings, check-ins, news) with a weekly digest,
 and the unsubscribe URL of each outbox email; users.message_emails moves into the new table
 
-Revision ID: 0032
+Revision ID: 0029
 Revises: 0028
 Create Date: 2026-11-30 13:50:00.000000
 """
@@ -14,7 +14,7 @@ import sqlmodel
 import mentoring_app.models.types
 from alembic import op
 
-revision: str = "0032"
+revision: str = "0029"
 down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
