@@ -11,12 +11,13 @@ transaction, because a refused log-in must still be recorded for throttling.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, update
+from sqlalchemy import Select, bindparam, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -324,17 +325,23 @@ def open_session(session: Session, *, user_id: int, replacing: str = "", now: da
     return key
 
 
+@functools.cache
+def _session_and_member() -> Select:
+    """Built once (see db.py, "prebuilt"): every event of every tab resolves its session."""
+    return (
+        select(LoginSession, User)  # type: ignore[return-value]
+        .join(User, User.id == LoginSession.user_id)  # type: ignore[arg-type]
+        .where(LoginSession.key_digest == bindparam("key_digest"))
+    )
+
+
 def resolve_session(session: Session, key: str, *, now: datetime | None = None) -> User | None:
     """The active member this session key belongs to, or None (unknown, idle too long, expired)."""
     if not key:
         return None
     now = now or utcnow()
     # The session and its member in one query (every event of every tab runs this).
-    found = session.exec(
-        select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)  # type: ignore[arg-type]
-        .where(LoginSession.key_digest == digest(key))
-    ).first()
+    found = session.exec(_session_and_member(), params={"key_digest": digest(key)}).first()  # type: ignore[call-overload]
     if found is None:
         return None
     row, user = found

@@ -8,10 +8,11 @@ ended or withdrawn relationship keeps its dashboard, read-only.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import Select, and_, bindparam, func, or_
 from sqlmodel import Session, select
 
 from mentoring_app.models import (
@@ -165,27 +166,62 @@ def _thread_of(session: Session, rel: Relationship) -> int | None:
     return session.exec(select(Thread.id).where(Thread.low_id == low, Thread.high_id == high)).first()
 
 
-def _progress(session: Session, rel: Relationship, today: date) -> Progress:
-    found = journeys(session, rel.id)  # type: ignore[arg-type]
-    latest = found[-1] if found else None
-    goal_scope = [Journey.relationship_id == rel.id, Goal.status != DROPPED]
-    meeting_scope = [Meeting.relationship_id == rel.id, Meeting.status == HELD]
-    if latest is not None and latest.number > 1:
+@functools.cache
+def _progress_statements(later_journey: bool) -> tuple[Select, Select]:
+    """The goals, and the meetings held with the latest contact of each kind, of a relationship:
+    built once per shape (see db.py, "prebuilt"; Home and every dashboard read them).
+
+    Parameters: ``rel``, ``low`` and ``high`` (the pair's member ids, for their thread) and, for a
+    later journey, ``journey`` and ``journey_start`` (a date)."""
+    rel = bindparam("rel")
+    goal_scope = [Journey.relationship_id == rel, Goal.status != DROPPED]
+    meeting_scope = [Meeting.relationship_id == rel, Meeting.status == HELD]
+    if later_journey:
         # A later journey counts its own goals and meetings; the earlier ones stay on record (Goals,
         # Meetings, the CPD record). A meeting logged outside any journey (while continuing
         # informally) counts if it was held once this journey had started.
-        goal_scope.append(Goal.journey_id == latest.id)
+        journey = bindparam("journey")
+        goal_scope.append(Goal.journey_id == journey)
         meeting_scope.append(
             or_(
-                Meeting.journey_id == latest.id,
-                and_(Meeting.journey_id.is_(None), Meeting.held_on >= latest.started_at.date()),  # type: ignore[union-attr, operator]
+                Meeting.journey_id == journey,
+                and_(Meeting.journey_id.is_(None), Meeting.held_on >= bindparam("journey_start")),  # type: ignore[union-attr, operator]
             )
         )
-    goal_rows = session.exec(
+    goals = (
         select(Goal.id, Goal.status, Goal.updated_at)
         .join(Journey, Goal.journey_id == Journey.id)  # type: ignore[arg-type]
         .where(*goal_scope)
-    ).all()
+    )
+    # The meetings held, their minutes and the latest contact of each kind, in one statement.
+    moments = select(  # type: ignore[call-overload]
+        select(func.count()).where(*meeting_scope).scalar_subquery(),
+        select(func.coalesce(func.sum(Meeting.duration_minutes), 0)).where(*meeting_scope).scalar_subquery(),
+        select(func.max(Meeting.held_on))
+        .where(Meeting.relationship_id == rel, Meeting.status == HELD)
+        .scalar_subquery(),
+        select(func.max(Message.created_at))
+        .join(Thread, Thread.id == Message.thread_id)  # type: ignore[arg-type]
+        .where(Thread.low_id == bindparam("low"), Thread.high_id == bindparam("high"))
+        .scalar_subquery(),
+        select(func.max(Goal.updated_at))
+        .join(Journey, Goal.journey_id == Journey.id)  # type: ignore[arg-type]
+        .where(Journey.relationship_id == rel)
+        .scalar_subquery(),
+    )
+    return goals, moments  # type: ignore[return-value]
+
+
+def _progress(session: Session, rel: Relationship, today: date) -> Progress:
+    found = journeys(session, rel.id)  # type: ignore[arg-type]
+    latest = found[-1] if found else None
+    later = latest is not None and latest.number > 1
+    goals, moments_statement = _progress_statements(later)
+    low, high = sorted((rel.mentee_id, rel.mentor_id))
+    params: dict[str, object] = {"rel": rel.id, "low": low, "high": high}
+    if later:
+        params |= {"journey": latest.id, "journey_start": latest.started_at.date()}  # type: ignore[union-attr]
+    goal_rows = session.exec(goals, params=params).all()  # type: ignore[call-overload]
     goal_ids = [g for g, _, _ in goal_rows]
     milestones = (
         session.exec(
@@ -194,27 +230,7 @@ def _progress(session: Session, rel: Relationship, today: date) -> Progress:
         if goal_ids
         else []
     )
-    low, high = sorted((rel.mentee_id, rel.mentor_id))
-    # The meetings held, their minutes and the latest contact of each kind, in one statement.
-    row = session.exec(
-        select(  # type: ignore[call-overload]
-            select(func.count()).where(*meeting_scope).scalar_subquery(),
-            select(func.coalesce(func.sum(Meeting.duration_minutes), 0))
-            .where(*meeting_scope)
-            .scalar_subquery(),
-            select(func.max(Meeting.held_on))
-            .where(Meeting.relationship_id == rel.id, Meeting.status == HELD)
-            .scalar_subquery(),
-            select(func.max(Message.created_at))
-            .join(Thread, Thread.id == Message.thread_id)  # type: ignore[arg-type]
-            .where(Thread.low_id == low, Thread.high_id == high)
-            .scalar_subquery(),
-            select(func.max(Goal.updated_at))
-            .join(Journey, Goal.journey_id == Journey.id)  # type: ignore[arg-type]
-            .where(Journey.relationship_id == rel.id)
-            .scalar_subquery(),
-        )
-    ).one()
+    row = session.exec(moments_statement, params=params).one()  # type: ignore[call-overload]
     held = (row[0], row[1])
     last_held, last_message, last_goal_change = row[2], row[3], row[4]
     moments: list[date] = [d for d in (last_held,) if d]
