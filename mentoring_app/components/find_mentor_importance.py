@@ -1,0 +1,68 @@
+"""Find mentor's importance controls and the fit and why-lines of a result card.
+
+Why apart from pages/find_mentor.py: the page is long already, and these pieces read the same
+weights (services/discovery/importance.py) wherever they are drawn. Must match is the field's
+Exact match checkbox (its accessible name "Exact match: Region" stays, for links and habits);
+this adds the Important / Nice to have choice beside it."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mentoring_app import style
+from mentoring_app.components.criteria import CONTROL_STYLE
+from mentoring_app.services.discovery import importance
+from mentoring_app.state.criteria_picker import FieldView
+from mentoring_app.state.find_mentor import FindMentorState, ResultView
+
+SMALL_LABEL = {"font_size": "0.85rem", "display": "block", "margin_bottom": "0.2rem"}
+W = importance.WEIGHTS
+
+
+def importance_choice(f: rx.Var[FieldView]) -> rx.Component:
+    """Important or Nice to have: sent with the form, so a change searches again by itself."""
+    key = f["key"].to(str)
+    input_id = "importance-" + key
+    return rx.el.div(
+        rx.el.label("Importance: " + f["label"].to(str), html_for=input_id, style=SMALL_LABEL),
+        rx.el.select(
+            rx.el.option(f"Important (counts {W[importance.IMPORTANT]})", value=importance.IMPORTANT),
+            rx.el.option(f"Nice to have (counts {W[importance.NICE]})", value=importance.NICE),
+            id=input_id,
+            name="importance_" + key,
+            default_value=rx.cond(
+                FindMentorState.nice_keys.contains(key), importance.NICE, importance.IMPORTANT
+            ),
+            style={**CONTROL_STYLE, "padding": "0.3rem 0.5rem", "font_size": "0.9rem"},
+        ),
+        margin_top="0.4rem",
+        width="100%",
+    )
+
+
+def weights_explained() -> rx.Component:
+    return rx.text(importance.EXPLAINED, size="2", color=style.MUTED_COLOR)
+
+
+def fit_and_why(result: rx.Var[ResultView]) -> rx.Component:
+    """ "Fit 82 % · Matches 3 of 4 criteria", and the Important criteria the mentor does not meet
+    (the matched ones follow as badges)."""
+    fit = result["fit"].to(str)
+    missing = result["missing"].to(str)
+    return rx.fragment(
+        rx.cond(
+            fit,
+            rx.text(fit, " · ", result["match_line"].to(str), weight="bold", size="2"),
+        ),
+        rx.cond(missing, rx.text(missing, size="2", color=style.MUTED_COLOR)),
+    )
+
+
+def saved_note() -> rx.Component:
+    """What Save these criteria saved, once the database has it (a polite live region)."""
+    return rx.el.div(
+        rx.cond(FindMentorState.saved_note, rx.text(FindMentorState.saved_note, size="2")),
+        role="status",
+        aria_live="polite",
+        width="100%",
+    )
