@@ -406,7 +406,7 @@ class FindMentorState(CriteriaPicker, SessionState):
             self.saved_note = ""
             return rx.toast.error(refusal.message)
         noun = _count(count, "criterion").replace("criterions", "criteria")
-        self.saved_note = f"Saved {noun} and how much each counts to your profile."
+        self.saved_note = f"Saved {noun} to your profile, with how much each counts."
         return None
 
     @rx.event
