@@ -10,7 +10,6 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import style
-from mentoring_app.components.criteria import CONTROL_STYLE
 from mentoring_app.services.discovery import importance
 from mentoring_app.state.criteria_picker import FieldView
 from mentoring_app.state.find_mentor import FindMentorState, ResultView
@@ -20,23 +19,28 @@ W = importance.WEIGHTS
 
 
 def importance_choice(f: rx.Var[FieldView]) -> rx.Component:
-    """Important or Nice to have: sent with the form, so a change searches again by itself."""
+    """Important or Nice to have, as two radio buttons in a group named "Importance: Region" (a
+    group, so the field's own controls keep their names to themselves). Sent with the form, so a
+    change searches again by itself."""
     key = f["key"].to(str)
-    input_id = "importance-" + key
-    return rx.el.div(
-        rx.el.label("Importance: " + f["label"].to(str), html_for=input_id, style=SMALL_LABEL),
-        rx.el.select(
-            rx.el.option(f"Important (counts {W[importance.IMPORTANT]})", value=importance.IMPORTANT),
-            rx.el.option(f"Nice to have (counts {W[importance.NICE]})", value=importance.NICE),
-            id=input_id,
-            name="importance_" + key,
-            default_value=rx.cond(
-                FindMentorState.nice_keys.contains(key), importance.NICE, importance.IMPORTANT
-            ),
-            style={**CONTROL_STYLE, "padding": "0.3rem 0.5rem", "font_size": "0.9rem"},
+    nice = FindMentorState.nice_keys.contains(key)
+    return rx.el.fieldset(
+        rx.el.legend("Importance: " + f["label"].to(str), style=SMALL_LABEL),
+        rx.flex(
+            _radio(key, importance.IMPORTANT, ~nice),
+            _radio(key, importance.NICE, nice),
+            wrap="wrap",
+            gap="0.25rem 1rem",
         ),
-        margin_top="0.4rem",
-        width="100%",
+        style={"border": "none", "padding": "0", "margin": "0.4rem 0 0 0"},
+    )
+
+
+def _radio(key: rx.Var[str], level: str, checked: rx.Var[bool]) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(type="radio", name="importance_" + key, value=level, default_checked=checked),
+        f"{importance.LABELS[level]} (counts {W[level]})",
+        style={"display": "inline-flex", "gap": "0.4rem", "align_items": "center", "font_size": "0.9rem"},
     )
 
 

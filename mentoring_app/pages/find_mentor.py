@@ -194,6 +194,7 @@ def _filters() -> rx.Component:
             ),
         ),
         width="100%",
+        custom_attrs={"data-filter-card": ""},
     )
 
 

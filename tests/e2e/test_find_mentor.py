@@ -352,13 +352,14 @@ def test_importance_reorders_explains_and_is_saved(browser: Browser, app: Runnin
     expect(results.nth(1)).to_contain_text("Missing (important): Languages: Spanish; Languages: French")
 
     # Languages only Nice to have (1 each): the region (3 of 5) now comes first, at once.
-    search.get_by_label("Importance: Languages").select_option(label="Nice to have (counts 1)")
+    languages_weigh = search.get_by_role("group", name="Importance: Languages")
+    languages_weigh.get_by_role("radio", name="Nice to have (counts 1)").check()
     expect(page).to_have_url(re.compile(r".*nice=languages"))
     expect(results.first).to_contain_text("Orla Weightly")
     expect(results.first).to_contain_text("Fit 60 %")
     expect(results.nth(1)).to_contain_text("Fit 40 %")
     expect(results.first).not_to_contain_text("Missing")  # Nice to have is not named as missing
-    expect(search.get_by_label("Importance: Languages")).to_be_focused()
+    expect(languages_weigh.get_by_role("radio", name="Nice to have (counts 1)")).to_be_focused()
 
     # Region a Must match: only the mentor in the region is left.
     search.get_by_role("checkbox", name="Exact match: Region").check()
@@ -370,9 +371,10 @@ def test_importance_reorders_explains_and_is_saved(browser: Browser, app: Runnin
     expect(page.get_by_text("Saved 3 criteria to your profile, with how much each counts.")).to_be_visible()
     # Reloading and coming back afresh (no search in the address) both keep the importance.
     page.reload()
-    expect(search.get_by_label("Importance: Languages")).to_have_value("nice")
+    expect(languages_weigh.get_by_role("radio", name="Nice to have (counts 1)")).to_be_checked()
     page.goto(app.url("/find-mentor"))
     expect(page.get_by_role("checkbox", name="Exact match: Region")).to_be_checked()
-    expect(search.get_by_label("Importance: Languages")).to_have_value("nice")
-    expect(search.get_by_label("Importance: Region")).to_have_value("important")
+    expect(languages_weigh.get_by_role("radio", name="Nice to have (counts 1)")).to_be_checked()
+    region_weighs = search.get_by_role("group", name="Importance: Region")
+    expect(region_weighs.get_by_role("radio", name="Important (counts 3)")).to_be_checked()
     expect(page.get_by_role("button", name="Remove Spanish")).to_be_visible()
