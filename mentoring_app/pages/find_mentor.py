@@ -212,8 +212,8 @@ def _notify_me() -> rx.Component:
         rx.text(
             rx.cond(
                 FindMentorState.can_alert,
-                "We will tell you, here and by email, when a mentor matching your Exact match fields "
-                "joins or becomes available.",
+                "We will tell you, here and by email, when a mentor matching your Exact match (must "
+                "match) fields joins or becomes available.",
                 "Tick Exact match on at least one field: then we can tell you when a mentor "
                 "like that joins or becomes available.",
             ),

@@ -378,3 +378,5 @@ def test_importance_reorders_explains_and_is_saved(browser: Browser, app: Runnin
     region_weighs = search.get_by_role("group", name="Importance: Region")
     expect(region_weighs.get_by_role("radio", name="Important (counts 3)")).to_be_checked()
     expect(page.get_by_role("button", name="Remove Spanish")).to_be_visible()
+    # Notify me starts from the saved Must match field.
+    expect(page.get_by_role("button", name="Notify me about new mentors like this")).to_be_enabled()

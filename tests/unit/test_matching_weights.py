@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from mentoring_app.models import MemberCriterion, Profile, Relationship, User
 from mentoring_app.models.relationships import REQUESTED
 from mentoring_app.models.types import utcnow
-from mentoring_app.services.discovery import importance, matching
+from mentoring_app.services.discovery import importance, matching, mentor_alerts
 from mentoring_app.services.discovery.profiles import save_sought_criteria
 from mentoring_app.services.mentoring import relationships
 from tests.unit.test_matching import _option, add_mentor
@@ -246,6 +246,8 @@ def test_saved_criteria_keep_their_importance(db: Session, viewer: User) -> None
     assert saved.selected == {"region": (nw,), "languages": (spanish,), "specialisms": (legal,)}
     assert (saved.exact, saved.nice) == (frozenset({"region"}), frozenset({"languages"}))
     assert saved.weights == {"region": 3, "languages": 1, "specialisms": 3}
+    # Notify me keeps the Must match fields of the saved search: Region alone.
+    assert mentor_alerts.create_alert(db, actor=viewer, search=saved).description == "Region: North West"
 
 
 def test_importance_survives_the_url_round_trip() -> None:
