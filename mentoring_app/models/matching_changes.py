@@ -2,7 +2,7 @@
 
 The database stays the source of truth. Triggers, not service code, record every change to what
 matching reads (``member_criteria`` on the mentor side, ``profiles.offered``, ``places_left`` and
-``answer_hours`` (``completeness`` before migration 0029), an offered mentor's
+``answer_hours`` (``completeness`` before migration 0030), an offered mentor's
 ``users.last_active_at``, and deletions, cascades included): a writer cannot forget them,
 whether it is a service, the CLI importer, a test helper or an operator's SQL.
 
@@ -16,9 +16,9 @@ queue on that row until commit (short transactions), and two transactions touchi
 in opposite orders can deadlock (PostgreSQL detects it and fails one). Note that psycopg runs an
 ``executemany`` as one statement per row, so bulk loads should use multi-row INSERTs.
 
-None of these triggers are in the SQLModel metadata; migration 0020 creates them and 0029 gives the
+None of these triggers are in the SQLModel metadata; migration 0020 creates them and 0030 gives the
 profiles trigger its tie-break columns. A future SQLite batch migration that rebuilds one of these
-tables drops its triggers: run ``SQLITE_CREATE`` and then ``SQLITE_PROFILE_0029`` again.
+tables drops its triggers: run ``SQLITE_CREATE`` and then ``SQLITE_PROFILE_TIES`` again.
 """
 
 from __future__ import annotations
@@ -188,9 +188,9 @@ POSTGRES_DROP = (
 )
 
 
-# Migration 0029: Find mentor breaks ties by places left and answer speed, not completeness; the
-# profiles trigger follows the columns the index reads.
-_PROFILE_0029 = ("offered", "places_left", "answer_hours", "user_id")
+# Migration 0030 (criteria importance): Find mentor breaks ties by places left and answer speed,
+# not completeness; the profiles trigger follows the columns the index reads.
+_PROFILE_TIES = ("offered", "places_left", "answer_hours", "user_id")
 
 
 def _sqlite_profile(columns: tuple[str, ...]) -> tuple[str, ...]:
@@ -211,7 +211,7 @@ def _pg_profile(columns: tuple[str, ...]) -> tuple[str, ...]:
     )
 
 
-SQLITE_PROFILE_0029 = _sqlite_profile(_PROFILE_0029)
-SQLITE_PROFILE_0028 = _sqlite_profile(("offered", "completeness", "user_id"))
-POSTGRES_PROFILE_0029 = _pg_profile(_PROFILE_0029)
-POSTGRES_PROFILE_0028 = _pg_profile(("user_id", "offered", "completeness"))
+SQLITE_PROFILE_TIES = _sqlite_profile(_PROFILE_TIES)
+SQLITE_PROFILE_COMPLETENESS = _sqlite_profile(("offered", "completeness", "user_id"))
+POSTGRES_PROFILE_TIES = _pg_profile(_PROFILE_TIES)
+POSTGRES_PROFILE_COMPLETENESS = _pg_profile(("user_id", "offered", "completeness"))

@@ -1,8 +1,8 @@
 """criteria importance: Find mentor's tie-breaks (places left, answer speed) on profiles, the
 importance a mentee saves with their criteria, and the matching trigger that follows them
 
-Revision ID: 0029
-Revises: 0028
+Revision ID: 0030
+Revises: 0029
 Create Date: 2026-11-30 13:40:00.000000
 """
 
@@ -15,8 +15,8 @@ import mentoring_app.models.types
 from alembic import op
 from mentoring_app.models import matching_changes
 
-revision: str = "0029"
-down_revision: str | None = "0028"
+revision: str = "0030"
+down_revision: str | None = "0029"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -67,9 +67,9 @@ def upgrade() -> None:
         )
     dialect = bind.dialect.name
     statements = (
-        matching_changes.SQLITE_PROFILE_0029
+        matching_changes.SQLITE_PROFILE_TIES
         if dialect == "sqlite"
-        else matching_changes.POSTGRES_PROFILE_0029
+        else matching_changes.POSTGRES_PROFILE_TIES
     )
     for statement in statements:
         op.execute(statement)
@@ -78,9 +78,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     statements = (
-        matching_changes.SQLITE_PROFILE_0028
+        matching_changes.SQLITE_PROFILE_COMPLETENESS
         if dialect == "sqlite"
-        else matching_changes.POSTGRES_PROFILE_0028
+        else matching_changes.POSTGRES_PROFILE_COMPLETENESS
     )
     for statement in statements:
         op.execute(statement)
