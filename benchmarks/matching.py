@@ -78,6 +78,7 @@ def populate(engine: Engine, start: int, stop: int, fields: dict[str, FieldSpec]
                 }
             )
             headline = f"{rng.choice(specialisms)} specialist"
+            capacity = rng.choice([0, 1, 2, 2, 3])
             bio = "Experienced in court and legal work." if rng.random() < 0.2 else "Happy to help."
             profiles.append(
                 {
@@ -86,7 +87,10 @@ def populate(engine: Engine, start: int, stop: int, fields: dict[str, FieldSpec]
                     "headline": headline,
                     "bio": bio,
                     "help_wanted": "",
-                    "capacity": rng.choice([0, 1, 2, 2, 3]),
+                    "capacity": capacity,
+                    # The tie-breaks: places left, and (for about half) the median hours to answer.
+                    "places_left": rng.randint(0, capacity),
+                    "answer_hours": rng.randint(0, 72) if rng.random() < 0.5 else None,
                     "available": rng.random() > 0.15,
                     "mentor_matchable": rng.random() > 0.1,
                     "completeness": rng.choice([60, 80, 100]),
@@ -136,6 +140,7 @@ def searches(fields: dict[str, FieldSpec]) -> dict[str, matching.Search]:
         "specialisms": ids("specialisms", "Legal translation"),
         "areas_of_support": ids("areas_of_support", "Starting as a freelancer"),
     }
+    nice = frozenset({"languages", "areas_of_support"})
     return {
         "broad (5 values, 4 fields)": matching.Search(selected=broad),
         "exact Region": matching.Search(selected=broad, exact=frozenset({"region"})),
@@ -143,6 +148,12 @@ def searches(fields: dict[str, FieldSpec]) -> dict[str, matching.Search]:
         "broad + keyword": matching.Search(selected=broad, keyword="court"),
         "no criteria (recent activity)": matching.Search(),
         "broad, page 5": matching.Search(selected=broad, page=5),
+        # Importance: Languages and Areas of support only Nice to have; then Must match fields.
+        "broad weighted": matching.Search(selected=broad, nice=nice),
+        "weighted + Must Region": matching.Search(selected=broad, exact=frozenset({"region"}), nice=nice),
+        "weighted + Must Region + Lang.": matching.Search(
+            selected=broad, exact=frozenset({"region", "languages"}), nice=frozenset({"areas_of_support"})
+        ),
     }
 
 

@@ -1,9 +1,10 @@
 """What tells each process's Find mentor index (services/matching_index) that it is out of date.
 
 The database stays the source of truth. Triggers, not service code, record every change to what
-matching reads (``member_criteria`` on the mentor side, ``profiles.offered`` and ``completeness``,
-an offered mentor's ``users.last_active_at``, and deletions, cascades included): a writer cannot
-forget them, whether it is a service, the CLI importer, a test helper or an operator's SQL.
+matching reads (``member_criteria`` on the mentor side, ``profiles.offered``, ``places_left`` and
+``answer_hours`` (``completeness`` before migration 0030), an offered mentor's
+``users.last_active_at``, and deletions, cascades included): a writer cannot forget them,
+whether it is a service, the CLI importer, a test helper or an operator's SQL.
 
 ``matching_version`` holds one row: a counter bumped by each recording statement (PostgreSQL) or
 row (SQLite), and ``reset_version``, bumped when a table is truncated (no row is known then).
@@ -15,8 +16,9 @@ queue on that row until commit (short transactions), and two transactions touchi
 in opposite orders can deadlock (PostgreSQL detects it and fails one). Note that psycopg runs an
 ``executemany`` as one statement per row, so bulk loads should use multi-row INSERTs.
 
-None of these triggers are in the SQLModel metadata; migration 0020 creates them. A future SQLite
-batch migration that rebuilds one of these tables drops its triggers: run ``SQLITE_CREATE`` again.
+None of these triggers are in the SQLModel metadata; migration 0020 creates them and 0030 gives the
+profiles trigger its tie-break columns. A future SQLite batch migration that rebuilds one of these
+tables drops its triggers: run ``SQLITE_CREATE`` and then ``SQLITE_PROFILE_TIES`` again.
 """
 
 from __future__ import annotations
@@ -184,3 +186,32 @@ POSTGRES_DROP = (
     )
     + ("DROP FUNCTION IF EXISTS matching_reset()", "DROP FUNCTION IF EXISTS matching_mark(integer[])")
 )
+
+
+# Migration 0030 (criteria importance): Find mentor breaks ties by places left and answer speed,
+# not completeness; the profiles trigger follows the columns the index reads.
+_PROFILE_TIES = ("offered", "places_left", "answer_hours", "user_id")
+
+
+def _sqlite_profile(columns: tuple[str, ...]) -> tuple[str, ...]:
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
+    return (
+        "DROP TRIGGER IF EXISTS matching_profile_update",
+        f"CREATE TRIGGER matching_profile_update AFTER UPDATE OF {', '.join(columns)} ON profiles "
+        f"WHEN {changed} BEGIN"
+        + "".join(_SQLITE_MARK.format(who=who) for who in ("old.user_id", "new.user_id"))
+        + "\n    END",
+    )
+
+
+def _pg_profile(columns: tuple[str, ...]) -> tuple[str, ...]:
+    listed = ", ".join(("user_id", *(c for c in columns if c != "user_id")))
+    return (
+        _PG_FUNCTION.format(name="matching_profile_changed", key="user_id", columns=listed, where="true"),
+    )
+
+
+SQLITE_PROFILE_TIES = _sqlite_profile(_PROFILE_TIES)
+SQLITE_PROFILE_COMPLETENESS = _sqlite_profile(("offered", "completeness", "user_id"))
+POSTGRES_PROFILE_TIES = _pg_profile(_PROFILE_TIES)
+POSTGRES_PROFILE_COMPLETENESS = _pg_profile(("user_id", "offered", "completeness"))

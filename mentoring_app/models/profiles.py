@@ -74,7 +74,17 @@ class Profile(SQLModel, table=True):
     offered: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false(), index=True)
     )
-    completeness: int = Field(default=0)  # percent; breaks ties in Find mentor
+    completeness: int = Field(default=0)  # percent
+    # Find mentor's tie-breaks, kept by offering.sync_offer: capacity less active mentees (never
+    # below 0), and the median whole hours this mentor took to accept or decline a request (None:
+    # no answer yet).
+    places_left: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    answer_hours: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    # What the mentee's saved criteria weigh (Find mentor's Save these criteria): "region=must,
+    # languages=nice"; fields not named are Important.
+    sought_importance: str = Field(
+        default="", sa_column=Column(String(400), nullable=False, server_default="")
+    )
     # Name, headline and biography, case-folded: what the Find mentor keyword searches.
     search_text: str = Field(default="", max_length=2300)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,4 +1,5 @@
-"""Find mentor: criteria with Exact match beside each field, a keyword, and ranked results."""
+"""Find mentor: criteria with their importance (Exact match: must match; Important; Nice to have)
+beside each field, a keyword, and results ranked by weighted fit."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ from mentoring_app import routes, style
 from mentoring_app.components.avatar import member_face
 from mentoring_app.components.criteria import CONTROL_STYLE, criterion_field
 from mentoring_app.components.deferred import deferred
+from mentoring_app.components.find_mentor_importance import (
+    fit_and_why,
+    importance_choice,
+    saved_note,
+    weights_explained,
+)
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
 from mentoring_app.components.search_form import SCRIPT
@@ -36,6 +43,7 @@ VISUALLY_HIDDEN = {
 
 def _exact_match(f: rx.Var[FieldView]) -> rx.Component:
     return rx.vstack(
+        importance_choice(f),
         rx.el.label(
             rx.el.input(
                 type="checkbox",
@@ -47,6 +55,7 @@ def _exact_match(f: rx.Var[FieldView]) -> rx.Component:
             "Exact match",
             style={"display": "inline-flex", "gap": "0.4rem", "align_items": "center", "font_size": "0.9rem"},
         ),
+        rx.text("Must match: only mentors who have it", size="1", color=style.MUTED_COLOR),
         rx.cond(
             FindMentorState.cost_of[f["key"].to(str)].to(str),
             rx.text(FindMentorState.cost_of[f["key"].to(str)].to(str), size="2", color=style.MUTED_COLOR),
@@ -157,12 +166,7 @@ def _filters() -> rx.Component:
                     FindMentorState.fields,
                     lambda f: rx.box(_filter_field(f), style=OFF_SCREEN_SKIPPED, width="100%"),
                 ),
-                rx.text(
-                    "Results rank mentors by how many of your choices they match. Tick Exact match to "
-                    "keep only mentors who have that field's choice (for many-value fields, all of them).",
-                    size="2",
-                    color=style.MUTED_COLOR,
-                ),
+                weights_explained(),
                 spacing="3",
                 width="100%",
             ),
@@ -182,6 +186,7 @@ def _filters() -> rx.Component:
                     width="100%",
                     on_click=FindMentorState.save_criteria,
                 ),
+                saved_note(),
                 _notify_me(),
                 spacing="2",
                 width="100%",
@@ -189,6 +194,7 @@ def _filters() -> rx.Component:
             ),
         ),
         width="100%",
+        custom_attrs={"data-filter-card": ""},
     )
 
 
@@ -206,8 +212,8 @@ def _notify_me() -> rx.Component:
         rx.text(
             rx.cond(
                 FindMentorState.can_alert,
-                "We will tell you, here and by email, when a mentor matching your Exact match fields "
-                "joins or becomes available.",
+                "We will tell you, here and by email, when a mentor matching your Exact match (must "
+                "match) fields joins or becomes available.",
                 "Tick Exact match on at least one field: then we can tell you when a mentor "
                 "like that joins or becomes available.",
             ),
@@ -372,10 +378,7 @@ def _result(result: rx.Var[ResultView]) -> rx.Component:
                         size="2",
                         color=style.MUTED_COLOR,
                     ),
-                    rx.cond(
-                        result["match_line"].to(str),
-                        rx.text(result["match_line"].to(str), weight="bold", size="2"),
-                    ),
+                    fit_and_why(result),
                     rx.flex(
                         rx.foreach(
                             result["matched"].to(list[str]),

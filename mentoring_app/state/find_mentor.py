@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from mentoring_app import faces, routes
 from mentoring_app.models import User
-from mentoring_app.services.discovery import matching, mentor_alerts, profiles, shortlist
+from mentoring_app.services.discovery import importance, matching, mentor_alerts, profiles, shortlist
 from mentoring_app.services.discovery.vocabulary import PICKER_THRESHOLD, FieldSpec, load_fields
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
@@ -37,6 +37,8 @@ class ResultView(TypedDict):
     region: str
     languages: str
     match_line: str
+    fit: str  # "Fit 82 %"
+    missing: str  # "Missing (important): Region: North West"
     matched: list[str]
     profile_url: str
     saved: bool
@@ -108,7 +110,7 @@ def _vocabulary_digest(specs: list[FieldSpec]) -> str:
 
 
 def search_from_query(params: dict[str, str], keys: list[str]) -> matching.Search:
-    """Read a search from URL parameters: ``region=1,2&exact=region&q=legal&page=2``."""
+    """Read a search from URL parameters: ``region=1,2&exact=region&nice=languages&q=legal&page=2``."""
     selected = {}
     for key in keys:
         raw = params.get(key, "")
@@ -121,6 +123,7 @@ def search_from_query(params: dict[str, str], keys: list[str]) -> matching.Searc
         exact=frozenset(k for k in params.get("exact", "").split(",") if k),
         keyword=params.get("q", "")[:100],
         page=min(as_id(page), MAX_PAGE) or 1,
+        nice=frozenset(k for k in params.get("nice", "").split(",") if k),
     )
 
 
@@ -129,6 +132,8 @@ def query_for(search: matching.Search) -> str:
     params: dict[str, str] = {key: ",".join(map(str, ids)) for key, ids in search.selected.items() if ids}
     if search.exact:
         params["exact"] = ",".join(sorted(search.exact))
+    if search.nice:
+        params["nice"] = ",".join(sorted(search.nice))
     if search.keyword:
         params["q"] = search.keyword
     params["page"] = str(search.page)
@@ -148,7 +153,8 @@ class _Answer:
 
 
 def search_from_form(form: FormData, specs: list[FieldSpec]) -> matching.Search:
-    """Read a submitted Find mentor form (each field's ticked option ids, exact fields, keyword)."""
+    """Read a submitted Find mentor form (each field's ticked option ids, exact fields, each field's
+    importance, keyword)."""
     selected = {}
     for spec in specs:
         ids = tuple(i for i in option_ids(form.getlist(spec.key)) if i > 0)
@@ -161,7 +167,13 @@ def search_from_form(form: FormData, specs: list[FieldSpec]) -> matching.Search:
         exact=frozenset(v for v in form.getlist("exact") if isinstance(v, str) and v in selected),
         keyword=keyword[:100] if isinstance(keyword, str) else "",
         page=min(as_id(page), MAX_PAGE) or 1,
+        nice=frozenset(key for key in selected if form.get(importance_input(key)) == importance.NICE),
     )
+
+
+def importance_input(key: str) -> str:
+    """The form's name for a field's Important / Nice to have choice."""
+    return f"importance_{key}"
 
 
 def filter_count(search: matching.Search) -> int:
@@ -184,7 +196,7 @@ def _answer(
         search = search_from_form(form, specs)
     if search is None:
         keys = [s.key for s in specs]
-        if params and any(key in params for key in ("page", "q", "exact", *keys)):
+        if params and any(key in params for key in ("page", "q", "exact", "nice", *keys)):
             search = search_from_query(params, keys)
         else:
             search = matching.saved_search(session, viewer=viewer)
@@ -215,6 +227,7 @@ class FindMentorState(CriteriaPicker, SessionState):
     # What the search on screen chose: input name -> ticked option ids, exact fields, their costs.
     chosen: dict[str, list[str]] = {}
     exact_keys: list[str] = []
+    nice_keys: list[str] = []
     cost_of: dict[str, str] = {}
     keyword: str = ""
     results: list[ResultView] = []
@@ -230,6 +243,7 @@ class FindMentorState(CriteriaPicker, SessionState):
     form_key: str = ""
     open_keys: list[str] = []
     can_save: bool = False
+    saved_note: str = ""  # after Save these criteria: what was saved (once it is in the database)
     # Notify me: the exact fields of the search on screen, and the mentee's alerts.
     can_alert: bool = False
     alert_error: str = ""
@@ -238,6 +252,7 @@ class FindMentorState(CriteriaPicker, SessionState):
     shortlist: list[SavedRow] = []
     _selected: dict[str, list[int]] = {}
     _exact: list[str] = []
+    _nice: list[str] = []
     _fields_digest: str = ""
     _query: str = ""
     _loads: int = 0
@@ -284,6 +299,7 @@ class FindMentorState(CriteriaPicker, SessionState):
         self.allowed, self.can_save = True, user.is_mentee
         self._selected = {k: list(v) for k, v in search.selected.items()}
         self._exact = sorted(search.exact)
+        self._nice = sorted(search.nice)
         self.can_alert, self.alert_error = bool(search.exact), ""
         if answer.alerts is not None:
             self.alerts = _alert_rows(answer.alerts)
@@ -301,6 +317,7 @@ class FindMentorState(CriteriaPicker, SessionState):
             for spec in specs
         }
         self.exact_keys = sorted(search.exact)
+        self.nice_keys = sorted(search.nice)
         costs = {c.field_label: c for c in found.costs}
         self.cost_of = {}
         for spec in specs:
@@ -336,6 +353,8 @@ class FindMentorState(CriteriaPicker, SessionState):
                 match_line=f"Matches {r.score} of {found.criteria_count} criteria"
                 if found.criteria_count
                 else "",
+                fit=f"Fit {r.fit} %" if found.criteria_count else "",
+                missing=f"Missing (important): {'; '.join(r.missing)}" if r.missing else "",
                 matched=list(r.matched),
                 profile_url=f"{routes.MEMBERS}/{r.user_id}",
                 saved=r.user_id in saved_ids,
@@ -343,6 +362,7 @@ class FindMentorState(CriteriaPicker, SessionState):
             for r in found.results
         ]
         self._query = query_for(search)
+        self.saved_note = ""  # another search on screen: not what was saved
         self.loaded = True
 
     async def _show_and_remember(
@@ -368,17 +388,26 @@ class FindMentorState(CriteriaPicker, SessionState):
 
     @rx.event
     async def save_criteria(self):
-        """Save the criteria of the search on screen as what the mentee looks for."""
+        """Save the criteria of the search on screen, with each field's importance, as what the
+        mentee looks for (Find mentor, Recommended for you and Notify me start from them). The
+        service commits before it returns: only then does the page say so."""
         user = await self._current_member()
         if user is None:
             return self._login_redirect()
         try:
-            count = await call(profiles.save_sought_criteria, actor=user, criteria=dict(self._selected))
+            count = await call(
+                profiles.save_sought_criteria,
+                actor=user,
+                criteria=dict(self._selected),
+                exact=list(self._exact),
+                nice=list(self._nice),
+            )
         except ServiceError as refusal:
+            self.saved_note = ""
             return rx.toast.error(refusal.message)
-        return rx.toast.success(
-            f"Saved {_count(count, 'criterion').replace('criterions', 'criteria')} to your profile."
-        )
+        noun = _count(count, "criterion").replace("criterions", "criteria")
+        self.saved_note = f"Saved {noun} to your profile, with how much each counts."
+        return None
 
     @rx.event
     async def notify_me(self):

@@ -129,7 +129,8 @@ def test_exact_region_with_a_language(page: Page, app: RunningApp, unique_email)
 
     # Removing a language's chip searches again, with the rest of the criteria.
     page.get_by_role("button", name="Remove Icelandic").click()
-    expect(page).to_have_url(re.compile(r".*/find-mentor/?\?region=\d+&page=1$"))
+    # Saved with Exact match on Region: it comes back with the criteria.
+    expect(page).to_have_url(re.compile(r".*/find-mentor/?\?region=\d+&exact=region&page=1$"))
     expect(results.first).to_contain_text("Matches 1 of 1 criteria")
 
 
@@ -322,3 +323,60 @@ def test_on_a_phone_results_come_first_and_filters_open_as_a_drawer(
     expect(page.get_by_role("button", name="Filters (2)")).to_be_focused()
     expect(results.first).to_be_in_viewport()
     assert _violations(page) == []
+
+
+def test_importance_reorders_explains_and_is_saved(browser: Browser, app: RunningApp, unique_email) -> None:
+    """Important, Nice to have and Must match change the order and the fit as they are chosen;
+    each card says why; Save these criteria keeps the importance for next time."""
+    _mentor(app, unique_email("orla"), "Orla Weightly", "North West", [])
+    _mentor(app, unique_email("pablo"), "Pablo Weightly", "London", ["Spanish", "French"])
+    mentee_email = unique_email("weigher")
+    with Session(app.engine) as db:
+        auth.register(db, name="Wendy Weigher", email=mentee_email, password=PASSWORD, role="mentee")
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(page, app, email_address=mentee_email, password=PASSWORD, path="/login?next=/find-mentor")
+    search = page.get_by_role("form", name="Find mentor")
+    results = page.get_by_role("list", name="Mentors, best matches first").get_by_role("listitem")
+    expect(page.get_by_text("Important counts 3, Nice to have 1", exact=False)).to_be_visible()
+    search.get_by_role("textbox", name="Keyword").fill("Weightly")
+    search.get_by_role("checkbox", name="North West").check()
+    for language in ("Spanish", "French"):
+        search.get_by_role("combobox", name="Languages").fill(language)
+        expect(search.get_by_role("button", name=f"Remove {language}")).to_be_visible()
+    # Everything Important (3 each): two languages (6 of 9) beat the region (3 of 9).
+    expect(results).to_have_count(2)
+    expect(results.first).to_contain_text("Pablo Weightly")
+    expect(results.first).to_contain_text("Fit 67 % · Matches 2 of 3 criteria")
+    expect(results.first).to_contain_text("Missing (important): Region: North West")
+    expect(results.nth(1)).to_contain_text("Orla Weightly")
+    expect(results.nth(1)).to_contain_text("Missing (important): Languages: Spanish; Languages: French")
+
+    # Languages only Nice to have (1 each): the region (3 of 5) now comes first, at once.
+    languages_weigh = search.get_by_role("group", name="Importance: Languages")
+    languages_weigh.get_by_role("radio", name="Nice to have (counts 1)").check()
+    expect(page).to_have_url(re.compile(r".*nice=languages"))
+    expect(results.first).to_contain_text("Orla Weightly")
+    expect(results.first).to_contain_text("Fit 60 %")
+    expect(results.nth(1)).to_contain_text("Fit 40 %")
+    expect(results.first).not_to_contain_text("Missing")  # Nice to have is not named as missing
+    expect(languages_weigh.get_by_role("radio", name="Nice to have (counts 1)")).to_be_focused()
+
+    # Region a Must match: only the mentor in the region is left.
+    search.get_by_role("checkbox", name="Exact match: Region").check()
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("Orla Weightly")
+    assert _violations(page) == []
+
+    page.get_by_role("button", name="Save these criteria").click()
+    expect(page.get_by_text("Saved 3 criteria to your profile, with how much each counts.")).to_be_visible()
+    # Reloading and coming back afresh (no search in the address) both keep the importance.
+    page.reload()
+    expect(languages_weigh.get_by_role("radio", name="Nice to have (counts 1)")).to_be_checked()
+    page.goto(app.url("/find-mentor"))
+    expect(page.get_by_role("checkbox", name="Exact match: Region")).to_be_checked()
+    expect(languages_weigh.get_by_role("radio", name="Nice to have (counts 1)")).to_be_checked()
+    region_weighs = search.get_by_role("group", name="Importance: Region")
+    expect(region_weighs.get_by_role("radio", name="Important (counts 3)")).to_be_checked()
+    expect(page.get_by_role("button", name="Remove Spanish")).to_be_visible()
+    # Notify me starts from the saved Must match field.
+    expect(page.get_by_role("button", name="Notify me about new mentors like this")).to_be_enabled()

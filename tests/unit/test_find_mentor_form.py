@@ -50,3 +50,22 @@ def test_filters_count_the_chosen_values_and_the_keyword() -> None:
     assert filter_count(matching.Search()) == 0
     assert filter_count(matching.Search(selected={"region": (3, 5), "languages": (40,)})) == 3
     assert filter_count(matching.Search(selected={"region": (3,)}, keyword="legal")) == 2
+
+
+def test_importance_comes_with_the_form_and_goes_into_the_url() -> None:
+    """Each field's Important / Nice to have radio; Nice to have on a field without a choice, or
+    on a Must match (Exact match) field, weighs nothing and is dropped."""
+    form = _form(
+        ("region", "3"),
+        ("languages", "40"),
+        ("exact", "region"),
+        ("importance_region", "nice"),
+        ("importance_languages", "nice"),
+        ("importance_specialisms", "nice"),
+    )
+    search = search_from_form(form, SPECS)  # type: ignore[arg-type]
+    assert search.nice == frozenset({"region", "languages"})
+    assert matching.clean_search(search, []).nice == frozenset()  # no fields known: nothing kept
+    assert search.weights == {"region": 3, "languages": 1}  # Must match counts as Important
+    assert dict(parse_qsl(query_for(search)))["nice"] == "languages,region"
+    assert search_from_query(dict(parse_qsl(query_for(search))), KEYS) == search

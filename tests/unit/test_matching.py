@@ -39,6 +39,8 @@ def add_mentor(
     capacity: int = 2,
     active: bool = True,
     completeness: int = 80,
+    places_left: int | None = None,
+    answer_hours: int | None = None,
     minutes_ago: int = 0,
     is_mentor: bool = True,
     commit: bool = True,
@@ -65,6 +67,8 @@ def add_mentor(
             available=available,
             capacity=capacity,
             completeness=completeness,
+            places_left=capacity if places_left is None else places_left,
+            answer_hours=answer_hours,
             # A matchable mentor always has criteria (region, language...), so no criteria: not offered.
             offered=matchable and available and capacity > 0 and active and is_mentor and bool(options),
         )
@@ -158,15 +162,22 @@ def test_excluded_mentors_never_offered(db: Session, viewer: User) -> None:
         assert [r.user_id for r in matching.find_mentors(db, viewer=viewer, search=search).results] == [ok]
 
 
-def test_ties_break_by_completeness_then_activity_then_id(db: Session, viewer: User) -> None:
+def test_ties_break_by_places_left_then_answer_speed_then_activity_then_id(db: Session, viewer: User) -> None:
     nw = _option(db, "region", "North West")
-    old_complete = add_mentor(db, [nw], completeness=100, minutes_ago=500)
-    recent = add_mentor(db, [nw], completeness=80, minutes_ago=1)
-    older = add_mentor(db, [nw], completeness=80, minutes_ago=100)
-    found = matching.find_mentors(db, viewer=viewer, search=matching.Search(selected={"region": (nw,)}))
-    assert [r.user_id for r in found.results] == [old_complete, recent, older]
-    unranked = matching.find_mentors(db, viewer=viewer, search=matching.Search())
-    assert [r.user_id for r in unranked.results] == [recent, older, old_complete]
+    roomy = add_mentor(db, [nw], places_left=3, minutes_ago=500, name="Zed", completeness=60)
+    quick = add_mentor(db, [nw], places_left=1, answer_hours=2, minutes_ago=400)
+    slow = add_mentor(db, [nw], places_left=1, answer_hours=30, minutes_ago=1)
+    recent = add_mentor(db, [nw], places_left=1, minutes_ago=1)  # never answered: after those who did
+    older = add_mentor(db, [nw], places_left=1, minutes_ago=100, name="Zoe", completeness=100)
+    tied = add_mentor(db, [nw], places_left=1, minutes_ago=100, name="Aaron")  # same time: by id, not name
+    order = [roomy, quick, slow, recent, older, tied]
+    for use_index in (True, False):
+        found = matching.find_mentors(
+            db, viewer=viewer, search=matching.Search(selected={"region": (nw,)}), use_index=use_index
+        )
+        assert [r.user_id for r in found.results] == order
+        unranked = matching.find_mentors(db, viewer=viewer, search=matching.Search(), use_index=use_index)
+        assert [r.user_id for r in unranked.results] == order
 
 
 def test_keyword_searches_names_headlines_and_biographies(db: Session, viewer: User) -> None:
@@ -251,7 +262,8 @@ mentor_strategy = st.fixed_dictionaries(
         "languages": st.sets(st.sampled_from(LANGUAGES), max_size=3),
         "specialisms": st.sets(st.sampled_from(SPECIALISMS), max_size=2),
         "offered": st.sampled_from([True, True, True, False]),
-        "completeness": st.sampled_from([60, 80, 100]),
+        "places_left": st.integers(0, 2),
+        "answer_hours": st.sampled_from([None, 1, 5]),
         "minutes_ago": st.integers(0, 5),
         "headline": st.sampled_from(HEADLINES),
     }
@@ -262,6 +274,7 @@ search_strategy = st.fixed_dictionaries(
         "languages": st.sets(st.sampled_from(LANGUAGES), max_size=3),
         "specialisms": st.sets(st.sampled_from(SPECIALISMS), max_size=2),
         "exact": st.sets(st.sampled_from(["region", "languages", "specialisms"]), max_size=2),
+        "nice": st.sets(st.sampled_from(["region", "languages", "specialisms"]), max_size=2),
         "page": st.integers(1, 3),
         "keyword": st.sampled_from(KEYWORDS),
     }
@@ -292,7 +305,8 @@ def test_results_agree_with_a_plain_python_reference(
             db,
             list(options),
             matchable=mentor["offered"],
-            completeness=mentor["completeness"],
+            places_left=mentor["places_left"],
+            answer_hours=mentor["answer_hours"],
             minutes_ago=mentor["minutes_ago"],
             headline=mentor["headline"],
         )
@@ -302,11 +316,14 @@ def test_results_agree_with_a_plain_python_reference(
     }
     selected = {k: v for k, v in selected.items() if v}
     exact = frozenset(k for k in wanted["exact"] if k in selected)
-    search = matching.Search(selected=selected, exact=exact, keyword=wanted["keyword"], page=wanted["page"])
+    nice = frozenset(k for k in wanted["nice"] if k in selected and k not in exact)
+    weight = {k: 1 if k in nice else 3 for k in selected}  # Important 3, Nice to have 1, Must as Important
+    search = matching.Search(
+        selected=selected, exact=exact, keyword=wanted["keyword"], page=wanted["page"], nice=nice
+    )
     names = dict(db.execute(select(User.id, User.name)).all())
 
     # The reference: filter, score, order exactly as the product describes.
-    chosen = {i for values in selected.values() for i in values}
 
     def passing(exact_fields: frozenset[str]) -> list:
         kept = []
@@ -316,7 +333,7 @@ def test_results_agree_with_a_plain_python_reference(
             haystack = f"{names[user_id]} {mentor['headline']}".casefold()
             if not all(word in haystack for word in wanted["keyword"].casefold().split()):
                 continue
-            score = len(options & chosen)
+            score = sum(weight[k] * len(options & set(ids)) for k, ids in selected.items())
             if selected and score == 0:
                 continue
             if any(
@@ -332,22 +349,25 @@ def test_results_agree_with_a_plain_python_reference(
     expected_costs = sorted((k, len(passing(exact - {k}))) for k in exact)
     expected.sort(
         key=lambda e: (
-            (-e[1], -e[2]["completeness"], e[2]["minutes_ago"], e[0])
-            if selected
-            else (e[2]["minutes_ago"], e[0])
+            -e[1],
+            -e[2]["places_left"],
+            e[2]["answer_hours"] is None,
+            e[2]["answer_hours"] or 0,
+            e[2]["minutes_ago"],
+            e[0],
         )
     )
     found_all = []
     pages = max(1, -(-len(expected) // matching.PAGE_SIZE))
     for page in range(1, pages + 1):
         found = matching.find_mentors(
-            db, viewer=viewer, search=matching.Search(selected, exact, wanted["keyword"], page)
+            db, viewer=viewer, search=matching.Search(selected, exact, wanted["keyword"], page, nice)
         )
         # The in-process index (the default) and the SQL reference give the same answer.
         assert found == matching.find_mentors(
             db,
             viewer=viewer,
-            search=matching.Search(selected, exact, wanted["keyword"], page),
+            search=matching.Search(selected, exact, wanted["keyword"], page, nice),
             use_index=False,
         )
         assert found.total == len(expected)
@@ -355,11 +375,11 @@ def test_results_agree_with_a_plain_python_reference(
         costs = sorted((labels[c.field_label], c.without_filter) for c in found.costs)
         assert costs == expected_costs
         assert all(c.with_filter == len(expected) for c in found.costs)
-        scores = [r.score for r in found.results]
+        scores = [r.points for r in found.results]
         assert scores == sorted(scores, reverse=True)  # scores never increase down the list
         for result in found.results:
-            assert result.score == len(result.matched)  # the score shown is what matched
-        found_all += [(r.user_id, r.score) for r in found.results]
+            assert result.score == len(result.matched)  # the count shown is what matched
+        found_all += [(r.user_id, r.points) for r in found.results]
     assert found_all == [(user_id, score) for user_id, score, _ in expected]  # no page loses or repeats
     assert search.page >= 1
 

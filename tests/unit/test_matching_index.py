@@ -75,7 +75,7 @@ def found_ids(found: matching.SearchResults) -> list[int]:
 # quotes and LIKE wildcards), so the index meets the same cases as the SQL it stands in for.
 change_strategy = st.lists(
     st.tuples(
-        st.sampled_from(["touch", "touch_past", "completeness", "withdraw", "offer", "delete", "option"]),
+        st.sampled_from(["touch", "touch_past", "places", "hours", "withdraw", "offer", "delete", "option"]),
         st.integers(0, 1_000),
         st.integers(0, 100),
     ),
@@ -97,8 +97,11 @@ def _apply(db: Session, people: list[int], change: tuple[str, int, int], option_
         db.execute(
             update(User).where(User.id == user_id).values(last_active_at=BASE_TIME - timedelta(minutes=value))
         )
-    elif kind == "completeness":
-        db.execute(update(Profile).where(Profile.user_id == user_id).values(completeness=value))
+    elif kind == "places":  # the tie-breaks: places left, then answer speed (NULL: none yet)
+        db.execute(update(Profile).where(Profile.user_id == user_id).values(places_left=value % 3))
+    elif kind == "hours":
+        hours = None if value % 4 == 0 else value % 3
+        db.execute(update(Profile).where(Profile.user_id == user_id).values(answer_hours=hours))
     elif kind in ("withdraw", "offer"):
         flag = kind == "offer"
         db.execute(update(Profile).where(Profile.user_id == user_id).values(offered=flag))
@@ -139,7 +142,8 @@ def test_index_agrees_with_sql_before_and_after_changes(
                 db,
                 list(options),
                 matchable=mentor["offered"],
-                completeness=mentor["completeness"],
+                places_left=mentor["places_left"],
+                answer_hours=mentor["answer_hours"],
                 minutes_ago=mentor["minutes_ago"],
                 headline=mentor["headline"],
             )
@@ -149,7 +153,11 @@ def test_index_agrees_with_sql_before_and_after_changes(
     }
     selected = {k: v for k, v in selected.items() if v}
     search = matching.Search(
-        selected=selected, exact=frozenset(wanted["exact"]), keyword=wanted["keyword"], page=wanted["page"]
+        selected=selected,
+        exact=frozenset(wanted["exact"]),
+        keyword=wanted["keyword"],
+        page=wanted["page"],
+        nice=frozenset(wanted["nice"]),
     )
     both(db, viewer, search)
     both(db, viewer, matching.Search(keyword=wanted["keyword"], page=wanted["page"]))

@@ -1,18 +1,20 @@
-"""Find mentor: broad match ranking, exact-match filters, keyword search, paging, and what each
-exact filter costs.
+"""Find mentor: weighted match ranking, Must match (exact) filters, keyword search, paging, and
+what each Must match filter costs.
 
 Two paths give the same answer. The in-process index (:mod:`matching_index`, kept fresh by
 :mod:`matching_index_store`) scores bitsets in memory and reads only the page's mentors from the
 database; it answers whenever it is fresh. The SQL path (:func:`search_statement`) is the
-reference and the fallback: one grouped query over the criteria index. Every selected option
-counts once. A mentor's score is how many of the selected options they have; exact fields become
-conditions on the same grouped rows (HAVING), so one pass over the index rows of the selected
-options answers the whole search.
+reference and the fallback: one grouped query over the criteria index. Every selected option a
+mentor has counts its field's weight (:mod:`importance`: Important 3, Nice to have 1, Must match
+as Important); exact (Must match) fields become conditions on the same grouped rows, so one pass
+over the index rows of the selected options answers the whole search. Equal scores break by
+places left, then how quickly the mentor usually answers (no answers yet: after those with), then
+recent activity, then id: never by name.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Select, Text, and_, case, cast, func, literal, select, true
@@ -21,7 +23,7 @@ from sqlmodel import Session
 
 from mentoring_app.models import MemberCriterion, Profile, User, keyword_index
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
-from mentoring_app.services.discovery import matching_index, matching_index_store
+from mentoring_app.services.discovery import importance, matching_index, matching_index_store
 from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields, option_labels
 from mentoring_app.services.errors import NotAllowed
 from mentoring_app.settings import get_settings
@@ -32,16 +34,23 @@ MAX_KEYWORD_WORDS = 6
 
 @dataclass(frozen=True)
 class Search:
-    """What the mentee asked for: option ids per field key, the fields to match exactly, a keyword."""
+    """What the mentee asked for: option ids per field key, the fields that must match (exact),
+    a keyword, the page, and the fields that are only Nice to have (the others are Important)."""
 
     selected: dict[str, tuple[int, ...]] = field(default_factory=dict)
     exact: frozenset[str] = frozenset()
     keyword: str = ""
     page: int = 1
+    nice: frozenset[str] = frozenset()
 
     @property
     def criteria_count(self) -> int:
         return sum(len(ids) for ids in self.selected.values())
+
+    @property
+    def weights(self) -> dict[str, int]:
+        """Each selected field's weight (see :mod:`importance`)."""
+        return {key: importance.weight_of(key, self.exact, self.nice) for key in self.selected}
 
 
 @dataclass(frozen=True)
@@ -50,10 +59,13 @@ class MentorResult:
     name: str
     headline: str
     photo: str | None
-    score: int
+    score: int  # how many of the selected criteria they match
     matched: tuple[str, ...]  # "Region: North West", "Languages: Spanish", ...
     region: str
     languages: tuple[str, ...]
+    points: int = 0  # the weighted score that ranks them (see importance)
+    fit: int = 0  # percent of the best possible weighted score
+    missing: tuple[str, ...] = ()  # Important criteria not met: "Region: North West"
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,7 @@ def clean_search(search: Search, fields: list[FieldSpec]) -> Search:
         exact=frozenset(k for k in search.exact if k in selected),
         keyword=words,
         page=max(1, int(search.page)),
+        nice=frozenset(k for k in search.nice if k in selected and k not in search.exact),
     )
 
 
@@ -142,15 +155,36 @@ def exact_field_met(multiple: bool, hits: Any, wanted: int) -> Any:
     return hits == wanted if multiple else hits >= 1
 
 
+def _score(search: Search, option_id: Any) -> Any:
+    """The weighted score over a mentor's rows of the selected options: a plain count times the
+    weight when every field weighs the same (the common case), else each row its field's weight."""
+    weights = search.weights
+    if len(set(weights.values())) <= 1:
+        return func.count() * next(iter(weights.values()), 1)
+    nice = [i for key in search.nice for i in search.selected[key]]
+    low, high = importance.WEIGHTS[importance.NICE], importance.WEIGHTS[importance.IMPORTANT]
+    return func.sum(case((option_id.in_(nice), low), else_=high))
+
+
+def tie_breaks(user_id: Any) -> list[Any]:
+    """ORDER BY after the score: more places left, quicker usual answer (none yet: after), more
+    recent activity, then id. Correlated look-ups, evaluated only for the mentors near the page;
+    NULLS LAST on both dialects, so the index (see matching_index) orders them the same."""
+    places = select(Profile.places_left).where(Profile.user_id == user_id).scalar_subquery()
+    hours = select(Profile.answer_hours).where(Profile.user_id == user_id).scalar_subquery()
+    last_active = select(User.last_active_at).where(User.id == user_id).scalar_subquery()
+    return [places.desc().nulls_last(), hours.asc().nulls_last(), last_active.desc(), user_id]
+
+
 def _scores(search: Search, fields: dict[str, FieldSpec], viewer_id: int | None, dialect: str) -> Select:
-    """Per offered mentor having any selected option: the score, and per exact field how many of
-    its selected options they have (``hits_<key>``). A covering-index scan, no joins."""
+    """Per offered mentor having any selected option: the weighted score, and per exact field how
+    many of its selected options they have (``hits_<key>``). A covering-index scan, no joins."""
     criterion = MemberCriterion.__table__.c  # type: ignore[attr-defined]
     all_ids = [i for ids in search.selected.values() for i in ids]
     statement = (
         select(
             criterion.user_id.label("user_id"),
-            func.count().label("score"),
+            _score(search, criterion.option_id).label("score"),
             *(
                 func.sum(case((criterion.option_id.in_(search.selected[key]), 1), else_=0)).label(
                     f"hits_{key}"
@@ -207,7 +241,12 @@ def search_statement(search: Search, fields: list[FieldSpec], viewer_id: int | N
             )  # type: ignore[union-attr]
             .join(Profile, Profile.user_id == User.id)
             .where(_offered(viewer_id), _text_filter(search, dialect))
-            .order_by(User.last_active_at.desc(), User.id)  # type: ignore[union-attr, arg-type]
+            .order_by(
+                Profile.places_left.desc().nulls_last(),  # type: ignore[attr-defined]
+                Profile.answer_hours.asc().nulls_last(),  # type: ignore[union-attr]
+                User.last_active_at.desc(),  # type: ignore[union-attr]
+                User.id,
+            )
             .limit(PAGE_SIZE)
             .offset(offset)
         )
@@ -249,13 +288,10 @@ def search_statement(search: Search, fields: list[FieldSpec], viewer_id: int | N
             .prefix_with("MATERIALIZED")
         )
         counts += [select(costs.c[f"w_{key}"]).scalar_subquery().label(f"without_{key}") for key in without]
-    # Tie-breakers as correlated look-ups: evaluated only for the few mentors near this page.
-    completeness = select(Profile.completeness).where(Profile.user_id == scores.c.user_id).scalar_subquery()
-    last_active = select(User.last_active_at).where(User.id == scores.c.user_id).scalar_subquery()
     return (
         select(scores.c.user_id, scores.c.score, *counts)
         .where(keep, scores.c.score >= func.coalesce(last_place, 0))
-        .order_by(scores.c.score.desc(), completeness.desc(), last_active.desc(), scores.c.user_id)
+        .order_by(scores.c.score.desc(), *tie_breaks(scores.c.user_id))
         .limit(PAGE_SIZE)
         .offset(offset)
     )
@@ -338,7 +374,7 @@ def _last_page(search: Search, total: int) -> Search:
     last_page = max(1, -(-total // PAGE_SIZE))
     if search.page <= last_page:
         return search
-    return Search(search.selected, search.exact, search.keyword, last_page)
+    return replace(search, page=last_page)
 
 
 def _page_by_sql(
@@ -398,15 +434,23 @@ def _page_by_index(
     """As :func:`_page_by_sql`, from the in-process index; None when it has no fresh index."""
     matches = keyword_ids(session, search.keyword, dialect)
     exact = {key: known[key].multiple for key in search.exact}
+    weights = search.weights
 
     def answer(index: matching_index.MatchingIndex) -> Page:
         keyword = index.bits_of(matches) if matches is not None else None
         current = search
-        ranked = index.rank(search.selected, exact, page=search.page, viewer_id=viewer_id, keyword=keyword)
+        ranked = index.rank(
+            search.selected, exact, page=search.page, viewer_id=viewer_id, keyword=keyword, weights=weights
+        )
         if not ranked.rows and ranked.total:
             current = _last_page(search, ranked.total)
             ranked = index.rank(
-                search.selected, exact, page=current.page, viewer_id=viewer_id, keyword=keyword
+                search.selected,
+                exact,
+                page=current.page,
+                viewer_id=viewer_id,
+                keyword=keyword,
+                weights=weights,
             )
         return ranked.rows, ranked.total, ranked.without, current
 
@@ -416,7 +460,8 @@ def _page_by_index(
 def _describe(
     session: Session, page: list[tuple[int, int]], search: Search, known: dict[str, FieldSpec]
 ) -> tuple[MentorResult, ...]:
-    """Names, headlines, region, languages and matched criteria for one page of mentors."""
+    """Names, headlines, region, languages, fit, and the criteria met and (Important) missed, for
+    one page of mentors."""
     ids = [user_id for user_id, _ in page]
     if not ids:
         return ()
@@ -441,6 +486,8 @@ def _describe(
     for row in criteria_rows:
         by_user.setdefault(row.user_id, []).append(row.option_id)
     results = []
+    weights = search.weights
+    best = importance.best_score(search.selected, {k: s.multiple for k, s in known.items()}, weights)
     for user_id, score in page:
         person = people[user_id]
         options = by_user.get(user_id, [])
@@ -456,28 +503,59 @@ def _describe(
                 name=person.name,
                 headline=person.headline,
                 photo=person.photo,
-                score=int(score),
+                score=len(matched),
                 matched=matched,
                 region=next((labels[i][1] for i in options if labels.get(i, ("",))[0] == "region"), ""),
                 languages=tuple(
                     sorted(labels[i][1] for i in options if labels.get(i, ("",))[0] == "languages")
                 ),
+                points=int(score),
+                fit=importance.fit_percent(int(score), best),
+                missing=_missing(search, known, set(options)),
             )
         )
     return tuple(results)
 
 
+def _missing(search: Search, known: dict[str, FieldSpec], options: set[int]) -> tuple[str, ...]:
+    """The Important criteria a mentor does not meet: each missing value of a many-value field
+    ("Languages: Spanish"), or a one-value field none of whose values they have ("Region: North
+    West or Wales"). Must match fields are met by everyone listed; Nice to have ones are not named."""
+    missing = []
+    for key, spec in known.items():
+        ids = search.selected.get(key, ())
+        if not ids or importance.level_of(key, search.exact, search.nice) != importance.IMPORTANT:
+            continue
+        if spec.multiple:
+            missing += [f"{spec.label}: {spec.by_id[i].label}" for i in ids if i not in options]
+        elif not options.intersection(ids):
+            missing.append(f"{spec.label}: " + " or ".join(spec.by_id[i].label for i in ids))
+    return tuple(missing)
+
+
 def saved_search(session: Session, *, viewer: User | None) -> Search:
-    """The criteria a mentee saved on their profile: where Find mentor starts."""
+    """The criteria a mentee saved on their profile, with their importance: where Find mentor
+    starts. One statement: the profile's importance beside each saved option."""
     if viewer is None or not viewer.is_active:
         raise NotAllowed("Please log in to find a mentor.")
-    ids = session.execute(
-        select(MemberCriterion.option_id).where(
-            MemberCriterion.user_id == viewer.id, MemberCriterion.side == MENTEE_SIDE
+    rows = session.execute(
+        select(Profile.sought_importance, MemberCriterion.option_id)
+        .select_from(User)
+        .outerjoin(Profile, Profile.user_id == User.id)  # type: ignore[arg-type]
+        .outerjoin(
+            MemberCriterion,
+            and_(MemberCriterion.user_id == User.id, MemberCriterion.side == MENTEE_SIDE),  # type: ignore[arg-type]
         )
-    ).scalars()
-    labels = option_labels(session, list(ids))
+        .where(User.id == viewer.id)
+    ).all()
+    labels = option_labels(session, [row.option_id for row in rows if row.option_id is not None])
     selected: dict[str, list[int]] = {}
     for option_id, (key, _) in labels.items():
         selected.setdefault(key, []).append(option_id)
-    return Search(selected={k: tuple(sorted(v)) for k, v in selected.items()})
+    must, nice = importance.decode((rows[0].sought_importance or "") if rows else "")
+    chosen = {k: tuple(sorted(v)) for k, v in selected.items()}
+    return Search(
+        selected=chosen,
+        exact=frozenset(k for k in must if k in chosen),
+        nice=frozenset(k for k in nice if k in chosen),
+    )

@@ -6,11 +6,15 @@ Why: the SQL path groups every criteria row of the selected options (hundreds of
 are a few dozen AND/OR/popcount operations on Python integers (arbitrary-length bitsets, no
 dependency), and only the page's 20 mentors are then read from the database.
 
+Scores are weighted (Important 3, Nice to have 1): each selected option's bitset is added into a
+bit-sliced counter once per set bit of its weight, at that bit's plane, so weighing costs a few
+more big-integer additions, never a loop over mentors.
+
 The layout makes the tie-breaks free: a mentor's bit position follows the order the SQL uses
-after score and completeness, ``last_active_at DESC, id`` (taken from the database's own ORDER
-BY, so its NULL and collation rules hold): the higher the position, the earlier in the list.
-Completeness has one bitset per value, so a page is read level by level (score, then
-completeness), each level's members highest position first.
+after score, places left and answer speed: ``last_active_at DESC, id`` (taken from the database's
+own ORDER BY, so its NULL and collation rules hold): the higher the position, the earlier in the
+list. Each (places left, answer hours) pair has one bitset, a tie level, so a page is read level
+by level (score, then tie level), each level's members highest position first.
 
 A change re-places one mentor: their old position is cleared everywhere (one AND-NOT per bitset)
 and, if their ``last_active_at`` changed, they are inserted where the order puts them: a log-in
@@ -46,6 +50,15 @@ _NEWEST = 2**62  # PostgreSQL sorts NULL first in DESC order: a NULL time is "ne
 _OLDEST = -(2**62)  # SQLite sorts it last
 
 
+Tie = tuple[int | None, int | None]  # profiles.places_left, profiles.answer_hours
+
+
+def tie_order(tie: Tie) -> tuple[bool, int, bool, int]:
+    """The SQL's ``places_left DESC NULLS LAST, answer_hours ASC NULLS LAST`` as a sort key."""
+    places, hours = tie
+    return (places is None, -(places or 0), hours is None, hours or 0)
+
+
 class NeedsRebuild(Exception):
     """A change the index cannot take in place (see the module docstring)."""
 
@@ -56,7 +69,7 @@ class MentorRow:
 
     user_id: int
     last_active: datetime | None
-    completeness: int | None  # None: no profile row
+    tie: Tie  # (places left, answer hours); (None, None): no profile row
     listed: bool  # profiles.offered: shown when no criteria are selected
     options: tuple[int, ...]  # mentor-side criteria rows with offered = true
 
@@ -81,7 +94,7 @@ class MatchingIndex:
     pos_of: dict[int, int] = field(default_factory=dict)  # user id -> position (present only)
     options: dict[int, int] = field(default_factory=dict)  # option id -> bitset
     listed: int = 0  # profiles.offered
-    buckets: dict[int | None, int] = field(default_factory=dict)  # completeness -> bitset
+    buckets: dict[Tie, int] = field(default_factory=dict)  # tie level -> bitset
 
     @property
     def size(self) -> int:
@@ -111,7 +124,7 @@ class MatchingIndex:
         self.load_columns(
             [r.user_id for r in ordered],
             [self.time_key(r.last_active) for r in ordered],
-            [r.completeness for r in ordered],
+            [r.tie for r in ordered],
             [r.listed for r in ordered],
             groups,
         )
@@ -120,7 +133,7 @@ class MatchingIndex:
         self,
         user_ids: Sequence[int],
         time_keys: Sequence[int],
-        completeness: Sequence[int | None],
+        ties: Sequence[Tie],
         listed: Sequence[bool],
         groups: Mapping[int, Iterable[int]],
     ) -> list[int]:
@@ -139,8 +152,8 @@ class MatchingIndex:
                 positions = [p for p in positions if p is not None]
             options[option] = _bitset(positions, count)
         self.options = {k: b for k, b in options.items() if b}
-        by_value: dict[int | None, list[int]] = {}
-        for rank, value in enumerate(completeness):
+        by_value: dict[Tie, list[int]] = {}
+        for rank, value in enumerate(ties):
             by_value.setdefault(value, []).append(count - 1 - rank)
         self.buckets = {value: _bitset(positions, count) for value, positions in by_value.items()}
         self.listed = _bitset([count - 1 - rank for rank, flag in enumerate(listed) if flag], count)
@@ -212,7 +225,7 @@ class MatchingIndex:
         self.pos_of[row.user_id] = position
         for option in row.options:
             self.options[option] = self.options.get(option, 0) | bit
-        self.buckets[row.completeness] = self.buckets.get(row.completeness, 0) | bit
+        self.buckets[row.tie] = self.buckets.get(row.tie, 0) | bit
         if row.listed:
             self.listed |= bit
 
@@ -224,11 +237,8 @@ class MatchingIndex:
         return _bitset(positions, self.width)
 
     def _ordered_buckets(self) -> list[int]:
-        """Completeness bitsets in ORDER BY completeness DESC order (NULL first on PostgreSQL)."""
-        values = sorted((v for v in self.buckets if v is not None), reverse=True)
-        if None in self.buckets:
-            values = [None, *values] if self.dialect == "postgresql" else [*values, None]  # type: ignore[list-item]
-        return [self.buckets[v] for v in values]
+        """Tie level bitsets in the SQL's order: places left DESC, answer hours ASC, NULLS LAST."""
+        return [self.buckets[v] for v in sorted(self.buckets, key=tie_order)]
 
     def rank(
         self,
@@ -238,11 +248,13 @@ class MatchingIndex:
         page: int,
         viewer_id: int | None,
         keyword: int | None,
+        weights: Mapping[str, int] | None = None,
     ) -> Ranked:
         """The page, total and costs, exactly as matching.search_statement orders and counts them.
 
         ``exact`` maps each exact field to whether it takes many values (all must match) or one
-        (any of the selected must match). ``keyword`` is the bitset of keyword matches, if any."""
+        (any of the selected must match). ``keyword`` is the bitset of keyword matches, if any.
+        ``weights``: each field's weight (1 when not given)."""
         offset = (page - 1) * PAGE_SIZE
         excluded = 0
         if viewer_id is not None and viewer_id in self.pos_of:
@@ -251,9 +263,10 @@ class MatchingIndex:
             pool = self.listed & ~excluded
             if keyword is not None:
                 pool &= keyword
-            rows = [(self.users[p], 0) for p in _highest(pool, offset, PAGE_SIZE)]
-            return Ranked(rows, pool.bit_count(), {})
+            return Ranked(self._page([], pool, 0, offset), pool.bit_count(), {})
+        weights = weights or {}
         chosen = [self.options.get(i, 0) for ids in selected.values() for i in ids]
+        weighted = [(self.options.get(i, 0), weights.get(k, 1)) for k, ids in selected.items() for i in ids]
         base = 0
         for bits in chosen:
             base |= bits
@@ -272,15 +285,18 @@ class MatchingIndex:
                 if other != key:
                     rest &= bits
             without[key] = rest.bit_count()
-        rows = self._page(_bit_planes(chosen), keep, len(chosen), offset)
+        top = sum(weight for _, weight in weighted)
+        rows = self._page(_bit_planes(weighted), keep, top, offset)
         return Ranked(rows, keep.bit_count(), without)
 
     def _page(self, planes: list[int], keep: int, top: int, offset: int) -> list[tuple[int, int]]:
-        """Walk score levels (highest first), then completeness buckets, skipping ``offset``."""
+        """Walk score levels (highest first), then tie levels, skipping ``offset``. With no planes
+        (no criteria) there is one level, score 0: every mentor of ``keep``."""
         rows: list[tuple[int, int]] = []
         skip, wanted = offset, PAGE_SIZE
         buckets = None
-        for score in range(min(top, (1 << len(planes)) - 1), 0, -1):
+        scores = range(min(top, (1 << len(planes)) - 1), 0, -1) if planes else range(0, -1, -1)
+        for score in scores:
             level = keep
             for i, plane in enumerate(planes):
                 level &= plane if score >> i & 1 else ~plane
@@ -334,18 +350,23 @@ def _field_met(bitsets: list[int], many: bool) -> int:
     return result
 
 
-def _bit_planes(bitsets: list[int]) -> list[int]:
-    """Per-mentor counts of set bits across ``bitsets``, as binary digit planes (a bit-sliced
-    adder): plane i holds bit i of each mentor's score. O(n log n) big-integer operations."""
+def _bit_planes(weighted: list[tuple[int, int]]) -> list[int]:
+    """Per-mentor weighted sums over ``(bitset, weight)`` pairs, as binary digit planes (a
+    bit-sliced adder): plane i holds bit i of each mentor's score. A bitset of weight 3 is added
+    at plane 0 and at plane 1. O(n log n) big-integer operations."""
     planes: list[int] = []
-    for bits in bitsets:
-        carry = bits
-        for i, plane in enumerate(planes):
-            planes[i], carry = plane ^ carry, plane & carry
-            if not carry:
-                break
-        if carry:
-            planes.append(carry)
+    for bits, weight in weighted:
+        start = 0
+        while weight:
+            if weight & 1 and bits:
+                carry, i = bits, start
+                while carry:
+                    if i == len(planes):
+                        planes.append(0)
+                    planes[i], carry = planes[i] ^ carry, planes[i] & carry
+                    i += 1
+            weight >>= 1
+            start += 1
     return planes
 
 
@@ -376,7 +397,7 @@ def _mentor_select(user_ids: list[int] | None):  # type: ignore[no-untyped-def]
     criteria = MemberCriterion.__table__.c  # type: ignore[attr-defined]
     offering = select(criteria.user_id).where(criteria.side == MENTOR_SIDE, criteria.offered.is_(True))
     statement = (
-        select(User.id, User.last_active_at, Profile.completeness, Profile.offered)
+        select(User.id, User.last_active_at, Profile.places_left, Profile.answer_hours, Profile.offered)
         .outerjoin(Profile, Profile.user_id == User.id)  # type: ignore[arg-type]
         .order_by(User.last_active_at.desc(), User.id)  # type: ignore[union-attr, arg-type]
     )
@@ -415,10 +436,10 @@ def read_mentors(session: Session, user_ids: list[int] | None = None) -> list[Me
     options = _options_by_mentor(session, user_ids)
     params = {"ids": user_ids} if user_ids is not None else {}
     rows = []
-    for user_id, last_active, completeness, listed in session.execute(_mentor_select(user_ids), params):
+    for user_id, last_active, places, hours, listed in session.execute(_mentor_select(user_ids), params):
         mentor_options = options.get(user_id, ())
         if listed or mentor_options:
-            rows.append(MentorRow(user_id, last_active, completeness, bool(listed), tuple(mentor_options)))
+            rows.append(MentorRow(user_id, last_active, (places, hours), bool(listed), tuple(mentor_options)))
     return rows
 
 
@@ -468,7 +489,7 @@ def build(session: Session, version: int) -> MatchingIndex:
         )
     }
     mentors = session.execute(
-        select(User.id, _time_column(dialect), Profile.completeness)
+        select(User.id, _time_column(dialect), Profile.places_left, Profile.answer_hours)
         .join(Profile, Profile.user_id == User.id)  # type: ignore[arg-type]
         .where(Profile.offered.is_(True))  # type: ignore[attr-defined]
         .order_by(User.last_active_at.desc(), User.id)  # type: ignore[union-attr, arg-type]
@@ -477,7 +498,7 @@ def build(session: Session, version: int) -> MatchingIndex:
     missing = index.load_columns(
         user_ids,
         _raw_time_keys(index, (row[1] for row in mentors)),
-        [row[2] for row in mentors],
+        [(row[2], row[3]) for row in mentors],
         [True] * len(mentors),
         groups,
     )

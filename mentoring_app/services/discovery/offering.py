@@ -7,6 +7,8 @@ back.
 
 from __future__ import annotations
 
+import statistics
+
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
@@ -18,7 +20,8 @@ from mentoring_app.services.discovery.matching import is_offered
 
 def sync_offer(session: Session, user_id: int) -> None:
     """Copy whether a mentor may be offered onto their criteria rows (after any change to that:
-    profile, availability, capacity, activation, or a relationship starting or ending).
+    profile, availability, capacity, activation, a request answered, or a relationship starting or
+    ending), with Find mentor's tie-breaks: places left and how quickly they usually answer.
 
     A mentor who becomes offered (was not, now is) is announced to the mentees whose alerts they
     match, in the caller's transaction: the caller commits, as it does for the flag itself.
@@ -33,6 +36,8 @@ def sync_offer(session: Session, user_id: int) -> None:
     was_offered = bool(profile is not None and profile.offered)
     if profile is not None:
         profile.offered = flag
+        profile.places_left = max(profile.capacity - int(accepted), 0)
+        profile.answer_hours = answer_hours(session, user_id)
         session.add(profile)
     session.execute(
         update(MemberCriterion)
@@ -43,3 +48,17 @@ def sync_offer(session: Session, user_id: int) -> None:
         from mentoring_app.services.discovery import mentor_alerts
 
         mentor_alerts.notify_matching_alerts(session, mentor_id=user_id)
+
+
+def answer_hours(session: Session, mentor_id: int) -> int | None:
+    """The median whole hours this mentor took to accept or decline a request (None: never did)."""
+    taken = [
+        max((decided - created).total_seconds(), 0) / 3600
+        for created, decided in session.execute(
+            select(Relationship.created_at, Relationship.decided_at).where(
+                Relationship.mentor_id == mentor_id,
+                Relationship.decided_at.is_not(None),  # type: ignore[union-attr]
+            )
+        )
+    ]
+    return int(statistics.median(taken)) if taken else None

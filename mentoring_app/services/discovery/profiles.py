@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.accounts import auth
+from mentoring_app.services.discovery import importance
 from mentoring_app.services.discovery.offering import sync_offer
 from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields, option_labels
 from mentoring_app.services.errors import NotAllowed, NotFound, ValidationFailed
@@ -458,8 +460,17 @@ def contact_details(session: Session, *, viewer: User | None, user_id: int) -> C
     return ContactView(email=contact.email, phone=contact.phone, preferred=contact.preferred)
 
 
-def save_sought_criteria(session: Session, *, actor: User | None, criteria: Criteria) -> int:
-    """Find mentor's Save these criteria: replace what the mentee looks for; returns how many."""
+def save_sought_criteria(
+    session: Session,
+    *,
+    actor: User | None,
+    criteria: Criteria,
+    exact: Iterable[str] = (),
+    nice: Iterable[str] = (),
+) -> int:
+    """Find mentor's Save these criteria: replace what the mentee looks for, and how much each
+    field weighs (``exact``: Must match, ``nice``: Nice to have, others Important); returns how
+    many values. Committed before it returns, so the page says "saved" only once it is."""
     user = _active(actor)
     if not user.is_mentee:
         raise NotAllowed("Only mentees save criteria to look for a mentor.")
@@ -472,6 +483,9 @@ def save_sought_criteria(session: Session, *, actor: User | None, criteria: Crit
     session.flush()
     fresh = session.get(User, user.id)
     if fresh is not None:
-        refresh_matchable(session, fresh)
+        profile = refresh_matchable(session, fresh)
+        chosen = {key for key, values in criteria.items() if values}
+        profile.sought_importance = importance.encode(set(exact) & chosen, set(nice) & chosen)
+        session.add(profile)
     session.commit()
     return len(ids)

@@ -424,6 +424,7 @@ def decline_request(
         decline_note=note.strip() or None,
         suggested_mentor_id=suggested.id if suggested else None,
     )
+    sync_offer(session, mentor.id)  # type: ignore[arg-type]  # how quickly they answer: a tie-break
     mentee = session.get(User, rel.mentee_id)
     if mentee:
         paragraphs = [f"{mentor.name} is not able to mentor you: {DECLINE_REASONS[reason].lower()}."]
