@@ -1,0 +1,287 @@
+"""The Outcomes page's figures: did mentoring work? Admins only.
+
+Over the relationships that finished (ended or withdrawn) in a range of months: satisfaction,
+the net promoter score for mentors (from mentees' answers) and for mentees (from mentors'),
+the goals-achieved rate, and relationship length; over the relationships accepted in the range,
+the time from acceptance to the first meeting; and the check-in scores per month.
+
+Every figure is aggregated by the database (a handful of numbers per query), using indexes:
+relationships by (status, ended_at) or (status, decided_at), then the survey rows by their
+relationship (a covering index), meetings by (status, relationship_id, held_on), check-ins by
+(created_at, answer). Medians are ``percentile_cont`` on PostgreSQL and the middle rows by ORDER
+BY ... LIMIT/OFFSET on SQLite, as in analytics_charts.median_answer_time.
+
+NPS = % promoters (9-10) minus % detractors (0-6) of the answers, from -100 to 100.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Date, and_, case, cast, func, literal, select
+from sqlalchemy.sql import ColumnElement, Select
+from sqlmodel import Session
+
+from mentoring_app.models import Checkin, Meeting, Relationship, User
+from mentoring_app.models.journeys import HELD
+from mentoring_app.models.outcomes import GOALS_FULLY, GOALS_NOT, GOALS_PARTLY, OutcomeSurvey
+from mentoring_app.models.relationships import ENDED, WITHDRAWN
+from mentoring_app.services.staff.admin_access import require_admin
+from mentoring_app.services.staff.analytics_common import (
+    STARTED,
+    MonthlyChart,
+    Series,
+    count_if,
+    in_month,
+    months_between,
+    months_table,
+)
+
+MENTEE, MENTOR = "mentee", "mentor"
+FINISHED = (ENDED, WITHDRAWN)
+# (label, lowest day, highest day or None): the buckets of the two duration charts.
+FIRST_MEETING_BUCKETS = (
+    ("Within a week", 0, 7),
+    ("8 to 14 days", 8, 14),
+    ("15 to 30 days", 15, 30),
+    ("31 to 60 days", 31, 60),
+    ("Over 60 days", 61, None),
+)
+LENGTH_BUCKETS = (
+    ("Under 1 month", 0, 29),
+    ("1 to 3 months", 30, 91),
+    ("3 to 6 months", 92, 182),
+    ("6 to 12 months", 183, 365),
+    ("Over a year", 366, None),
+)
+
+
+@dataclass(frozen=True)
+class RoleOutcome:
+    """The survey answers of one side: mentees (about their mentors) or mentors (about their mentees)."""
+
+    role: str
+    answered: int
+    skipped: int
+    satisfaction: tuple[int, ...]  # how many answered 1, 2, 3, 4, 5
+    promoters: int  # recommend 9-10
+    passives: int  # 7-8
+    detractors: int  # 0-6
+    goals_fully: int
+    goals_partly: int
+    goals_not: int
+
+    @property
+    def satisfaction_average(self) -> float | None:
+        total = sum(self.satisfaction)
+        return sum(n * c for n, c in enumerate(self.satisfaction, start=1)) / total if total else None
+
+    @property
+    def nps(self) -> float | None:
+        """Net promoter score, -100..100 (None without answers)."""
+        if not self.answered:
+            return None
+        return 100.0 * (self.promoters - self.detractors) / self.answered
+
+    @property
+    def goals_rate(self) -> float | None:
+        """Share (0..1) answering that they achieved their goals fully."""
+        return self.goals_fully / self.answered if self.answered else None
+
+    @property
+    def goals_at_least_partly(self) -> float | None:
+        return (self.goals_fully + self.goals_partly) / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
+class SurveyOutcomes:
+    """Relationships finished in the range and both sides' answers about them."""
+
+    finished: int
+    mentees: RoleOutcome  # answers by mentees: their mentors' NPS
+    mentors: RoleOutcome  # answers by mentors: their mentees' NPS
+
+
+@dataclass(frozen=True)
+class Durations:
+    """A duration in days over some relationships: its median and how many fall in each bucket."""
+
+    median_days: float | None
+    counted: int
+    buckets: tuple[tuple[str, int], ...]
+    without: int = 0  # relationships with no such moment yet (no meeting logged)
+
+
+def span_of(start: date, end: date) -> tuple:
+    months = months_between(start, end)
+    return months[0].start, months[-1].end
+
+
+def finished_in(lo, hi) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    return and_(
+        Relationship.status.in_(FINISHED),  # type: ignore[attr-defined]
+        Relationship.ended_at >= lo,  # type: ignore[operator]
+        Relationship.ended_at < hi,  # type: ignore[operator]
+    )
+
+
+def survey_outcomes(session: Session, *, actor: User | None, start: date, end: date) -> SurveyOutcomes:
+    """Satisfaction, NPS and goals of both sides, over the relationships finished in the range:
+    one aggregate over the survey rows of those relationships, grouped by the answering role."""
+    require_admin(actor)
+    lo, hi = span_of(start, end)
+    s = OutcomeSurvey
+    answered = s.answered_at.is_not(None)  # type: ignore[union-attr]
+    rows = session.execute(
+        select(
+            s.role,
+            count_if(answered),
+            count_if(and_(s.skipped_at.is_not(None), s.answered_at.is_(None))),  # type: ignore[union-attr]
+            *(count_if(s.satisfaction == n) for n in range(1, 6)),
+            count_if(s.recommend >= 9),  # type: ignore[operator]
+            count_if(and_(s.recommend >= 7, s.recommend <= 8)),  # type: ignore[operator]
+            count_if(s.recommend <= 6),  # type: ignore[operator]
+            count_if(s.goals == GOALS_FULLY),
+            count_if(s.goals == GOALS_PARTLY),
+            count_if(s.goals == GOALS_NOT),
+        )
+        .select_from(Relationship)
+        .join(s, s.relationship_id == Relationship.id)  # type: ignore[arg-type]
+        .where(finished_in(lo, hi))
+        .group_by(s.role)
+    ).all()
+    finished = int(
+        session.execute(select(func.count(Relationship.id)).where(finished_in(lo, hi))).scalar_one()
+    )
+    by_role = {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
+
+    def side(role: str) -> RoleOutcome:
+        v = by_role.get(role) or [0] * 13
+        return RoleOutcome(role, v[0], v[1], tuple(v[2:7]), v[7], v[8], v[9], v[10], v[11], v[12])
+
+    return SurveyOutcomes(finished=finished, mentees=side(MENTEE), mentors=side(MENTOR))
+
+
+def _median(session: Session, values: Select, count: int) -> float | None:
+    """The median of the one column ``values`` selects (``count`` rows), in the database."""
+    if count == 0:
+        return None
+    sub = values.subquery()
+    column = sub.c[0]
+    if session.get_bind().dialect.name == "postgresql":
+        found = session.execute(select(func.percentile_cont(0.5).within_group(column))).scalar_one()
+        return round(float(found), 1)
+    middle = list(
+        session.execute(
+            select(column).order_by(column).limit(2 - count % 2).offset((count - 1) // 2)
+        ).scalars()
+    )
+    return round(sum(float(v) for v in middle) / len(middle), 1)
+
+
+def _bucketed(session: Session, values: Select, buckets: tuple, without: int = 0) -> Durations:
+    """Count the days ``values`` selects into ``buckets`` (one aggregate), and their median."""
+    sub = values.subquery()
+    days = sub.c[0]
+    figures = session.execute(
+        select(
+            func.count(),
+            *(count_if(days >= lo if hi is None else and_(days >= lo, days <= hi)) for _, lo, hi in buckets),
+        ).select_from(sub)
+    ).one()
+    counted = int(figures[0] or 0)
+    return Durations(
+        median_days=_median(session, values, counted),
+        counted=counted,
+        buckets=tuple((label, int(n or 0)) for (label, _, _), n in zip(buckets, figures[1:], strict=True)),
+        without=without,
+    )
+
+
+def _days(session: Session, later: ColumnElement, earlier: ColumnElement) -> ColumnElement[float]:
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier) / 86400.0
+    return func.julianday(later) - func.julianday(earlier)
+
+
+def _day_of(session: Session, moment: ColumnElement) -> ColumnElement:
+    """The UTC calendar day of a stored timestamp."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone("UTC", moment), Date)
+    return func.date(moment)
+
+
+def relationship_length(session: Session, *, actor: User | None, start: date, end: date) -> Durations:
+    """Days from acceptance to the end, of the relationships finished (ended or withdrawn) in the range."""
+    require_admin(actor)
+    lo, hi = span_of(start, end)
+    days = _days(session, Relationship.ended_at, Relationship.decided_at)  # type: ignore[arg-type]
+    values = select(days.label("days")).where(finished_in(lo, hi), Relationship.decided_at.is_not(None))  # type: ignore[union-attr]
+    return _bucketed(session, values, LENGTH_BUCKETS)
+
+
+def time_to_first_meeting(session: Session, *, actor: User | None, start: date, end: date) -> Durations:
+    """Days from acceptance to the first meeting held, of the relationships accepted in the range
+    (``without``: those with no meeting logged yet)."""
+    require_admin(actor)
+    lo, hi = span_of(start, end)
+    first = (
+        select(Meeting.relationship_id.label("rid"), func.min(Meeting.held_on).label("first_on"))  # type: ignore[attr-defined]
+        .where(Meeting.status == HELD)
+        .group_by(Meeting.relationship_id)
+        .subquery()
+    )
+    accepted = and_(
+        Relationship.status.in_(STARTED),  # type: ignore[attr-defined]
+        Relationship.decided_at >= lo,  # type: ignore[operator]
+        Relationship.decided_at < hi,  # type: ignore[operator]
+    )
+    total = int(session.execute(select(func.count(Relationship.id)).where(accepted)).scalar_one())
+    if session.get_bind().dialect.name == "postgresql":
+        raw = first.c.first_on - _day_of(session, Relationship.decided_at)  # type: ignore[arg-type]
+    else:
+        raw = func.julianday(first.c.first_on) - func.julianday(_day_of(session, Relationship.decided_at))  # type: ignore[arg-type]
+    days = case((raw < 0, literal(0)), else_=raw)  # a meeting logged on the day before counts as day 0
+    values = (
+        select(days.label("days"))
+        .select_from(Relationship)
+        .join(first, first.c.rid == Relationship.id)
+        .where(accepted)
+    )
+    found = _bucketed(session, values, FIRST_MEETING_BUCKETS)
+    return Durations(found.median_days, found.counted, found.buckets, without=total - found.counted)
+
+
+@dataclass(frozen=True)
+class CheckinScores:
+    """Answered check-ins per month (by the month they were asked) and their average score."""
+
+    months: tuple[str, ...]
+    answered: tuple[int, ...]
+    averages: tuple[float | None, ...]
+
+    def chart(self) -> MonthlyChart:
+        return MonthlyChart(self.months, (Series("answered", "Check-ins answered", self.answered),))
+
+
+def checkin_scores(session: Session, *, actor: User | None, start: date, end: date) -> CheckinScores:
+    """The average check-in answer (1-5) per month, over the check-ins asked that month."""
+    require_admin(actor)
+    months = months_between(start, end)
+    m = months_table(months)
+    rows = session.execute(
+        select(m.c.month, func.count(Checkin.answer), func.avg(Checkin.answer))
+        .select_from(m)
+        .join(Checkin, and_(in_month(Checkin.created_at, m), Checkin.answer.is_not(None)))  # type: ignore[arg-type, union-attr]
+        .group_by(m.c.month)
+    ).all()
+    found = {month: (int(n), float(avg) if avg is not None else None) for month, n, avg in rows}
+    return CheckinScores(
+        months=tuple(x.key for x in months),
+        answered=tuple(found.get(x.key, (0, None))[0] for x in months),
+        averages=tuple(
+            round(found[x.key][1], 2) if x.key in found and found[x.key][1] is not None else None  # type: ignore[arg-type]
+            for x in months
+        ),
+    )
