@@ -60,23 +60,34 @@ def with_written_answers(
     mentee, mentor = aliased(User), aliased(User)
     s = OutcomeSurvey
     written = (
-        select(s.relationship_id.label("rid"), func.count().label("written"))  # type: ignore[attr-defined]
-        .where(s.helped_most.is_not(None))  # type: ignore[union-attr]
-        .group_by(s.relationship_id)
+        select(
+            Relationship.id.label("rid"),  # type: ignore[union-attr]
+            func.count().label("written"),
+            func.count().over().label("total"),  # every such relationship, before the limit
+        )
+        .join(s, s.relationship_id == Relationship.id)  # type: ignore[arg-type]
+        .where(finished_in(lo, hi), s.helped_most.is_not(None))  # type: ignore[union-attr]
+        .group_by(Relationship.id)
+        .order_by(Relationship.ended_at.desc(), Relationship.id.desc())  # type: ignore[union-attr]
+        .limit(max(1, min(limit, 500)))
         .subquery()
     )
-    base = select(Relationship.id).join(written, written.c.rid == Relationship.id).where(finished_in(lo, hi))
-    total = int(session.execute(select(func.count()).select_from(base.subquery())).scalar_one())
     rows = session.execute(
-        select(Relationship.id, mentee.name, mentor.name, Relationship.ended_at, written.c.written)
+        select(
+            Relationship.id,
+            mentee.name,
+            mentor.name,
+            Relationship.ended_at,
+            written.c.written,
+            written.c.total,
+        )
         .join(written, written.c.rid == Relationship.id)
         .join(mentee, mentee.id == Relationship.mentee_id)  # type: ignore[arg-type]
         .join(mentor, mentor.id == Relationship.mentor_id)  # type: ignore[arg-type]
-        .where(finished_in(lo, hi))
         .order_by(Relationship.ended_at.desc(), Relationship.id.desc())  # type: ignore[union-attr]
-        .limit(max(1, min(limit, 500)))
     ).all()
-    return [WrittenAnswers(int(r), a, b, e, int(n)) for r, a, b, e, n in rows], total
+    total = int(rows[0][5]) if rows else 0
+    return [WrittenAnswers(int(r), a, b, e, int(n)) for r, a, b, e, n, _ in rows], total
 
 
 @dataclass(frozen=True)

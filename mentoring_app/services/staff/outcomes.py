@@ -8,8 +8,8 @@ the time from acceptance to the first meeting; and the check-in scores per month
 Every figure is aggregated by the database (a handful of numbers per query), using indexes:
 relationships by (status, ended_at) or (status, decided_at), then the survey rows by their
 relationship (a covering index), meetings by (status, relationship_id, held_on), check-ins by
-(created_at, answer). Medians are ``percentile_cont`` on PostgreSQL and the middle rows by ORDER
-BY ... LIMIT/OFFSET on SQLite, as in analytics_charts.median_answer_time.
+(created_at, answer). Medians are the middle one or two values numbered by a window function, in the same
+statement as the buckets, on both databases.
 
 NPS = % promoters (9-10) minus % detractors (0-6) of the answers, from -100 to 100.
 """
@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, and_, case, cast, func, literal, select
+from sqlalchemy import Date, and_, cast, func, select
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
@@ -40,9 +40,9 @@ from mentoring_app.services.staff.analytics_common import (
 
 MENTEE, MENTOR = "mentee", "mentor"
 FINISHED = (ENDED, WITHDRAWN)
-# (label, lowest day, highest day or None): the buckets of the two duration charts.
+# (label, lowest day, highest day; None: no bound): the buckets of the two duration charts.
 FIRST_MEETING_BUCKETS = (
-    ("Within a week", 0, 7),
+    ("Within a week", None, 7),
     ("8 to 14 days", 8, 14),
     ("15 to 30 days", 15, 30),
     ("31 to 60 days", 31, 60),
@@ -163,39 +163,47 @@ def survey_outcomes(session: Session, *, actor: User | None, start: date, end: d
     return SurveyOutcomes(finished=finished, mentees=side(MENTEE), mentors=side(MENTOR))
 
 
-def _median(session: Session, values: Select, count: int) -> float | None:
-    """The median of the one column ``values`` selects (``count`` rows), in the database."""
-    if count == 0:
-        return None
-    sub = values.subquery()
-    column = sub.c[0]
-    if session.get_bind().dialect.name == "postgresql":
-        found = session.execute(select(func.percentile_cont(0.5).within_group(column))).scalar_one()
-        return round(float(found), 1)
-    middle = list(
-        session.execute(
-            select(column).order_by(column).limit(2 - count % 2).offset((count - 1) // 2)
-        ).scalars()
+def _within(days: ColumnElement, lo: int | None, hi: int | None) -> ColumnElement[bool]:
+    if lo is None:
+        return days <= hi
+    return days >= lo if hi is None else and_(days >= lo, days <= hi)
+
+
+def _bucketed(session: Session, values: Select, buckets: tuple) -> Durations:
+    """Count the days ``values`` selects into ``buckets`` and take their median, in one statement;
+    NULL days (no meeting yet) are counted apart. The days are computed once, into a materialized
+    CTE (a plain subquery would be inlined and compute them again for every bucket); the median is
+    the average of the middle one or two of them, numbered by a window function."""
+    durations = values.cte("durations").prefix_with("MATERIALIZED")
+    days = durations.c[0]
+    ranked = (
+        select(
+            days.label("days"),
+            func.row_number().over(order_by=days).label("n"),
+            func.count().over().label("total"),
+        )
+        .where(days.is_not(None))
+        .subquery()
     )
-    return round(sum(float(v) for v in middle) / len(middle), 1)
-
-
-def _bucketed(session: Session, values: Select, buckets: tuple, without: int = 0) -> Durations:
-    """Count the days ``values`` selects into ``buckets`` (one aggregate), and their median."""
-    sub = values.subquery()
-    days = sub.c[0]
+    median = (
+        select(func.avg(ranked.c.days))
+        .where(ranked.c.n.in_(((ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2)))
+        .scalar_subquery()
+    )
     figures = session.execute(
         select(
             func.count(),
-            *(count_if(days >= lo if hi is None else and_(days >= lo, days <= hi)) for _, lo, hi in buckets),
-        ).select_from(sub)
+            func.count(days),
+            median,
+            *(count_if(_within(days, lo, hi)) for _, lo, hi in buckets),
+        ).select_from(durations)
     ).one()
-    counted = int(figures[0] or 0)
+    total, counted, middle = int(figures[0] or 0), int(figures[1] or 0), figures[2]
     return Durations(
-        median_days=_median(session, values, counted),
+        median_days=None if middle is None or not counted else round(float(middle), 1),
         counted=counted,
-        buckets=tuple((label, int(n or 0)) for (label, _, _), n in zip(buckets, figures[1:], strict=True)),
-        without=without,
+        buckets=tuple((label, int(n or 0)) for (label, _, _), n in zip(buckets, figures[3:], strict=True)),
+        without=total - counted,
     )
 
 
@@ -223,34 +231,27 @@ def relationship_length(session: Session, *, actor: User | None, start: date, en
 
 def time_to_first_meeting(session: Session, *, actor: User | None, start: date, end: date) -> Durations:
     """Days from acceptance to the first meeting held, of the relationships accepted in the range
-    (``without``: those with no meeting logged yet)."""
+    (``without``: those with no meeting logged yet). Each relationship's first meeting is one seek
+    of the index (status, relationship_id, held_on)."""
     require_admin(actor)
     lo, hi = span_of(start, end)
-    first = (
-        select(Meeting.relationship_id.label("rid"), func.min(Meeting.held_on).label("first_on"))  # type: ignore[attr-defined]
-        .where(Meeting.status == HELD)
-        .group_by(Meeting.relationship_id)
-        .subquery()
+    first_on = (
+        select(func.min(Meeting.held_on))
+        .where(Meeting.status == HELD, Meeting.relationship_id == Relationship.id)
+        .correlate(Relationship)
+        .scalar_subquery()
     )
     accepted = and_(
         Relationship.status.in_(STARTED),  # type: ignore[attr-defined]
         Relationship.decided_at >= lo,  # type: ignore[operator]
         Relationship.decided_at < hi,  # type: ignore[operator]
     )
-    total = int(session.execute(select(func.count(Relationship.id)).where(accepted)).scalar_one())
     if session.get_bind().dialect.name == "postgresql":
-        raw = first.c.first_on - _day_of(session, Relationship.decided_at)  # type: ignore[arg-type]
+        raw = first_on - _day_of(session, Relationship.decided_at)  # type: ignore[arg-type]
     else:
-        raw = func.julianday(first.c.first_on) - func.julianday(_day_of(session, Relationship.decided_at))  # type: ignore[arg-type]
-    days = case((raw < 0, literal(0)), else_=raw)  # a meeting logged on the day before counts as day 0
-    values = (
-        select(days.label("days"))
-        .select_from(Relationship)
-        .join(first, first.c.rid == Relationship.id)
-        .where(accepted)
-    )
-    found = _bucketed(session, values, FIRST_MEETING_BUCKETS)
-    return Durations(found.median_days, found.counted, found.buckets, without=total - found.counted)
+        raw = func.julianday(first_on) - func.julianday(_day_of(session, Relationship.decided_at))  # type: ignore[arg-type]
+    values = select(raw.label("days")).where(accepted)
+    return _bucketed(session, values, FIRST_MEETING_BUCKETS)
 
 
 @dataclass(frozen=True)
