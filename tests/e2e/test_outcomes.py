@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
@@ -146,7 +147,7 @@ def test_survey_at_the_end_and_the_admin_outcomes_page(
 
     with admin.expect_download() as download:
         admin.get_by_role("button", name="Download outcomes as CSV").click()
-    data = open(download.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+    data = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "net promoter score,mentees about their mentors,100.0,1" in data and HELPED not in data
 
     # Written answers only through the audited view.

@@ -17,7 +17,7 @@ NPS = % promoters (9-10) minus % detractors (0-6) of the answers, from -100 to 1
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Date, and_, cast, func, select
 from sqlalchemy.sql import ColumnElement, Select
@@ -113,12 +113,13 @@ class Durations:
     without: int = 0  # relationships with no such moment yet (no meeting logged)
 
 
-def span_of(start: date, end: date) -> tuple:
+def span_of(start: date, end: date) -> tuple[datetime, datetime]:
+    """The range's first instant and the instant after it (months inclusive, UTC)."""
     months = months_between(start, end)
     return months[0].start, months[-1].end
 
 
-def finished_in(lo, hi) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+def finished_in(lo: datetime, hi: datetime) -> ColumnElement[bool]:
     return and_(
         Relationship.status.in_(FINISHED),  # type: ignore[attr-defined]
         Relationship.ended_at >= lo,  # type: ignore[operator]
