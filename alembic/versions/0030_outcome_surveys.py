@@ -1,5 +1,6 @@
 """outcome_surveys: the survey at End and at Withdraw (one row per member and relationship), and
-covering indexes for the Outcomes page's aggregates (check-in scores per month, first meetings)
+covering indexes for the Outcomes page's aggregates (relationship length, check-in scores per
+month, first meetings)
 
 Revision ID: 0030
 Revises: 0028
@@ -53,6 +54,11 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(batch_op.f("ix_outcome_surveys_member_id"), ["member_id"], unique=False)
+    # Relationship length reads (status, ended_at, decided_at) from the index alone.
+    with op.batch_alter_table("relationships", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_relationships_status_ended_decided", ["status", "ended_at", "decided_at"], unique=False
+        )
     # Check-in scores per month read (created_at, answer) from the index alone.
     with op.batch_alter_table("checkins", schema=None) as batch_op:
         batch_op.create_index("ix_checkins_created_answer", ["created_at", "answer"], unique=False)
@@ -64,6 +70,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("relationships", schema=None) as batch_op:
+        batch_op.drop_index("ix_relationships_status_ended_decided")
     with op.batch_alter_table("meetings", schema=None) as batch_op:
         batch_op.drop_index("ix_meetings_status_relationship_held")
     with op.batch_alter_table("checkins", schema=None) as batch_op:
