@@ -6,7 +6,9 @@ reads them), 30,000 requests and relationships with every transition recorded, m
 for most accepted pairs, and reports. Each accepted relationship gets its dashboard: one journey
 (its agreement confirmed by both in about 60% of them), 0-3 goals (some achieved, some dropped)
 and 0-6 held meetings, plus a planned one for some live pairs; ``relationships.updated_at`` is the
-last of those changes, as the dashboard's writes set it. Then times each chart's service call
+last of those changes, as the dashboard's writes set it. Check-ins every four weeks and the
+finished pairs' outcome surveys are added in proportion (benchmarks/outcomes_data), and the
+Outcomes page's queries are timed with the charts. Then times each chart's service call
 (the SQL aggregate plus its zero-filling) and prints the median and p95 of RUNS runs against the
 budget: each chart in at most 200 ms at the median, the funnel at p95 too. With ``--with-load N``
 every chart is timed again while `benchmarks.load` runs N simulated members (25 by default) over
@@ -43,12 +45,15 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from benchmarks.outcomes_data import outcome_charts, populate_outcomes
 from mentoring_app.db import make_engine
 from mentoring_app.migrations import upgrade_to_head
 from mentoring_app.models import (
+    Checkin,
     Goal,
     Journey,
     Meeting,
+    OutcomeSurvey,
     Profile,
     Relationship,
     RelationshipEvent,
@@ -340,6 +345,7 @@ def populate(engine: Engine, members: int, visits: int, relationships: int) -> N
     with Session(engine) as session:
         rebuild_visit_months(session)  # what record_page_view counts as visits happen
     _relationships(engine, members, relationships, rng)
+    populate_outcomes(engine, NOW, rng)  # check-ins and outcome surveys (benchmarks/outcomes_data)
     vacuum = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(vacuum))
@@ -385,6 +391,7 @@ def charts(session: Session, admin: User) -> dict[str, Callable[[], object]]:
         ),
         "summary": lambda: analytics.summary(session, **a, today=TODAY),
         "needs attention": lambda: analytics.needs_attention(session, **a, now=NOW),
+        **outcome_charts(session, admin, TODAY),
     }
 
 
@@ -401,7 +408,7 @@ def prepare(label: str, engine: Engine, members: int, visits: int, relationships
     with engine.connect() as connection:
         sizes = {
             model.__tablename__: connection.execute(select(func.count()).select_from(model)).scalar_one()
-            for model in (Journey, Goal, Meeting)
+            for model in (Journey, Goal, Meeting, Checkin, OutcomeSurvey)
         }
     print("  " + ", ".join(f"{count:,} {name}" for name, count in sizes.items()))
     with Session(engine) as session:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from faker import Faker
 from sqlmodel import Session, select
 
-from mentoring_app import storage
+from mentoring_app import demo_outcomes, storage
 from mentoring_app.models import MemberCriterion, Profile, Relationship, User, Visit
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
@@ -221,6 +221,7 @@ def load_demo_data(session: Session) -> list[tuple[str, str]]:
     session.commit()
     _demo_relationship(session)
     _demo_history(session, rng)
+    demo_outcomes.finished_relationships(session, rng, {e for e, _, _ in NAMED_ACCOUNTS})
     return [(email, role) for email, _, role in NAMED_ACCOUNTS]
 
 

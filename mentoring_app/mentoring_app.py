@@ -17,6 +17,7 @@ from mentoring_app.pages import (
     admin_dashboard,
     admin_library,
     admin_members,
+    admin_outcomes,
     admin_reports,
     admin_vocabulary,
     checkin_link,
@@ -54,6 +55,7 @@ from mentoring_app.state.admin_audit import AdminAuditState
 from mentoring_app.state.admin_dashboard import AdminDashboardState
 from mentoring_app.state.admin_library import AdminLibraryState
 from mentoring_app.state.admin_members import AdminMembersState, AdminMemberState
+from mentoring_app.state.admin_outcomes import AdminOutcomeAnswersState, AdminOutcomesState
 from mentoring_app.state.admin_reports import AdminReportsState
 from mentoring_app.state.admin_vocabulary import AdminVocabularyState
 from mentoring_app.state.checkin_link import CheckinLinkState
@@ -183,6 +185,14 @@ PAGES = [
     (admin_library.page, routes.ADMIN_LIBRARY, "Guides and videos (admin)", ADMIN, AdminLibraryState.load),
     (admin_reports.page, routes.ADMIN_REPORTS, "Reports", ADMIN, AdminReportsState.load),
     (admin_audit.page, routes.ADMIN_AUDIT, "Audit log", ADMIN, AdminAuditState.load),
+    (admin_outcomes.page, routes.ADMIN_OUTCOMES, "Outcomes", ADMIN, AdminOutcomesState.load),
+    (
+        admin_outcomes.answers_page,
+        routes.ADMIN_OUTCOMES + "/[relationship_id]",
+        "Survey answers (admin)",
+        ADMIN,
+        AdminOutcomeAnswersState.load,
+    ),
 ]
 for component, route, title, *on_load in PAGES:
     app.add_page(component, route=route, title=f"{title} · {TITLE}", on_load=on_load)

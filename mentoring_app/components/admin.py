@@ -11,6 +11,7 @@ from mentoring_app.state.session import SessionState
 
 ADMIN_PAGES = (
     ("Dashboard", routes.ADMIN),
+    ("Outcomes", routes.ADMIN_OUTCOMES),
     ("Members", routes.ADMIN_MEMBERS),
     ("Matching fields", routes.ADMIN_VOCABULARY),
     ("Guides and videos", routes.ADMIN_LIBRARY),

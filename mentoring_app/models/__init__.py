@@ -15,6 +15,7 @@ from mentoring_app.models.limits import RateEvent
 from mentoring_app.models.matching_changes import MatchingChange, MatchingVersion
 from mentoring_app.models.messages import Message, Thread
 from mentoring_app.models.outbox import OutboxEmail
+from mentoring_app.models.outcomes import OutcomeSurvey
 from mentoring_app.models.profiles import (
     ContactDetails,
     MatchingField,
@@ -55,6 +56,7 @@ __all__ = [
     "Milestone",
     "Notification",
     "OutboxEmail",
+    "OutcomeSurvey",
     "PageView",
     "PasswordReset",
     "Profile",

@@ -22,6 +22,8 @@ class Checkin(SQLModel, table=True):
         UniqueConstraint("relationship_id", "member_id", "round", name="uq_checkins_round"),
         # Needs attention reads only the recent check-ins (the last rounds of each member).
         Index("ix_checkins_created_at", "created_at"),
+        # The Outcomes page's check-in scores per month read this index alone (migration 0030).
+        Index("ix_checkins_created_answer", "created_at", "answer"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -142,7 +142,11 @@ class Meeting(SQLModel, table=True):
     """A meeting of the pair: planned (with a start time, for the calendar invite) or held (logged)."""
 
     __tablename__ = "meetings"
-    __table_args__ = (Index("ix_meetings_relationship_status", "relationship_id", "status"),)
+    __table_args__ = (
+        Index("ix_meetings_relationship_status", "relationship_id", "status"),
+        # The Outcomes page's time to the first meeting reads this index alone (migration 0030).
+        Index("ix_meetings_status_relationship_held", "status", "relationship_id", "held_on"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     relationship_id: int = Field(sa_column=_fk("relationships.id", index=False))

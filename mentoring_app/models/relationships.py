@@ -52,6 +52,8 @@ class Relationship(SQLModel, table=True):
         # median answer time (decided_at - created_at) of a range of months from this index alone.
         Index("ix_relationships_status_decided_created", "status", "decided_at", "created_at"),
         Index("ix_relationships_status_ended", "status", "ended_at"),
+        # The Outcomes page's relationship length (ended_at - decided_at) from this index alone.
+        Index("ix_relationships_status_ended_decided", "status", "ended_at", "decided_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -30,6 +30,7 @@ from mentoring_app.state.dashboard_checkin import CheckinPart
 from mentoring_app.state.dashboard_ending import EndingPart
 from mentoring_app.state.dashboard_goals import GoalsPart
 from mentoring_app.state.dashboard_meetings import MeetingsPart
+from mentoring_app.state.dashboard_survey import SurveyPart
 from mentoring_app.state.dashboard_tools import ToolsPart
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.messages import MessageCard, message_card, newer_cards, post_message
@@ -64,7 +65,7 @@ def _dashboard_page(
     return found, messaging.read_thread(session, actor=user, other_id=partner, after_id=0)
 
 
-class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart, SessionState):
+class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart, SurveyPart, SessionState):
     """The dashboard of the relationship in the URL, for one of its two members."""
 
     loaded: bool = False
@@ -205,6 +206,8 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
             self._show_shelf(found.shelf)
         if found.checkin_read:
             self._show_checkin(found.checkin)
+        if found.survey_read:
+            self._show_survey(found.survey)
 
     async def _refresh_dashboard(self) -> None:
         """After this member's own change that names no part: show every part as it now stands."""
@@ -218,6 +221,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
         # Nothing of a previously opened relationship stays in this browser's state.
         self.partner_name = self.contact_email = self.contact_phone = self.contact_preferred = ""
         self._show_checkin(None)
+        self._show_survey(None)
         self.relationship_id = self._id_from_url()
         wanted = self.router.url.query_parameters.get("section", "")
         self.section = wanted if wanted in SECTIONS else "details"

@@ -121,6 +121,7 @@ def test_dashboard_sections_guides_and_cpd_record_have_no_violations(
 
 ADMIN_PAGES = [
     ("/admin?from=2021-01&to=2021-06", "Dashboard"),
+    ("/admin/outcomes?from=2021-01&to=2021-06", "Outcomes"),
     ("/admin/members", "Members"),
     ("/admin/vocabulary", "Matching fields"),
     ("/admin/library", "Guides and videos"),
@@ -145,6 +146,8 @@ def test_admin_pages_have_no_violations(page: Page, app: RunningApp, unique_emai
         expect(page.get_by_text(re.compile(r"^Loading"))).to_have_count(0)
         if path.startswith("/admin?"):
             page.wait_for_selector("#chart-visits-per-month .js-plotly-plot")
+        if path.startswith("/admin/outcomes"):
+            page.wait_for_selector("#chart-net-promoter-score .js-plotly-plot")
         assert _violations(page) == [], path
         name = path.split("?")[0].strip("/").replace("/", "-")
         page.screenshot(path=str(app.log_path.parent / f"a11y-{name}.png"), full_page=True)

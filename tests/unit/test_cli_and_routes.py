@@ -10,10 +10,12 @@ from sqlmodel import Session, select
 
 from mentoring_app import cli, db, demo, routes
 from mentoring_app.models import (
+    Checkin,
     Goal,
     MatchingOption,
     Meeting,
     MemberCriterion,
+    OutcomeSurvey,
     Profile,
     Relationship,
     User,
@@ -60,7 +62,16 @@ def test_demo_data_twice_creates_each_account_once(cli_database, capsys: pytest.
     with Session(cli_database) as session:  # Sam and Maria's dashboard, and a year of visits, once
         pairs = session.exec(select(Relationship).where(Relationship.status == "accepted")).all()
         assert len(pairs) == 1 and len(session.exec(select(Goal)).all()) == 1
-        assert len(session.exec(select(Meeting)).all()) == 2
+        assert len(session.exec(select(Meeting).where(Meeting.relationship_id == pairs[0].id)).all()) == 2
+        # Finished pairs with surveys and check-ins, so Outcomes has a story (made once).
+        finished = session.exec(
+            select(Relationship).where(Relationship.status.in_(("ended", "withdrawn")))
+        ).all()
+        surveys = session.exec(select(OutcomeSurvey)).all()
+        assert len(finished) >= 10 and len(surveys) == 2 * len(finished)
+        assert sum(s.answered_at is not None for s in surveys) > len(surveys) // 2
+        assert any(s.helped_most for s in surveys) and any(s.skipped_at for s in surveys)
+        assert len(session.exec(select(Checkin).where(Checkin.answer.is_not(None))).all()) > 20
         months = session.exec(select(VisitMonth)).all()
         assert len(months) == demo.DEMO_VISIT_MONTHS and sum(m.visits for m in months) == len(
             session.exec(select(Visit.id)).all()

@@ -15,8 +15,17 @@ from sqlmodel import Session
 
 from mentoring_app.models import User
 from mentoring_app.services.library import guides
-from mentoring_app.services.mentoring import agreement, checkins, dashboard, ending, goals, meetings
+from mentoring_app.services.mentoring import (
+    agreement,
+    checkins,
+    dashboard,
+    ending,
+    goals,
+    meetings,
+    outcome_survey,
+)
 from mentoring_app.services.mentoring.checkins import CHECKIN_PART
+from mentoring_app.services.mentoring.outcome_survey import SURVEY_PART
 from mentoring_app.services.mentoring.relationship_access import (
     AGREEMENT_PART,
     ENDING_PART,
@@ -27,7 +36,17 @@ from mentoring_app.services.mentoring.relationship_access import (
 
 OVERVIEW, PROGRESS, SHELF = "overview", "progress", "shelf"
 EVERY_PART = frozenset(
-    {OVERVIEW, PROGRESS, AGREEMENT_PART, GOALS_PART, MEETINGS_PART, ENDING_PART, SHELF, CHECKIN_PART}
+    {
+        OVERVIEW,
+        PROGRESS,
+        AGREEMENT_PART,
+        GOALS_PART,
+        MEETINGS_PART,
+        ENDING_PART,
+        SHELF,
+        CHECKIN_PART,
+        SURVEY_PART,
+    }
 )
 # What to read again after a change to one part (bump(part=...)): the part, and what shows it.
 PARTS_AFTER: dict[str, frozenset[str]] = {
@@ -37,6 +56,8 @@ PARTS_AFTER: dict[str, frozenset[str]] = {
     ENDING_PART: frozenset({ENDING_PART}),
     # The member's own check-in (one indexed read): only their own answer changes it.
     CHECKIN_PART: frozenset({CHECKIN_PART}),
+    # The member's own outcome survey (no query while the relationship is accepted).
+    SURVEY_PART: frozenset({SURVEY_PART}),
 }
 
 
@@ -63,6 +84,8 @@ class Snapshot:
     shelf: guides.StageShelf | None = None
     checkin: checkins.CheckinView | None = None  # the actor's own open check-in, never the partner's
     checkin_read: bool = False  # whether ``checkin`` was read (None then means: nothing open)
+    survey: outcome_survey.SurveyView | None = None  # the actor's own survey state, never the partner's
+    survey_read: bool = False  # whether ``survey`` was read (None then means: not finished)
 
 
 def snapshot(
@@ -111,4 +134,8 @@ def snapshot(
             if CHECKIN_PART in parts
             else None,
             checkin_read=CHECKIN_PART in parts,
+            survey=outcome_survey.my_survey(session, actor=actor, relationship_id=rid)
+            if SURVEY_PART in parts
+            else None,
+            survey_read=SURVEY_PART in parts,
         )
