@@ -2,8 +2,8 @@
 covering indexes for the Outcomes page's aggregates (relationship length, check-in scores per
 month, first meetings)
 
-Revision ID: 0030
-Revises: 0028
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-11-30 13:45:00.000000
 """
 
@@ -15,8 +15,8 @@ import sqlmodel
 import mentoring_app.models.types
 from alembic import op
 
-revision: str = "0030"
-down_revision: str | None = "0028"
+revision: str = "0031"
+down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
