@@ -6,6 +6,7 @@ from mentoring_app.models.accounts import LoginAttempt, LoginSession, PasswordRe
 from mentoring_app.models.alerts import MentorAlert, MentorAlertHit, MentorAlertOption
 from mentoring_app.models.analytics import PageView, Visit, VisitMonth
 from mentoring_app.models.audit import AuditEntry
+from mentoring_app.models.availability import AwayPeriod, MentorAvailability
 from mentoring_app.models.checkins import AppSetting, Checkin
 from mentoring_app.models.funnel import FunnelDirty, FunnelMentee, FunnelMonth
 from mentoring_app.models.guides import Guide, Video
@@ -30,6 +31,7 @@ __all__ = [
     "AgreementRecord",
     "AppSetting",
     "AuditEntry",
+    "AwayPeriod",
     "Checkin",
     "ContactDetails",
     "FunnelDirty",
@@ -45,6 +47,7 @@ __all__ = [
     "MatchingOption",
     "MatchingVersion",
     "Meeting",
+    "MentorAvailability",
     "MemberCriterion",
     "MentorAlert",
     "MentorAlertHit",
