@@ -33,7 +33,10 @@ def upgrade() -> None:
         sa.Column("video_link", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
         sa.Column("updated_at", mentoring_app.models.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["mentor_id"], ["users.id"], name=op.f("fk_mentor_availability_mentor_id_users"), ondelete="CASCADE"
+            ["mentor_id"],
+            ["users.id"],
+            name=op.f("fk_mentor_availability_mentor_id_users"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("mentor_id", name=op.f("pk_mentor_availability")),
     )
