@@ -30,8 +30,15 @@ def _utc(*args: int) -> datetime:
 
 
 def _starts(weekly, now: datetime, zone: str = LONDON, **kw) -> list[datetime]:
-    slots = generate_slots(weekly=weekly, time_zone=zone, minutes=kw.pop("minutes", 60), away=kw.pop("away", ()),
-                           busy=kw.pop("busy", ()), now=now, **kw)  # fmt: skip
+    slots = generate_slots(
+        weekly=weekly,
+        time_zone=zone,
+        minutes=kw.pop("minutes", 60),
+        away=kw.pop("away", ()),
+        busy=kw.pop("busy", ()),
+        now=now,
+        **kw,
+    )
     return [s.starts_at for s in slots]
 
 
@@ -83,15 +90,24 @@ def test_away_days_busy_meetings_notice_and_length() -> None:
 def test_parsing_time_ranges() -> None:
     assert parse_ranges("14:00-17:00, 9:00 to 12:30") == ((540, 750), (840, 1020))
     assert parse_ranges("") == ()
-    for bad, reason in (("9-12", "like 09:00-12:00"), ("12:00-09:00", "after the start"),
-                        ("09:00-11:00, 10:00-12:00", "overlap"), ("25:00-26:00", "not a time")):  # fmt: skip
+    for bad, reason in (
+        ("9-12", "like 09:00-12:00"),
+        ("12:00-09:00", "after the start"),
+        ("09:00-11:00, 10:00-12:00", "overlap"),
+        ("25:00-26:00", "not a time"),
+    ):
         with pytest.raises(ValueError, match=reason):
             parse_ranges(bad)
 
 
 def _save(db: Session, mentor: User, **changes: str) -> availability.AvailabilityForm:
-    fields = {"time_zone": LONDON, "days": ["09:00-12:00", "", "", "", "", "", ""], "meeting_minutes": "60",
-              "video_link": "https://meet.example.org/odile", "away": ""}  # fmt: skip
+    fields = {
+        "time_zone": LONDON,
+        "days": ["09:00-12:00", "", "", "", "", "", ""],
+        "meeting_minutes": "60",
+        "video_link": "https://meet.example.org/odile",
+        "away": "",
+    }
     fields.update(changes)
     return availability.save_availability(db, actor=mentor, now=_utc(2030, 1, 1, 9), **fields)  # type: ignore[arg-type]
 
@@ -99,13 +115,24 @@ def _save(db: Session, mentor: User, **changes: str) -> availability.Availabilit
 def test_the_mentors_form_checks_each_field_and_reads_back(db: Session, make_member) -> None:
     mentor = make_mentor(db, make_member)
     with pytest.raises(ValidationFailed) as failure:
-        _save(db, mentor, time_zone="Mars/Olympus", days=["9-12", "", "", "", "", "", "18:00-17:00"],
-              meeting_minutes="5", video_link="http://meet.example.org", away="next week")  # fmt: skip
+        _save(
+            db,
+            mentor,
+            time_zone="Mars/Olympus",
+            days=["9-12", "", "", "", "", "", "18:00-17:00"],
+            meeting_minutes="5",
+            video_link="http://meet.example.org",
+            away="next week",
+        )
     errors = failure.value.errors
     assert set(errors) == {"time_zone", "day_0", "day_6", "meeting_minutes", "video_link", "away"}
     assert "https://" in errors["video_link"]
-    saved = _save(db, mentor, days=["9:00-12:00", "", "14:00-16:00, 09:00-10:00", "", "", "", ""],
-                  away="2029-12-01\n2030-02-10 to 2030-02-14")  # fmt: skip
+    saved = _save(
+        db,
+        mentor,
+        days=["9:00-12:00", "", "14:00-16:00, 09:00-10:00", "", "", "", ""],
+        away="2029-12-01\n2030-02-10 to 2030-02-14",
+    )
     assert saved.days[0] == "09:00-12:00" and saved.days[2] == "09:00-10:00, 14:00-16:00"
     assert saved.away == "2030-02-10 to 2030-02-14"  # a period already over is dropped
     assert (saved.time_zone, saved.meeting_minutes, saved.is_set) == (LONDON, "60", True)
@@ -131,13 +158,20 @@ NOW = _utc(2030, 1, 7, 8)
 def test_book_move_and_cancel_send_one_uid_with_rising_sequence(db: Session, make_member) -> None:
     mentor, mentee, rel = accepted_pair(db, make_member)
     with pytest.raises(ServiceError, match="has not set times"):
-        booking.book_meeting(db, actor=mentee, relationship_id=rel.id, starts_at=_utc(2030, 1, 14, 9), now=NOW)
+        booking.book_meeting(
+            db, actor=mentee, relationship_id=rel.id, starts_at=_utc(2030, 1, 14, 9), now=NOW
+        )
     db.rollback()
     _save(db, mentor)
     offer = booking.picker(db, actor=mentee, relationship_id=rel.id, now=NOW)
     assert offer.has_hours and offer.slots[0].starts_at == _utc(2030, 1, 14, 9)  # next Monday
     booked = booking.book_meeting(
-        db, actor=mentee, relationship_id=rel.id, starts_at=_utc(2030, 1, 14, 9), time_zone="Europe/Paris", now=NOW
+        db,
+        actor=mentee,
+        relationship_id=rel.id,
+        starts_at=_utc(2030, 1, 14, 9),
+        time_zone="Europe/Paris",
+        now=NOW,
     )
     assert (booked.place, booked.duration_minutes) == ("https://meet.example.org/odile", 60)
     [(method, uid, seq)] = _invites(db, mentee.email)
@@ -150,21 +184,30 @@ def test_book_move_and_cancel_send_one_uid_with_rising_sequence(db: Session, mak
     assert "ATTENDEE" in ics and mentor.email in ics and mentee.email not in ics
     assert "Join the video call: https://meet.example.org/odile" in ics
     # The slot is gone for everyone; booking it again is refused.
-    assert _utc(2030, 1, 14, 9) not in [s.starts_at for s in booking.picker(db, actor=mentor,
-                                                                            relationship_id=rel.id, now=NOW).slots]  # fmt: skip
+    offered = booking.picker(db, actor=mentor, relationship_id=rel.id, now=NOW).slots
+    assert _utc(2030, 1, 14, 9) not in [s.starts_at for s in offered]
     with pytest.raises(ServiceError, match="just taken"):
-        booking.book_meeting(db, actor=mentor, relationship_id=rel.id, starts_at=_utc(2030, 1, 14, 9), now=NOW)
+        booking.book_meeting(
+            db, actor=mentor, relationship_id=rel.id, starts_at=_utc(2030, 1, 14, 9), now=NOW
+        )
     db.rollback()
     # The mentor moves it: same UID, SEQUENCE 1, to both.
-    booking.move_meeting(db, actor=mentor, relationship_id=rel.id, meeting_id=booked.id,
-                         starts_at=_utc(2030, 1, 21, 9), now=NOW + timedelta(hours=1))  # fmt: skip
+    booking.move_meeting(
+        db,
+        actor=mentor,
+        relationship_id=rel.id,
+        meeting_id=booked.id,
+        starts_at=_utc(2030, 1, 21, 9),
+        now=NOW + timedelta(hours=1),
+    )
     assert _invites(db, mentee.email)[-1] == ("REQUEST", uid, 1) == _invites(db, mentor.email)[-1]
     # The mentee cancels: METHOD:CANCEL, same UID, SEQUENCE 2, to both; the slot is free again.
-    meetings.cancel_meeting(db, actor=mentee, relationship_id=rel.id, meeting_id=booked.id,
-                            now=NOW + timedelta(hours=2))  # fmt: skip
+    meetings.cancel_meeting(
+        db, actor=mentee, relationship_id=rel.id, meeting_id=booked.id, now=NOW + timedelta(hours=2)
+    )
     assert _invites(db, mentee.email)[-1] == ("CANCEL", uid, 2) == _invites(db, mentor.email)[-1]
-    assert _utc(2030, 1, 21, 9) in [s.starts_at for s in booking.picker(db, actor=mentee,
-                                                                        relationship_id=rel.id, now=NOW).slots]  # fmt: skip
+    offered = booking.picker(db, actor=mentee, relationship_id=rel.id, now=NOW).slots
+    assert _utc(2030, 1, 21, 9) in [s.starts_at for s in offered]
 
 
 def test_a_mentors_meeting_in_another_pair_and_an_outsider(db: Session, make_member) -> None:
@@ -216,15 +259,22 @@ def _at_once(jobs: list[Callable[[], object]]) -> list[object]:
     return results  # type: ignore[return-value]
 
 
-def test_two_mentees_pressing_one_slot_at_once_get_one_meeting(engine: Engine, db: Session, make_member) -> None:
+def test_two_mentees_pressing_one_slot_at_once_get_one_meeting(
+    engine: Engine, db: Session, make_member
+) -> None:
     pairs, mentor_id = _two_pairs(engine, make_member)
 
     def book(mentee_id: int, rel_id: int, starts: datetime) -> Callable[[], object]:
         def job() -> object:
             with Session(engine) as session:
                 try:
-                    return booking.book_meeting(session, actor=session.get(User, mentee_id),
-                                                relationship_id=rel_id, starts_at=starts, now=NOW).id  # fmt: skip
+                    return booking.book_meeting(
+                        session,
+                        actor=session.get(User, mentee_id),
+                        relationship_id=rel_id,
+                        starts_at=starts,
+                        now=NOW,
+                    ).id
                 except ServiceError as refusal:
                     session.rollback()
                     return refusal.message
@@ -246,7 +296,9 @@ def test_two_mentees_pressing_one_slot_at_once_get_one_meeting(engine: Engine, d
 def test_the_day_before_reminder_goes_once_to_both(engine: Engine, db: Session, make_member) -> None:
     mentor, mentee, rel = accepted_pair(db, make_member)
     _save(db, mentor)
-    booked = booking.book_meeting(db, actor=mentee, relationship_id=rel.id, starts_at=_utc(2030, 1, 14, 9), now=NOW)
+    booked = booking.book_meeting(
+        db, actor=mentee, relationship_id=rel.id, starts_at=_utc(2030, 1, 14, 9), now=NOW
+    )
     assert booking.run_due_reminders(db, now=_utc(2030, 1, 13, 8)) == 0  # 25 hours before: not yet
 
     def reminders() -> object:
@@ -258,6 +310,12 @@ def test_the_day_before_reminder_goes_once_to_both(engine: Engine, db: Session, 
     sent = db.exec(select(OutboxEmail.to_address).where(OutboxEmail.kind == "meeting_reminder")).all()
     assert sorted(sent) == sorted([mentor.email, mentee.email])
     # Moved to a later day, it is reminded again before its new time.
-    booking.move_meeting(db, actor=mentor, relationship_id=rel.id, meeting_id=booked.id,
-                         starts_at=_utc(2030, 1, 21, 9), now=_utc(2030, 1, 13, 12))  # fmt: skip
+    booking.move_meeting(
+        db,
+        actor=mentor,
+        relationship_id=rel.id,
+        meeting_id=booked.id,
+        starts_at=_utc(2030, 1, 21, 9),
+        now=_utc(2030, 1, 13, 12),
+    )
     assert booking.run_due_reminders(db, now=_utc(2030, 1, 20, 10)) == 1
