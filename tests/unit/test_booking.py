@@ -4,6 +4,7 @@ cancel, two members booking one slot at the same moment, and the day-before remi
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -11,10 +12,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from icalendar import Calendar
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from mentoring_app import timefmt
 from mentoring_app.models import Meeting, OutboxEmail, User
+from mentoring_app.services.accounts import privacy
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
 from mentoring_app.services.mentoring import availability, booking, meetings, relationships
 from mentoring_app.services.mentoring.availability import generate_slots, parse_ranges
@@ -319,3 +322,35 @@ def test_the_day_before_reminder_goes_once_to_both(engine: Engine, db: Session, 
         now=_utc(2030, 1, 13, 12),
     )
     assert booking.run_due_reminders(db, now=_utc(2030, 1, 20, 10)) == 1
+
+
+def test_the_database_refuses_a_second_planned_booking_of_a_slot(db: Session, make_member) -> None:
+    """The guard under the service's own check: even rows written past it cannot share a slot."""
+    mentor, _, rel = accepted_pair(db, make_member)
+    start = _utc(2030, 1, 14, 9)
+
+    def booked(status: str = "planned") -> Meeting:
+        return Meeting(relationship_id=rel.id, status=status, starts_at=start, booked_mentor_id=mentor.id)
+
+    db.add(booked("cancelled"))
+    db.add(booked())
+    db.commit()  # a cancelled booking leaves its slot free
+    db.add(booked())
+    with pytest.raises(IntegrityError):
+        db.commit()
+    db.rollback()
+
+
+def test_download_my_data_has_the_mentors_times(db: Session, make_member) -> None:
+    mentor = make_mentor(db, make_member)
+    _save(db, mentor, away="2030-02-10 to 2030-02-14")
+    times = json.loads(privacy.export_my_data(db, actor=mentor))["times_for_meetings"]
+    assert (times["time_zone"], times["weekly"], times["video_link"]) == (
+        LONDON,
+        "0 09:00-12:00",
+        "https://meet.example.org/odile",
+    )
+    assert times["away"] == [{"first_day": "2030-02-10", "last_day": "2030-02-14"}]
+    assert (
+        json.loads(privacy.export_my_data(db, actor=make_member(role="mentee")))["times_for_meetings"] is None
+    )
