@@ -1,7 +1,8 @@
 """Booking in two real browsers: the mentor sets times for meetings on My profile (a bad video link
 is refused next to its field, keeping what was typed), the mentee books from the first prompt in
-their own time zone, both get the invite by SMTP (METHOD:REQUEST), the mentor moves it (same UID,
-higher SEQUENCE) and the mentee cancels it (METHOD:CANCEL)."""
+their own time zone (a time another mentee took meanwhile is refused: "just taken"), both get the
+invite by SMTP (METHOD:REQUEST), the mentor moves it (same UID, higher SEQUENCE) and the mentee
+cancels it (METHOD:CANCEL)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from mentoring_app import timefmt
-from mentoring_app.models import Meeting
+from mentoring_app.models import Meeting, User
+from mentoring_app.services.accounts import auth
+from mentoring_app.services.mentoring import booking, relationships
+from tests.e2e.test_accessibility import _violations
 from tests.harness import RunningApp, log_in, seed_accepted_pair
 
 PASSWORD = "violet-harbour-lantern-42"
@@ -30,6 +34,22 @@ def _invite(message: EmailMessage) -> tuple[str, str, int, datetime]:
     event = next(c for c in calendar.walk() if c.name == "VEVENT")
     assert str(attached.get_param("method")) == str(calendar["method"])
     return str(calendar["method"]), str(event["uid"]), int(event["sequence"]), event.decoded("dtstart")
+
+
+def _book_first_free_time_for_another_mentee(app: RunningApp, mentor_email: str) -> datetime:
+    """A second mentee of the mentor books the mentor's first free time (through the services)."""
+    with Session(app.engine, expire_on_commit=False) as db:
+        mentor = db.exec(select(User).where(User.email_key == mentor_email.lower())).one()
+        other = auth.register(
+            db, name="Rosa Rival", email=f"rival.{mentor.id}@example.org", password=PASSWORD, role="mentee"
+        )
+        rel = relationships.send_request(
+            db, actor=other, mentor_id=mentor.id, text="I would like help to build a financial client base."
+        )
+        relationships.accept_request(db, actor=mentor, request_id=rel.id)
+        first = booking.picker(db, actor=other, relationship_id=rel.id).slots[0].starts_at
+        booking.book_meeting(db, actor=other, relationship_id=rel.id, starts_at=first)
+        return first
 
 
 def _meetings(page: Page, app: RunningApp, rid: int) -> None:
@@ -58,6 +78,7 @@ def test_mentor_sets_times_mentee_books_mentor_moves_mentee_cancels(
     expect(times.get_by_text("starting with https://")).to_be_visible()
     expect(times.get_by_label("Monday", exact=True)).to_have_value("08:00-12:00, 13:00-20:00")
     expect(times.get_by_label("Usual meeting length (minutes)")).to_have_value("45")
+    assert _violations(mentor) == []
     times.get_by_label("Video-call link (optional)").fill("https://meet.example.org/odile")
     times.get_by_role("button", name="Save times for meetings").click()
     expect(mentor.get_by_text("Your times for meetings have been saved.")).to_be_visible()
@@ -73,8 +94,17 @@ def test_mentor_sets_times_mentee_books_mentor_moves_mentee_cancels(
     expect(mentee.get_by_text(f"next three weeks, in your time zone: {MENTEE_ZONE}")).to_be_visible()
     free = mentee.get_by_role("list", name="Free times")
     first = free.get_by_role("button").first
+    expect(first).to_have_accessible_name(re.compile("^Book "))
+    assert _violations(mentee) == []
+    # Another mentee of Odile's takes the first free time while Paco is looking at it.
+    taken_at = _book_first_free_time_for_another_mentee(app, mentor_email)
+    first.click()
+    expect(mentee.get_by_role("alert").filter(has_text=booking.TAKEN)).to_be_visible()
+    with Session(app.engine) as db:
+        assert db.exec(select(Meeting).where(Meeting.relationship_id == rid)).all() == []
+    first = free.get_by_role("button").first  # the times as they now are, without the taken one
     label = first.get_attribute("aria-label") or ""
-    assert label.startswith("Book ")
+    assert label != "Book " + timefmt.show(taken_at, MENTEE_ZONE, "%A %d %b at %H:%M")
     first.click()
     expect(mentee.get_by_text("Meeting booked.")).to_be_visible()
     planned = mentee.get_by_role("list", name="Planned meetings")
