@@ -51,7 +51,8 @@ def _meeting(meeting: rx.Var[MeetingCard], planned: bool) -> rx.Component:
                             variant="soft",
                             high_contrast=True,
                             on_click=S.open_move(meeting_id),
-                            aria_label="Move the meeting on " + meeting["when_label"].to(str),
+                            aria_label="Move to another time: the meeting on "
+                            + meeting["when_label"].to(str),
                         ),
                     ),
                     rx.button(
@@ -65,7 +66,7 @@ def _meeting(meeting: rx.Var[MeetingCard], planned: bool) -> rx.Component:
                         meeting["can_edit"].to(bool),
                         rx.button(
                             "Cancel meeting",
-                            aria_label="Cancel the meeting on " + meeting["when_label"].to(str),
+                            aria_label="Cancel meeting on " + meeting["when_label"].to(str),
                             size="2",
                             variant="outline",
                             high_contrast=True,
