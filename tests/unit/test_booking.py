@@ -262,10 +262,25 @@ def _at_once(jobs: list[Callable[[], object]]) -> list[object]:
     return results  # type: ignore[return-value]
 
 
+def _then_wait(fn: Callable[..., object], barrier: threading.Barrier) -> Callable[..., object]:
+    """``fn``, then wait until every thread has called it."""
+
+    def run(*args: object, **kwargs: object) -> object:
+        found = fn(*args, **kwargs)
+        barrier.wait(timeout=30)
+        return found
+
+    return run
+
+
 def test_two_mentees_pressing_one_slot_at_once_get_one_meeting(
-    engine: Engine, db: Session, make_member
+    engine: Engine, db: Session, make_member, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Real threads with their own sessions. In the last rounds both also pass the service's own
+    "is it still free?" check before either writes, so only the database's unique index stands
+    between them and a double booking."""
     pairs, mentor_id = _two_pairs(engine, make_member)
+    free_slots = availability.mentor_slots
 
     def book(mentee_id: int, rel_id: int, starts: datetime) -> Callable[[], object]:
         def job() -> object:
@@ -284,9 +299,12 @@ def test_two_mentees_pressing_one_slot_at_once_get_one_meeting(
 
         return job
 
-    for hour in (9, 10, 11):  # three rounds, three slots
+    for hour, both_checked_first in ((9, False), (10, True), (11, True)):
+        if both_checked_first:
+            monkeypatch.setattr(availability, "mentor_slots", _then_wait(free_slots, threading.Barrier(2)))
         starts = _utc(2030, 1, 14, hour)
         results = _at_once([book(m, r, starts) for m, r in pairs])
+        monkeypatch.setattr(availability, "mentor_slots", free_slots)
         assert sorted(map(type, results), key=str) == [int, str], results
         assert booking.TAKEN in results
         with Session(engine) as session:
