@@ -84,6 +84,7 @@ class SlotDay(TypedDict):
     times: list[SlotTime]
 
 
+PICKER_ID = "book-a-meeting"  # the booking card, scrolled to when a move starts
 MAX_SLOTS = 80  # three weeks of a generous mentor; the picker is closed again after booking
 
 
@@ -195,9 +196,11 @@ class MeetingsPart(DashboardBase, mixin=True):
 
     @rx.event
     async def open_move(self, meeting_id: object):
-        """Show the mentor's free times to move a planned meeting to."""
+        """Show the mentor's free times to move a planned meeting to (the picker is further down
+        the section than the meeting's card: take the member there)."""
         self.booking_error = ""
-        return await self._show_picker(as_id(meeting_id))
+        refused = await self._show_picker(as_id(meeting_id))
+        return refused or rx.scroll_to(PICKER_ID)
 
     @rx.event
     async def book_first_meeting(self):

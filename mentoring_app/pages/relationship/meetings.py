@@ -12,7 +12,7 @@ from mentoring_app.pages.relationship.common import (
     heading,
     muted,
 )
-from mentoring_app.state.dashboard_meetings import MeetingCard, SlotDay, SlotTime
+from mentoring_app.state.dashboard_meetings import PICKER_ID, MeetingCard, SlotDay, SlotTime
 
 
 def _meeting(meeting: rx.Var[MeetingCard], planned: bool) -> rx.Component:
@@ -148,6 +148,7 @@ def book() -> rx.Component:
             ),
             width="100%",
         ),
+        id=PICKER_ID,
         width="100%",
     )
 
