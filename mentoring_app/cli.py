@@ -19,7 +19,7 @@ from mentoring_app.migrations import upgrade_to_head
 from mentoring_app.services.errors import ValidationFailed
 from mentoring_app.services.library import built_in_videos, guides
 from mentoring_app.services.mentoring import booking, checkins, request_expiry
-from mentoring_app.services.outbox import relay
+from mentoring_app.services.outbox import digest, relay
 from mentoring_app.services.staff import admin
 from mentoring_app.services.staff.analytics_funnel import refresh_funnel
 from mentoring_app.services.staff.member_import import import_members
@@ -79,9 +79,10 @@ def main(argv: list[str] | None = None) -> int:
             reminded, expired = request_expiry.run_due_jobs(session)
             pairs = checkins.run_due_checkins(session)
             meetings_reminded = booking.run_due_reminders(session)
+            digests = digest.run_due_digests(session)
         print(
             f"{reminded} reminder(s) sent, {expired} request(s) expired, {pairs} pair(s) sent a check-in, "
-            f"{meetings_reminded} meeting reminder(s) sent."
+            f"{meetings_reminded} meeting reminder(s) sent, {digests} weekly digest(s) sent."
         )
     elif args.command == "sync-guides":
         with session_scope() as session:

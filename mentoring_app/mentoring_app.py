@@ -37,6 +37,7 @@ from mentoring_app.pages import (
     relationship,
     requests,
     reset_password,
+    unsubscribe,
 )
 from mentoring_app.services import limits
 from mentoring_app.services.accounts import auth
@@ -44,16 +45,11 @@ from mentoring_app.services.discovery import matching_index_store
 from mentoring_app.services.library import built_in_videos
 from mentoring_app.services.library import guides as guide_library
 from mentoring_app.services.mentoring import booking, checkins, request_expiry
-from mentoring_app.services.outbox import relay
+from mentoring_app.services.outbox import digest, relay
 from mentoring_app.services.staff import admin, visits
 from mentoring_app.settings import get_settings
 from mentoring_app.state import live_tabs
-from mentoring_app.state.account_forms import (
-    ConfirmEmailState,
-    EmailSettingsState,
-    RegisterState,
-    ResetPasswordState,
-)
+from mentoring_app.state.account_forms import ConfirmEmailState, RegisterState, ResetPasswordState
 from mentoring_app.state.admin_audit import AdminAuditState
 from mentoring_app.state.admin_dashboard import AdminDashboardState
 from mentoring_app.state.admin_library import AdminLibraryState
@@ -64,6 +60,7 @@ from mentoring_app.state.checkin_link import CheckinLinkState
 from mentoring_app.state.cpd import CpdState
 from mentoring_app.state.dashboard import DashboardState
 from mentoring_app.state.db_calls import call
+from mentoring_app.state.email_settings import EmailSettingsState, UnsubscribeState
 from mentoring_app.state.find_mentor import FindMentorState
 from mentoring_app.state.home import HomeState
 from mentoring_app.state.library import GuideState, LibraryState
@@ -78,6 +75,7 @@ from mentoring_app.web.page_paths import slashless_pages
 from mentoring_app.web.route_ids import clamp_route_ids
 from mentoring_app.web.security_headers import built_frontend_dir, security_headers
 from mentoring_app.web.session_routes import session_api
+from mentoring_app.web.unsubscribe_route import unsubscribe_api
 from mentoring_app.web.upload_guard import UploadRule, resolve_visitor, upload_guard
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -111,6 +109,7 @@ app = rx.App(
     # Applied in order, so the last wraps the rest: its headers land on the guard's refusals too.
     api_transformer=[
         session_api(),
+        unsubscribe_api(),
         slashless_pages(static_dir=built_frontend_dir),
         clamp_route_ids(),
         upload_guard(
@@ -152,6 +151,7 @@ PAGES = [
         ConfirmEmailState.confirm,
     ),
     (checkin_link.page, routes.CHECKIN_LINK, "Check-in", PUBLIC, CheckinLinkState.record),
+    (unsubscribe.page, routes.UNSUBSCRIBE, "Unsubscribe", PUBLIC, UnsubscribeState.turn_off),
     (home.page, routes.HOME, "Home", HomeState.load),
     (my_profile.page, routes.MY_PROFILE, "My profile", MEMBER, ProfileState.load),
     (member.page, routes.MEMBERS + "/[member_id]", "Member profile", PublicProfileState.load),
@@ -233,14 +233,16 @@ async def warm_matching_index() -> None:
 @app.register_lifespan_task
 async def due_jobs() -> None:
     """Reminders after 7 days and expiry after 14 for unanswered requests, the check-ins that
-    are due (services/mentoring/checkins) and the day-before meeting reminders
-    (services/mentoring/booking), every 10 minutes."""
+    are due (services/mentoring/checkins), the day-before meeting reminders
+    (services/mentoring/booking) and the weekly email digests (services/outbox/digest), every
+    10 minutes."""
     with contextlib.suppress(asyncio.CancelledError):
         while True:
             try:
                 await call(request_expiry.run_due_jobs)
                 await call(checkins.run_due_checkins)
                 await call(booking.run_due_reminders)
+                await call(digest.run_due_digests)
             except Exception:
                 logging.getLogger(__name__).exception("Due jobs failed")
             await asyncio.sleep(600)

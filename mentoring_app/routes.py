@@ -9,6 +9,7 @@ FORGOT_PASSWORD = "/forgot-password"  # noqa: S105 - a route, not a secret
 RESET_PASSWORD = "/reset-password"  # noqa: S105 - a route, not a secret
 CONFIRM_EMAIL = "/verify-email"
 CHECKIN_LINK = "/check-in"  # a check-in email's one-tap answer (services/mentoring/checkins)
+UNSUBSCRIBE = "/unsubscribe"  # an email's unsubscribe link (services/outbox/preferences)
 HOME = "/home"
 ACCOUNT = "/account"
 MY_PROFILE = "/profile"

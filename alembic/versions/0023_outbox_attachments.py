@@ -20,8 +20,12 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("outbox_emails", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("attachment_name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True))
-        batch_op.add_column(sa.Column("attachment_type", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True))
+        batch_op.add_column(
+            sa.Column("attachment_name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("attachment_type", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True)
+        )
         batch_op.add_column(sa.Column("attachment_text", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
 
 

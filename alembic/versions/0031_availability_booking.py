@@ -3,7 +3,7 @@ meetings booked from free slots (one planned booking per mentor and start time),
 sequence and the 24-hour reminder
 
 Revision ID: 0031
-Revises: 0028
+Revises: 0029
 Create Date: 2026-11-30 13:45:00
 """
 
@@ -16,7 +16,7 @@ import mentoring_app.models.types
 from alembic import op
 
 revision: str = "0031"
-down_revision: str | None = "0028"
+down_revision: str | None = "0029"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,6 +8,7 @@ from mentoring_app.models.analytics import PageView, Visit, VisitMonth
 from mentoring_app.models.audit import AuditEntry
 from mentoring_app.models.availability import AwayPeriod, MentorAvailability
 from mentoring_app.models.checkins import AppSetting, Checkin
+from mentoring_app.models.email_preferences import EmailPreference
 from mentoring_app.models.funnel import FunnelDirty, FunnelMentee, FunnelMonth
 from mentoring_app.models.guides import Guide, Video
 from mentoring_app.models.journeys import AgreementRecord, Goal, Journey, Meeting, Milestone, Reflection
@@ -34,6 +35,7 @@ __all__ = [
     "AwayPeriod",
     "Checkin",
     "ContactDetails",
+    "EmailPreference",
     "FunnelDirty",
     "FunnelMentee",
     "FunnelMonth",

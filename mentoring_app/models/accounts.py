@@ -36,7 +36,6 @@ class User(SQLModel, table=True):
     email_verified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     password_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    message_emails: bool = Field(default=True)  # "Email me about new messages" (Account)
     # Starts at creation, so ordering by it never meets a NULL.
     last_active_at: datetime | None = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 

@@ -31,6 +31,8 @@ class OutboxEmail(SQLModel, table=True):
     attachment_name: str | None = Field(default=None, max_length=100)
     attachment_type: str | None = Field(default=None, max_length=100)
     attachment_text: str | None = Field(default=None)
+    # Not essential to security: the signed one-click unsubscribe URL (List-Unsubscribe header).
+    unsubscribe_url: str | None = Field(default=None, max_length=500)
     # A new-message email names its message: the relay skips it if the member has read it by then.
     message_id: int | None = Field(
         default=None,

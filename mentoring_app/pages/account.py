@@ -1,4 +1,5 @@
-"""Account: change password (which logs out every other session)."""
+"""Account: change password (which logs out every other session), the emails the member wants,
+their data."""
 
 from __future__ import annotations
 
@@ -7,35 +8,81 @@ import reflex as rx
 from mentoring_app import style
 from mentoring_app.components.forms import field, form_card, new_password_fields, submit_button
 from mentoring_app.components.layout import page_shell
-from mentoring_app.state.account_forms import ChangePasswordState, EmailSettingsState
+from mentoring_app.services.outbox import preferences
+from mentoring_app.state.account_forms import ChangePasswordState
+from mentoring_app.state.email_settings import EmailSettingsState as S
 from mentoring_app.state.my_data import MyDataState
+
+_ROW = {"display": "flex", "gap": "0.5rem", "align_items": "center"}
+_GROUP = {"border": "none", "padding": "0", "margin": "0", "display": "grid", "gap": "0.4rem"}
+
+
+def _checkbox(kind_type: str) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(
+            type="checkbox",
+            name=kind_type,
+            value="yes",
+            default_checked=S.enabled[kind_type],
+        ),
+        preferences.LABELS[kind_type],
+        style=_ROW,
+    )
+
+
+def _frequency(legend: str, name: str, chosen: rx.Var, hint: str) -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(legend, style={"font_weight": "bold"}),
+        *(
+            rx.el.label(
+                rx.el.input(type="radio", name=name, value=value, default_checked=chosen == value),
+                label,
+                style=_ROW,
+            )
+            for value, label in (
+                (preferences.EACH, "Each one as it happens"),
+                (preferences.WEEKLY, "A weekly digest"),
+            )
+        ),
+        rx.text(hint, size="2", color=style.MUTED_COLOR),
+        rx.cond(S.errors.contains(name), rx.text(S.errors[name], color_scheme="red", size="2", role="alert")),
+        style=_GROUP,
+    )
 
 
 def _email_settings() -> rx.Component:
     return rx.cond(
-        EmailSettingsState.settings_loaded,
+        S.settings_loaded,
         rx.form(
             rx.vstack(
                 rx.heading("Emails", as_="h2", size="4"),
-                rx.el.label(
-                    rx.el.input(
-                        type="checkbox",
-                        name="message_emails",
-                        value="yes",
-                        default_checked=EmailSettingsState.message_emails,
+                rx.el.fieldset(
+                    rx.el.legend("Email me about", style={"font_weight": "bold"}),
+                    *(_checkbox(t) for t in preferences.TYPES),
+                    rx.text(
+                        "Emails about your password, your address and invitations are always sent.",
+                        size="2",
+                        color=style.MUTED_COLOR,
                     ),
-                    "Email me about new messages (at most one an hour per conversation)",
-                    style={"display": "flex", "gap": "0.5rem", "align_items": "center"},
+                    style=_GROUP,
                 ),
-                rx.text(
-                    "Emails about requests, answers and your relationships are always sent.",
-                    size="2",
-                    color=style.MUTED_COLOR,
+                _frequency(
+                    "Messages by email",
+                    "message_frequency",
+                    S.message_frequency,
+                    "At most one email an hour per conversation, or one a week for all of them.",
+                ),
+                _frequency(
+                    "Notifications by email",
+                    "notification_frequency",
+                    S.notification_frequency,
+                    "Requests, answers, relationship news and mentor alerts. Meeting invites and "
+                    "check-ins always come as they happen.",
                 ),
                 rx.button("Save email settings", type="submit", variant="soft"),
                 spacing="3",
             ),
-            on_submit=EmailSettingsState.save,
+            on_submit=S.save,
             reset_on_submit=False,
             aria_label="Email settings",
         ),

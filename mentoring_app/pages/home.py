@@ -5,8 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from mentoring_app import routes, style
+from mentoring_app.components.avatar import member_face
 from mentoring_app.components.layout import page_shell
-from mentoring_app.state.home import HomeState, NeedLine, RelationshipLine
+from mentoring_app.pages.my_profile import LOOKING_FOR_ID
+from mentoring_app.state.home import HomeState, NeedLine, RecommendedCard, RelationshipLine
 from mentoring_app.state.session import SessionState
 
 
@@ -140,6 +142,108 @@ def _find_mentor_step() -> rx.Component:
     )
 
 
+def _recommended_card(card: rx.Var[RecommendedCard]) -> rx.Component:
+    name = card["name"].to(str)
+    return rx.el.li(
+        rx.card(
+            rx.hstack(
+                member_face(
+                    name=name,
+                    photo=card["photo"].to(str),
+                    initials=card["initials"].to(str),
+                    colour=card["colour"].to(str),
+                    size="48px",
+                ),
+                rx.vstack(
+                    rx.heading(
+                        rx.link(name, href=card["profile_url"].to(str), underline="always"),
+                        as_="h3",
+                        size="4",
+                    ),
+                    rx.cond(card["headline"].to(str), rx.text(card["headline"].to(str), size="2")),
+                    rx.cond(
+                        card["places"].to(str),
+                        rx.text(card["places"].to(str), size="2", color=style.MUTED_COLOR),
+                    ),
+                    rx.text("Why we recommend them:", size="2", weight="bold"),
+                    rx.el.ul(
+                        rx.foreach(card["why"].to(list[str]), lambda line: rx.el.li(line)),
+                        aria_label="Why we recommend " + name,
+                        style={"margin": "0", "padding_left": "1.2rem", "font_size": "var(--font-size-2)"},
+                    ),
+                    rx.cond(
+                        card["saved"].to(bool),
+                        rx.badge(
+                            "Saved to your shortlist", size="1", color_scheme="green", high_contrast=True
+                        ),
+                        rx.button(
+                            "Save mentor",
+                            type="button",
+                            variant="soft",
+                            size="1",
+                            aria_label="Save mentor: " + name,
+                            disabled=~rx.State.is_hydrated,
+                            on_click=HomeState.save_recommended(card["id"].to(int)),
+                        ),
+                    ),
+                    spacing="1",
+                    align="start",
+                ),
+                spacing="3",
+                align="start",
+            ),
+            width="100%",
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def _recommended() -> rx.Component:
+    """Recommended for you: the top mentors for the mentee's saved criteria (state/home.py), or a
+    nudge to add criteria; never a list in no useful order."""
+    return rx.vstack(
+        rx.heading("Recommended for you", as_="h2", size="5", padding_top="0.5rem"),
+        rx.cond(
+            HomeState.needs_criteria,
+            rx.card(
+                rx.vstack(
+                    rx.text(
+                        "We recommend mentors from what you look for in a mentor: region, languages, "
+                        "specialisms and the support you need.",
+                        color=style.MUTED_COLOR,
+                    ),
+                    rx.link(
+                        "Add what you are looking for to get recommendations",
+                        href=routes.MY_PROFILE + "#" + LOOKING_FOR_ID,
+                        weight="bold",
+                        underline="always",
+                    ),
+                    spacing="2",
+                ),
+                width="100%",
+            ),
+            rx.cond(
+                HomeState.recommended.length() > 0,
+                rx.el.ul(
+                    rx.foreach(HomeState.recommended, _recommended_card),
+                    style=style.CARD_LIST,
+                    aria_label="Recommended for you",
+                ),
+                rx.text(
+                    "No available mentor matches what you look for right now. Find mentor shows everyone "
+                    "available.",
+                    color=style.MUTED_COLOR,
+                ),
+            ),
+        ),
+        rx.cond(
+            ~HomeState.needs_criteria,
+            rx.link("See all matches", href=routes.FIND_MENTOR, underline="always"),
+        ),
+        width="100%",
+    )
+
+
 def _relationships() -> rx.Component:
     return rx.cond(
         HomeState.relationships.length() > 0,
@@ -178,6 +282,7 @@ def page() -> rx.Component:
                     ),
                 ),
                 rx.cond(SessionState.is_mentor | SessionState.is_mentee, _needs_you()),
+                rx.cond(HomeState.recommending, _recommended()),
                 _relationships(),
                 rx.heading("What to do next", as_="h2", size="5", padding_top="0.5rem"),
                 # A mentee without a mentor starts from Find mentor; a matched one from their profile.

@@ -16,6 +16,8 @@ from mentoring_app.state.session import SessionState
 from mentoring_app.storage import MAX_PHOTO_BYTES
 
 UPLOAD_ID = "profile-photo"
+# Home's Recommended for you links here when a mentee has saved no criteria yet.
+LOOKING_FOR_ID = "looking-for"
 
 
 def _section(title: str, *children: rx.Component, intro: str = "") -> rx.Component:
@@ -219,7 +221,7 @@ def _mentee_part() -> rx.Component:
             required=False,
             hint="A few sentences: where you are now and where you want to get to.",
         ),
-        rx.heading("What you are looking for in a mentor", as_="h3", size="4"),
+        rx.heading("What you are looking for in a mentor", as_="h3", size="4", id=LOOKING_FOR_ID),
         rx.text("Find mentor starts from these criteria.", size="2", color=style.MUTED_COLOR),
         criteria_fields(ProfileState, ProfileState.mentee_fields),
     )

@@ -9,8 +9,12 @@ from mentoring_app import routes, style
 from mentoring_app.components.forms import field
 from mentoring_app.components.layout import page_shell
 from mentoring_app.services.mentoring.relationships import DECLINE_REASONS, MAX_TEXT, REQUEST_HINT
-from mentoring_app.state.requests import RequestCard, RequestsState
+from mentoring_app.state.requests import RequestCard, RequestsState, SuggestionOption
 from mentoring_app.state.session import SessionState
+
+
+def _choice(option: rx.Var[SuggestionOption]) -> rx.Component:
+    return rx.el.option(option["name"].to(str), value=option["id"].to(str))
 
 
 def _suggestion() -> rx.Component:
@@ -23,8 +27,18 @@ def _suggestion() -> rx.Component:
         ),
         rx.el.select(
             rx.el.option("No suggestion", value=""),
-            rx.foreach(
-                RequestsState.suggestions, lambda o: rx.el.option(o["name"].to(str), value=o["id"].to(str))
+            rx.cond(
+                RequestsState.best_fits.length() > 0,
+                rx.el.optgroup(
+                    rx.foreach(RequestsState.best_fits, _choice), label="Best fit for this mentee"
+                ),
+            ),
+            rx.cond(
+                RequestsState.suggestions.length() > 0,
+                rx.el.optgroup(
+                    rx.foreach(RequestsState.suggestions, _choice),
+                    label=rx.cond(RequestsState.best_fits.length() > 0, "Other mentors", "Mentors by name"),
+                ),
             ),
             id="suggested-mentor",
             name="suggested",

@@ -14,7 +14,6 @@ from mentoring_app import routes
 from mentoring_app.client_address import client_address
 from mentoring_app.services import limits
 from mentoring_app.services.accounts import auth
-from mentoring_app.services.conversations import messaging
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.settings import get_settings
 from mentoring_app.state.db_calls import call
@@ -249,29 +248,4 @@ class ChangePasswordState(SessionState):
             user,
             then=routes.ACCOUNT,
             notice="Your password has been changed. Every other session was logged out.",
-        )
-
-
-class EmailSettingsState(SessionState):
-    """Account: whether new messages are also emailed (requests and decisions always are)."""
-
-    message_emails: bool = True
-    settings_loaded: bool = False
-
-    @rx.event
-    async def load(self) -> None:
-        user = await self._current_member()
-        if user is not None:
-            self.message_emails, self.settings_loaded = user.message_emails, True
-
-    @rx.event
-    async def save(self, form: dict[str, Any]):
-        user = await self._current_member()
-        if user is None:
-            return self._login_redirect()
-        enabled = form.get("message_emails") == "yes"
-        await call(messaging.set_message_emails, actor=user, enabled=enabled)
-        self.message_emails = enabled
-        return rx.toast.success(
-            "Saved: " + ("new messages are emailed to you." if enabled else "no emails for new messages.")
         )

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from mentoring_app.db import session_scope
 from mentoring_app.models.types import utcnow
-from mentoring_app.services.staff import visits
+from mentoring_app.services.staff import visit_batches
 from mentoring_app.state.db_calls import in_db_thread
 
 FLUSH_SECONDS = 1.0
@@ -34,7 +34,7 @@ def count(browser_id: str, user_id: int | None, path: str) -> None:
 
 def _write(batch: list[tuple[str, int | None, str, datetime]]) -> None:
     with session_scope() as session:
-        visits.record_page_views(session, batch)
+        visit_batches.record_page_views(session, batch)
 
 
 async def _flush_soon() -> None:

@@ -15,6 +15,7 @@ from mentoring_app import live, routes, timefmt
 from mentoring_app.models import User
 from mentoring_app.services import limits
 from mentoring_app.services.discovery import profiles
+from mentoring_app.services.discovery.recommendations import Candidate
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.services.mentoring import relationships, request_lists
 from mentoring_app.state.db_calls import call
@@ -100,13 +101,20 @@ class SendRequestState(SessionState):
 
 class SuggestionOption(TypedDict):
     id: str
-    name: str
+    name: str  # as the choice reads: the name, and for a good fit why ("matches Region, Languages")
+
+
+def _option(candidate: Candidate) -> SuggestionOption:
+    reason = f" ({candidate.reason})" if candidate.reason else ""
+    return SuggestionOption(id=str(candidate.mentor_id), name=candidate.name + reason)
 
 
 class RequestsState(SessionState):
     """Requests to me (as a mentor) and my requests (as a mentee), with what I may do on each."""
 
     loaded: bool = False
+    # Suggest another mentor: those who fit this mentee best (best first), then the others by name.
+    best_fits: list[SuggestionOption] = []
     suggestions: list[SuggestionOption] = []
     incoming: list[RequestCard] = []
     outgoing: list[RequestCard] = []
@@ -202,7 +210,8 @@ class RequestsState(SessionState):
             )
         except ServiceError as refusal:
             return rx.toast.error(refusal.message)
-        self.suggestions = [SuggestionOption(id=str(i), name=n) for i, n in options]
+        self.best_fits = [_option(c) for c in options if c.reason]
+        self.suggestions = [_option(c) for c in options if not c.reason]
         self.declining, self.errors = as_id(request_id), {}
         return None
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from mentoring_app.models import LoginSession, User
+from mentoring_app.models import EmailPreference, LoginSession, User
 from mentoring_app.services.staff import admin as admin_service
 from tests.harness import RunningApp, confirmation_link, log_in, register, register_and_confirm, text_body
 
@@ -144,11 +144,12 @@ def test_protected_page_redirects_to_log_in_and_back(page: Page, app: RunningApp
     page.get_by_role("form", name="Log in").get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r".*/account/?$"))
     expect(page.get_by_role("heading", name="Change password")).to_be_visible()
-    page.get_by_role("checkbox", name=re.compile("Email me about new messages")).uncheck()
+    page.get_by_role("group", name="Email me about").get_by_role("checkbox", name="Messages").uncheck()
     page.get_by_role("button", name="Save email settings").click()
-    expect(page.get_by_text("Saved: no emails for new messages.")).to_be_visible()
+    expect(page.get_by_text("Saved: your email settings are changed.")).to_be_visible()
     with Session(app.engine) as db:
-        assert db.exec(select(User).where(User.email == address)).one().message_emails is False
+        member = db.exec(select(User).where(User.email == address)).one()
+        assert db.get(EmailPreference, member.id).messages is False  # type: ignore[union-attr]
 
 
 def test_pages_that_check_access_in_their_own_load_still_send_visitors_to_log_in(

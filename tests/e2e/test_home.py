@@ -13,7 +13,10 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import User
 from mentoring_app.models.types import utcnow
+from mentoring_app.services.accounts import auth
 from mentoring_app.services.conversations import messaging
+from mentoring_app.services.discovery import profiles
+from mentoring_app.services.discovery.vocabulary import load_fields
 from mentoring_app.services.mentoring import meetings, relationships
 from tests.e2e.test_accessibility import _violations
 from tests.e2e.test_requests import PASSWORD, _mentee, _mentor, _send_request
@@ -182,3 +185,113 @@ def test_notifications_clear_by_opening_them_or_all_at_once_grouped_by_member(
     expect(nav.get_by_role("link", name="Notifications, 1 unread")).to_be_visible(timeout=LIVE_MS)
     expect(mentor.get_by_role("main").get_by_text("New", exact=True)).to_have_count(1, timeout=LIVE_MS)
     expect(mentor.get_by_role("button", name="Mark all as read")).to_be_enabled()
+
+
+def _mentor_offering(app: RunningApp, email: str, name: str, criteria: dict[str, list[str]]) -> int:
+    """A mentor offered in Find mentor with these criteria (field key -> option labels; an area of
+    support they need to be found is added when the criteria hold no specialism)."""
+    if "specialisms" not in criteria:
+        criteria = {**criteria, "areas_of_support": ["Career change"]}
+    with Session(app.engine, expire_on_commit=False) as db:
+        fields = {f.key: f for f in load_fields(db)}
+        user = auth.register(db, name=name, email=email, password=PASSWORD, role="mentor")
+        profiles.update_profile(
+            db,
+            actor=user,
+            user_id=user.id,
+            changes=profiles.ProfileChanges(
+                name=name,
+                headline="Literary translator",
+                contact_email=email,
+                phone="+44 117 496 0000",
+                preferred="email",
+                mentor_criteria={
+                    key: [fields[key].find(v).id for v in values] for key, values in criteria.items()
+                },
+            ),
+        )
+        return user.id
+
+
+def _mentee_looking_for(app: RunningApp, email: str, name: str, criteria: dict[str, list[str]]) -> None:
+    with Session(app.engine) as db:
+        fields = {f.key: f for f in load_fields(db)}
+        user = auth.register(db, name=name, email=email, password=PASSWORD, role="mentee")
+        wanted = {key: [fields[key].find(v).id for v in values] for key, values in criteria.items()}
+        profiles.save_sought_criteria(db, actor=user, criteria=wanted)
+
+
+def test_a_mentee_with_criteria_sees_three_recommendations_with_why(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    wanted = {
+        "region": ["South West"],
+        "languages": ["Portuguese", "Catalan"],
+        "specialisms": ["Literary translation"],
+    }
+    best = _mentor_offering(app, unique_email("rhea"), "Rhea Recommended", wanted)
+    _mentor_offering(
+        app,
+        unique_email("remy"),
+        "Remy Second",
+        {"region": ["South West"], "languages": ["Portuguese", "Catalan"]},
+    )
+    _mentor_offering(
+        app, unique_email("rosa"), "Rosa Third", {"region": ["South West"], "languages": ["Catalan"]}
+    )
+    _mentor_offering(
+        app, unique_email("otto"), "Otto Fourth", {"region": ["Scotland"], "languages": ["Catalan"]}
+    )
+    mentee_email = unique_email("recommended")
+    _mentee_looking_for(app, mentee_email, "Reza Looking", wanted)
+
+    home = _member_page(browser, app, mentee_email, PASSWORD)
+    expect(home.get_by_role("heading", name="Recommended for you")).to_be_visible()
+    cards = (
+        home.get_by_role("list", name="Recommended for you")
+        .get_by_role("listitem")
+        .filter(has=home.get_by_role("heading"))
+    )
+    expect(cards).to_have_count(3)
+    expect(cards.nth(0).get_by_role("heading")).to_have_text("Rhea Recommended")
+    expect(cards.nth(1).get_by_role("heading")).to_have_text("Remy Second")
+    expect(cards.nth(2).get_by_role("heading")).to_have_text("Rosa Third")
+    why = home.get_by_role("list", name="Why we recommend Rhea Recommended").get_by_role("listitem")
+    expect(why).to_have_text(
+        [
+            "Region: South West",
+            re.compile("^Languages: (Catalan|Portuguese)$"),
+            re.compile("^Languages: "),
+            "Specialisms: Literary translation",
+        ]
+    )
+    expect(home.get_by_role("list", name="Why we recommend Rosa Third")).to_have_text(
+        re.compile("Region: South West.*Languages: Catalan")
+    )
+    expect(home.get_by_role("link", name="See all matches")).to_have_attribute(
+        "href", re.compile("/find-mentor$")
+    )
+    assert _violations(home) == []
+
+    # Save mentor puts her on the shortlist, here and on Find mentor.
+    home.get_by_role("button", name="Save mentor: Rhea Recommended").click()
+    expect(cards.nth(0).get_by_text("Saved to your shortlist")).to_be_visible()
+
+    cards.nth(0).get_by_role("link", name="Rhea Recommended").click()
+    expect(home).to_have_url(re.compile(rf".*/members/{best}/?$"))
+    expect(home.get_by_role("heading", name="Rhea Recommended")).to_be_visible()
+
+
+def test_a_mentee_without_criteria_is_asked_to_add_them(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    mentee_email = unique_email("nocriteria")
+    _mentee(app, mentee_email, "Nadia Nothing Yet")
+    home = _member_page(browser, app, mentee_email, PASSWORD)
+    expect(home.get_by_role("heading", name="Recommended for you")).to_be_visible()
+    expect(home.get_by_role("list", name="Recommended for you")).to_have_count(0)
+    expect(home.get_by_role("link", name="See all matches")).to_have_count(0)
+    assert _violations(home) == []
+    home.get_by_role("link", name="Add what you are looking for to get recommendations").click()
+    expect(home).to_have_url(re.compile(r".*/profile#looking-for$"))
+    expect(home.get_by_role("heading", name="What you are looking for in a mentor")).to_be_visible()

@@ -10,10 +10,11 @@ import re
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from mentoring_app.models import Relationship
+from mentoring_app.models import Relationship, User
 from mentoring_app.services.accounts import auth
 from mentoring_app.services.discovery import profiles
 from mentoring_app.services.discovery.vocabulary import load_fields
+from mentoring_app.services.mentoring import relationships
 from tests.harness import RunningApp, log_in, text_body
 
 PASSWORD = "violet-harbour-lantern-42"
@@ -129,7 +130,7 @@ def test_decline_then_another_mentor_accepts_and_one_withdraws_from_details(
     mentor_email, mentee_email = unique_email("busy"), unique_email("seeker")
     mentor_id = _mentor(app, mentor_email, "Ivo Busy", "+44 20 7946 0000")
     pia_email = unique_email("alt")
-    _mentor(app, pia_email, "Pia Alternative", "+44 20 7946 0001")
+    pia_id = _mentor(app, pia_email, "Pia Alternative", "+44 20 7946 0001")
     _mentee(app, mentee_email, "Jude Seeker")
     mentee = browser.new_context().new_page()
     log_in(mentee, app, email_address=mentee_email, password=PASSWORD)
@@ -145,7 +146,8 @@ def test_decline_then_another_mentor_accepts_and_one_withdraws_from_details(
     decline = mentor.get_by_role("form", name="Decline Jude Seeker")
     decline.get_by_role("radio", name="Not enough time at the moment").check()
     decline.get_by_label("A note for the mentee (optional)").fill("Full until the summer, sorry!")
-    decline.get_by_label("Suggest another mentor (optional)").select_option(label="Pia Alternative")
+    # Pia's choice reads "Pia Alternative (matches ...)" when she ranks among the best fits.
+    decline.get_by_label("Suggest another mentor (optional)").select_option(value=str(pia_id))
     decline.get_by_role("button", name="Decline request").click()
     expect(mentor.get_by_text("Declined. The mentee has been told")).to_be_visible()
 
@@ -263,3 +265,65 @@ def test_mentor_turning_unavailable_is_asked_about_waiting_requests(
     mentor.get_by_role("button", name="Decline them all").click()
     expect(mentor.get_by_text("Declined 1 waiting request(s)")).to_be_visible()
     app.mailbox.wait_for(mentee_email, "Mona Leaving declined your mentoring request")
+
+
+def test_decline_suggestions_are_ranked_by_fit_for_this_mentee(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    from tests.e2e.test_home import _mentee_looking_for, _mentor_offering
+
+    mentor_email, mentee_email = unique_email("fitdecline"), unique_email("fitseeker")
+    mentor_id = _mentor(app, mentor_email, "Dana Declining", "+44 20 7946 0002")
+    wanted = {
+        "region": ["East Midlands"],
+        "languages": ["Hungarian"],
+        "specialisms": ["Audiovisual translation"],
+    }
+    best_id = _mentor_offering(app, unique_email("fitbest"), "Zelda Bestfit", wanted)
+    _mentor_offering(
+        app,
+        unique_email("fitnext"),
+        "Yusuf Nextfit",
+        {"region": ["East Midlands"], "languages": ["Hungarian"]},
+    )
+    _mentor_offering(
+        app,
+        unique_email("fitnone"),
+        "Aaron Alphabetical",
+        {"region": ["Outside UK"], "languages": ["Icelandic"]},
+    )
+    _mentee_looking_for(app, mentee_email, "Hanna Fitseeker", wanted)
+    with Session(app.engine) as db:
+        mentee = db.exec(select(User).where(User.email == mentee_email)).one()
+        relationships.send_request(
+            db, actor=mentee, mentor_id=mentor_id, text="Could you help with subtitling rates?"
+        )
+
+    mentor = browser.new_context().new_page()
+    log_in(mentor, app, email_address=mentor_email, password=PASSWORD, path="/login?next=%2Frequests")
+    expect(mentor).to_have_url(re.compile(r".*/requests/?$"))
+    mentor.get_by_role("list", name="Requests to you").get_by_role("listitem").first.get_by_role(
+        "button", name="Decline"
+    ).click()
+    decline = mentor.get_by_role("form", name="Decline Hanna Fitseeker")
+    choices = decline.get_by_label("Suggest another mentor (optional)")
+    expect(choices).to_contain_text("Zelda Bestfit")
+    # What the list offers, as the member reads it: each choice with the group it is under.
+    offered = choices.evaluate("s => [...s.options].map(o => [o.parentElement.label || '', o.text])")
+    assert offered[:3] == [
+        ["", "No suggestion"],
+        ["Best fit for this mentee", "Zelda Bestfit (matches Region, Languages, Specialisms)"],
+        ["Best fit for this mentee", "Yusuf Nextfit (matches Region, Languages)"],
+    ]
+    assert ["Other mentors", "Aaron Alphabetical"] in offered
+    others = [text for group, text in offered if group == "Other mentors"]
+    assert others == sorted(others, key=str.casefold) or others == sorted(others)
+    assert not any("Dana Declining" in text or "Hanna Fitseeker" in text for _, text in offered)
+
+    decline.get_by_role("radio", name="Another mentor would suit better").check()
+    choices.select_option(label="Zelda Bestfit (matches Region, Languages, Specialisms)")
+    decline.get_by_role("button", name="Decline request").click()
+    expect(mentor.get_by_text("Declined. The mentee has been told")).to_be_visible()
+    with Session(app.engine) as db:
+        request = db.exec(select(Relationship).where(Relationship.mentor_id == mentor_id)).one()
+        assert request.status == "declined" and request.suggested_mentor_id == best_id

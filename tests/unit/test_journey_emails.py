@@ -34,8 +34,8 @@ def _last(db: Session, kind: str, to: str) -> OutboxEmail:
 
 
 def _button(row: OutboxEmail) -> str:
-    """The address the email's button opens."""
-    found = re.findall(r'<a href="([^"]+)"', row.body_html)
+    """The address the email's button opens (the unsubscribe link at its foot aside)."""
+    found = [url for url in re.findall(r'<a href="([^"]+)"', row.body_html) if "/unsubscribe?" not in url]
     assert len(found) == 1, found
     return found[0].replace("&amp;", "&")
 

@@ -11,6 +11,7 @@ from mentoring_app.models import OutboxEmail, Thread
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.conversations import messaging
 from mentoring_app.services.errors import NotFound, ValidationFailed
+from mentoring_app.services.outbox import preferences
 
 
 def test_a_mentee_asks_a_mentor_who_answers(db: Session, make_member) -> None:
@@ -70,7 +71,13 @@ def test_at_most_one_email_per_thread_per_hour(db: Session, make_member) -> None
 
 def test_members_can_turn_message_emails_off(db: Session, make_member) -> None:
     mentee, mentor = make_member(role="mentee"), make_member(role="mentor")
-    messaging.set_message_emails(db, actor=mentor, enabled=False)
+    preferences.save(
+        db,
+        actor=mentor,
+        enabled={t: t != preferences.MESSAGES for t in preferences.TYPES},
+        message_frequency=preferences.EACH,
+        notification_frequency=preferences.EACH,
+    )
     messaging.send_message(db, actor=mentee, other_id=mentor.id, body="Hello")
     assert db.exec(select(OutboxEmail).where(OutboxEmail.kind == "message")).all() == []
     assert messaging.threads(db, actor=mentor)[0].unread == 1  # still told in the app

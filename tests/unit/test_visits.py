@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +12,7 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import PageView, Visit, VisitMonth
 from mentoring_app.services.errors import ValidationFailed
-from mentoring_app.services.staff import visits
+from mentoring_app.services.staff import visit_batches, visits
 
 BROWSER = "browser-id-0123456789abcdef"
 OTHER = "another-browser-0123456789"
@@ -158,7 +159,7 @@ def test_a_batch_counts_as_the_same_views_one_by_one(db: Session, make_member) -
         (BROWSER, member.id, "/home", T0 + timedelta(minutes=1)),
         (BROWSER, member.id, "/find-mentor", T0 + visits.VISIT_GAP + timedelta(minutes=1)),
     ]
-    visits.record_page_views(db, batch)
+    visit_batches.record_page_views(db, batch)
 
     stored = db.exec(select(Visit).order_by(Visit.started_at, Visit.id)).all()  # type: ignore[arg-type]
     mine = visits.browser_digest(BROWSER)
@@ -170,3 +171,77 @@ def test_a_batch_counts_as_the_same_views_one_by_one(db: Session, make_member) -
     assert len(db.exec(select(PageView)).all()) == 4
     months = db.exec(select(VisitMonth)).all()
     assert sum(m.visits for m in months) == 3 and sum(m.logged_in for m in months) == 2
+
+
+def _stored(db: Session) -> tuple[list[tuple], list[tuple], set[tuple]]:
+    found = [
+        (v.browser_digest, v.user_id, v.started_at, v.last_seen_at, v.landing_path, v.page_views)
+        for v in db.exec(select(Visit).order_by(Visit.browser_digest, Visit.started_at)).all()  # type: ignore[arg-type]
+    ]
+    by_id = {v.id: v.browser_digest for v in db.exec(select(Visit)).all()}
+    views = sorted((by_id[p.visit_id], p.at, p.path) for p in db.exec(select(PageView)).all())
+    months = {(m.month, m.visits, m.logged_in) for m in db.exec(select(VisitMonth)).all()}
+    return found, views, months
+
+
+def _forget(db: Session) -> None:
+    for model in (PageView, Visit, VisitMonth):
+        for row in db.exec(select(model)).all():
+            db.delete(row)
+    db.commit()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_batches_store_exactly_what_one_by_one_stores(db: Session, make_member, seed: int) -> None:
+    """Random browsers, members, paths and gaps (a log-in within a visit, visits crossing a month,
+    two browsers' views in the same instant), split into batches: rows equal the one-by-one rows."""
+    rng = random.Random(seed)
+    members = [make_member().id for _ in range(2)]
+    browsers = [BROWSER, OTHER, "c" * 20]
+    clock = {b: datetime(2025, 1, 31, 23, 0, tzinfo=UTC) for b in browsers}
+    views = []
+    for _ in range(40):
+        browser = rng.choice(browsers)
+        clock[browser] += rng.choice(
+            [timedelta(seconds=1), timedelta(minutes=5), visits.VISIT_GAP, timedelta(hours=3)]
+        )
+        views.append(
+            (
+                browser,
+                rng.choice([None, None, *members]),
+                rng.choice(["/", "/home", "/find-mentor"]),
+                clock[browser],
+            )
+        )
+    views.sort(key=lambda view: view[3])
+    for browser, user_id, path, at in views:
+        visits.record_page_view(db, browser_id=browser, user_id=user_id, path=path, now=at)
+    expected = _stored(db)
+    _forget(db)
+    cut = sorted(rng.sample(range(1, len(views)), 3))
+    for part in (views[: cut[0]], views[cut[0] : cut[1]], views[cut[1] : cut[2]], views[cut[2] :]):
+        shuffled = part[:]
+        rng.shuffle(shuffled)  # a batch arrives in any order: it is sorted by time
+        visit_batches.record_page_views(db, shuffled)
+    assert _stored(db) == expected
+
+
+def test_a_batch_costs_a_few_statements_not_three_per_view(db: Session, make_member) -> None:
+    from sqlalchemy import event
+
+    member = make_member()
+    visit_batches.record_page_views(db, [(BROWSER, None, "/", T0)])
+    statements: list[str] = []
+    engine = db.get_bind()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        batch = [(BROWSER, member.id, "/home", T0 + timedelta(seconds=i)) for i in range(30)]
+        batch += [(f"browser-number-{i:04d}", None, "/", T0) for i in range(30)]
+        visit_batches.record_page_views(db, batch)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    # Look-up, update of the visit going on, its log-in claim, insert of 30 visits, insert of 60
+    # views, one month upsert (SQLite sends a multi-row insert as one statement per few rows).
+    assert len(statements) <= 8, statements
+    assert sum(v.page_views for v in db.exec(select(Visit)).all()) == 61

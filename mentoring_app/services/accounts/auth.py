@@ -138,7 +138,9 @@ def register(
     except IntegrityError as error:  # a concurrent registration with the same email won the race
         session.rollback()
         raise ValidationFailed({"email": ALREADY_REGISTERED}) from error
-    mail.queue(session, to=user.email, email=mail.welcome_email(user.name, user.role_label))
+    mail.queue(
+        session, to=user.email, recipient_id=user.id, email=mail.welcome_email(user.name, user.role_label)
+    )
     session.commit()
     return user
 
@@ -242,7 +244,9 @@ def confirm_email(session: Session, *, key: str, now: datetime | None = None) ->
     if user.email_verified_at is None:
         user.email_verified_at = now
         session.add(user)
-        mail.queue(session, to=user.email, email=mail.welcome_email(user.name, user.role_label))
+        mail.queue(
+            session, to=user.email, recipient_id=user.id, email=mail.welcome_email(user.name, user.role_label)
+        )
     session.commit()
     return user
 

@@ -68,6 +68,7 @@ from mentoring_app.services.discovery.offering import sync_offer
 from mentoring_app.services.discovery.vocabulary import option_labels
 from mentoring_app.services.errors import NotAllowed, ServiceError, ValidationFailed
 from mentoring_app.services.mentoring import relationships
+from mentoring_app.services.outbox import preferences
 
 REMOVED_MESSAGE = "(This message was removed: its author deleted their account.)"
 REMOVED_REQUEST = "(This request was removed: its author deleted their account.)"
@@ -123,7 +124,7 @@ def export_my_data(session: Session, *, actor: User | None, now: datetime | None
         "account": _row(
             member, "name", "email", "is_mentor", "is_mentee", "is_admin", "created_at", "last_active_at"
         )
-        | {"message_emails": member.message_emails},
+        | {"email_preferences": preferences.export(session, uid)},
         "profile": _row(profile, "headline", "bio", "help_wanted", "capacity", "available", "completeness")
         | {"photo": storage.photo_url(profile.photo)}
         if profile
@@ -318,7 +319,8 @@ def delete_account(
     member.email = member.email_key = f"deleted-{uid}{DELETED_DOMAIN}"
     member.password_hash = auth.UNUSABLE_PASSWORD
     member.is_active = member.is_admin = member.is_mentor = member.is_mentee = False
-    member.message_emails, member.last_active_at = False, None
+    member.last_active_at = None
+    preferences.turn_all_off(session, uid)
     session.add(member)
     session.flush()
     sync_offer(session, uid)

@@ -157,11 +157,11 @@ def send_message(
     )
     emailed_field = "last_email_low_at" if other.id == thread.low_id else "last_email_high_at"
     last_emailed = getattr(thread, emailed_field)
-    if other.message_emails and (last_emailed is None or now - last_emailed >= EMAIL_GAP):
-        setattr(thread, emailed_field, now)
-        mail.queue(
+    if last_emailed is None or now - last_emailed >= EMAIL_GAP:
+        queued = mail.queue(
             session,
             to=other.email,
+            recipient_id=other.id,
             email=mail.compose(
                 kind="message",
                 subject=f"New message from {sender.name}",
@@ -172,6 +172,8 @@ def send_message(
             message_id=message.id,
             not_before=now + timedelta(seconds=get_settings().message_email_delay_seconds),
         )
+        if queued is not None:  # not when the member turned message emails off or gets a digest
+            setattr(thread, emailed_field, now)
     session.add(thread)
     live.publish_after_commit(session, [sender.id, other.id], live.MESSAGE)
     session.commit()
@@ -249,17 +251,6 @@ def counterpart(session: Session, *, actor: User | None, other_id: int) -> tuple
     if other is None or not other.is_active:
         raise NotFound("That member could not be found.")
     return other.name, may_write(session, member, other)
-
-
-def set_message_emails(session: Session, *, actor: User | None, enabled: bool) -> None:
-    """The member's choice: an email for new messages (at most hourly per thread), or none."""
-    member = _active(actor)
-    user = session.get(User, member.id)
-    if user is None:
-        raise NotFound()
-    user.message_emails = bool(enabled)
-    session.add(user)
-    session.commit()
 
 
 def unread_total(session: Session, *, actor: User | None) -> int:

@@ -245,6 +245,7 @@ def notify_matching_alerts(session: Session, *, mentor_id: int, now: datetime | 
         mail.queue(
             session,
             to=mentee.email,
+            recipient_id=mentee_id,
             email=mail.compose(
                 kind=KIND,
                 subject=people.fill(template, actor=mentor.name),

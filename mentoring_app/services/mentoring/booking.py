@@ -278,6 +278,7 @@ def _remind(session: Session, rel: Relationship, meeting: Meeting) -> None:
         mail.queue(
             session,
             to=recipient.email,
+            recipient_id=recipient.id,
             email=mail.compose(
                 kind="meeting_reminder",
                 subject=f"Reminder: your mentoring meeting with {partner.name}",

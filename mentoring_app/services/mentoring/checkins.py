@@ -130,6 +130,7 @@ def send_round(session: Session, rel: tuple[int, int, int], round_no: int, now: 
             mail.queue(
                 session,
                 to=member.email,
+                recipient_id=member_id,
                 email=checkin_email(
                     member.name,
                     partner.name,

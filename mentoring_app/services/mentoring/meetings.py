@@ -181,6 +181,7 @@ def _email_invite(
     mail.queue(
         session,
         to=partner.email,
+        recipient_id=partner.id,
         email=mail.compose(
             kind="meeting_scheduled",
             subject=f"{member.name} {verb} your next mentoring meeting",
@@ -315,6 +316,7 @@ def email_calendar(
     mail.queue(
         session,
         to=recipient.email,
+        recipient_id=recipient.id,
         email=mail.compose(
             kind=kind,
             subject=subject,

@@ -31,12 +31,15 @@ from mentoring_app.models.types import utcnow
 from mentoring_app.services import limits
 from mentoring_app.services.accounts import people
 from mentoring_app.services.conversations import notifications
+from mentoring_app.services.discovery import recommendations
 from mentoring_app.services.discovery.offering import sync_offer
+from mentoring_app.services.discovery.recommendations import Candidate
 from mentoring_app.services.errors import NotAllowed, NotFound, ServiceError, ValidationFailed
 from mentoring_app.services.mentoring.relationship_access import dashboard_path, wind_down
 from mentoring_app.services.outbox import mail
 
 MAX_PENDING = 3
+MAX_SUGGESTIONS = 300  # choices in the decline form's Suggest another mentor list
 MAX_TEXT = 3000
 # What the request box says under it: the same limit the server enforces.
 REQUEST_HINT = f"Up to {MAX_TEXT:,} characters."
@@ -121,6 +124,7 @@ def _tell(
         mail.queue(
             session,
             to=user.email,
+            recipient_id=user.id,
             email=mail.compose(
                 kind=kind,
                 subject=people.fill(subject, actor=about.name),
@@ -520,18 +524,22 @@ def decline_all_pending(session: Session, *, actor: User | None, now: datetime |
     return declined
 
 
-def suggestion_candidates(session: Session, *, actor: User | None, request_id: int) -> list[tuple[int, str]]:
-    """Mentors a declining mentor may suggest instead: offered now, not themselves, not the mentee."""
+def suggestion_candidates(session: Session, *, actor: User | None, request_id: int) -> list[Candidate]:
+    """Mentors a declining mentor may suggest instead: offered now, not themselves, not the mentee;
+    those who fit this mentee best first, with why (recommendations.best_fits), then the others by
+    name."""
     mentor = _active(actor)
     rel = _own_request(session, mentor, request_id, as_mentor=True)
+    ranked = recommendations.best_fits(session, mentee_id=rel.mentee_id, declining_mentor_id=mentor.id)
     criterion = MemberCriterion.__table__.c  # type: ignore[attr-defined]
     offered = (
         select(criterion.user_id).where(criterion.side == MENTOR_SIDE, criterion.offered.is_(True)).distinct()
     )
+    shown = [mentor.id, rel.mentee_id, *(c.mentor_id for c in ranked)]
     rows = session.exec(
         select(User.id, User.name)
-        .where(User.id.in_(offered), User.id.notin_([mentor.id, rel.mentee_id]))  # type: ignore[union-attr]
+        .where(User.id.in_(offered), User.id.notin_(shown))  # type: ignore[union-attr]
         .order_by(User.name)
-        .limit(300)
+        .limit(max(0, MAX_SUGGESTIONS - len(ranked)))
     ).all()
-    return [(int(i), n) for i, n in rows]
+    return ranked + [Candidate(mentor_id=int(i), name=n) for i, n in rows]

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from mentoring_app.models import OutboxEmail
+from mentoring_app.models import OutboxEmail, User
+from mentoring_app.services.outbox import preferences
 from mentoring_app.settings import get_settings
 
 SITE_NAME = "Mentoring"
@@ -102,13 +103,29 @@ def queue(
     *,
     to: str,
     email: Email,
+    recipient_id: int | None = None,
     message_id: int | None = None,
     not_before: datetime | None = None,
-) -> OutboxEmail:
+) -> OutboxEmail | None:
     """Put an email in the outbox; it is sent only if the caller's transaction commits.
 
+    Unless it is essential to security, it honours the recipient's choices (found by ``recipient_id``
+    or else by the address): None when they turned its type off or get it in the weekly digest;
+    otherwise it carries a signed unsubscribe link, in the body and for the List-Unsubscribe header.
     ``message_id``: a new-message email, which the relay drops if the message is read before it
     goes; ``not_before``: hold it until then (the member may read the message in the app first)."""
+    kind_type = preferences.email_type(email.kind)
+    unsubscribe_url = None
+    if kind_type != preferences.ESSENTIAL:
+        if recipient_id is None:
+            recipient_id = session.exec(
+                select(User.id).where(User.email_key == to.strip().casefold())
+            ).first()
+        if recipient_id is not None:
+            if not preferences.sends_now(preferences.current(session, recipient_id), kind_type):
+                return None
+            page_url, unsubscribe_url = preferences.unsubscribe_links(session, recipient_id, kind_type)
+            email = _with_unsubscribe(email, page_url, preferences.WORDS[kind_type])
     row = OutboxEmail(
         kind=email.kind,
         to_address=to,
@@ -116,6 +133,7 @@ def queue(
         body_text=email.text,
         body_html=email.html,
         message_id=message_id,
+        unsubscribe_url=unsubscribe_url,
     )
     if not_before is not None:
         row.next_attempt_at = not_before
@@ -125,6 +143,19 @@ def queue(
         row.attachment_text = email.attachment.text
     session.add(row)
     return row
+
+
+def _with_unsubscribe(email: Email, url: str, words: str) -> Email:
+    """The email with its unsubscribe line at the end (text and HTML)."""
+    line = f"You get this email because {words} emails are on in your account."
+    label = f"Unsubscribe from {words} emails"
+    html = email.html.replace(
+        "</body></html>",
+        f'<hr><p style="font-size:0.85em;color:#555555">{escape(line)} '
+        f'<a href="{escape(url, quote=True)}">{escape(label)}</a></p></body></html>',
+    )
+    text = email.text + f"\n--\n{line}\n{label}: {url}\n"
+    return Email(kind=email.kind, subject=email.subject, text=text, html=html, attachment=email.attachment)
 
 
 def welcome_email(name: str, roles: str) -> Email:

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from mentoring_app.models import Message, OutboxEmail, Thread
 from mentoring_app.models.types import utcnow
+from mentoring_app.services.outbox.preferences import ONE_CLICK_BODY
 from mentoring_app.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -32,13 +33,17 @@ MAX_BACKOFF = timedelta(hours=1)
 
 
 def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
-    """The MIME message for an outbox row: plain text with an HTML alternative, and its attachment."""
+    """The MIME message for an outbox row: plain text with an HTML alternative, its attachment,
+    and the unsubscribe headers of an email that is not essential to security."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row.to_address
     message["Subject"] = row.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"outbox{row.id}")
+    if row.unsubscribe_url:  # RFC 2369, and RFC 8058's one-click POST to the same URL
+        message["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = ONE_CLICK_BODY
     message.set_content(row.body_text)
     message.add_alternative(row.body_html, subtype="html")
     if row.attachment_name and row.attachment_text is not None:

@@ -167,7 +167,12 @@ def nudge_pair(
     mentee, mentor = session.get(User, rel.mentee_id), session.get(User, rel.mentor_id)
     for member, partner in ((mentee, mentor), (mentor, mentee)):
         if member is not None and partner is not None and member.is_active:
-            mail.queue(session, to=member.email, email=nudge_email(member.name, partner.name, rel.id))  # type: ignore[arg-type]
+            mail.queue(
+                session,
+                to=member.email,
+                recipient_id=member.id,
+                email=nudge_email(member.name, partner.name, rel.id),  # type: ignore[arg-type]
+            )
     audit.record(
         session,
         actor=admin,

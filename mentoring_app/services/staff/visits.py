@@ -53,7 +53,7 @@ def month_key(moment: datetime) -> str:
     return f"{moment.year:04d}-{moment.month:02d}"
 
 
-def _count_in_month(session: Session, month: str, *, visits: int, logged_in: int) -> None:
+def count_in_month(session: Session, month: str, *, visits: int, logged_in: int) -> None:
     """Add to a month's counters, creating its row on first use (an upsert: safe when concurrent)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(VisitMonth).values(month=month, visits=visits, logged_in=logged_in)
@@ -66,14 +66,6 @@ def _count_in_month(session: Session, month: str, *, visits: int, logged_in: int
             },
         )
     )
-
-
-def record_page_views(session: Session, views: list[tuple[str, int | None, str, datetime]]) -> None:
-    """Record a batch of page views ``(browser id, member id, path, at)`` in one transaction (the
-    app writes the page views of about a second at once; one commit instead of one per view)."""
-    for browser_id, user_id, path, at in sorted(views, key=lambda view: view[3]):
-        record_page_view(session, browser_id=browser_id, user_id=user_id, path=path, now=at, commit=False)
-    session.commit()
 
 
 def record_page_view(
@@ -113,7 +105,7 @@ def record_page_view(
                 .values(user_id=user_id)
             ).rowcount
             if became_known:
-                _count_in_month(session, month_key(started_at), visits=0, logged_in=1)
+                count_in_month(session, month_key(started_at), visits=0, logged_in=1)
             else:
                 session.exec(update(Visit).where(Visit.id == visit_id).values(user_id=user_id))  # type: ignore[call-overload]
     else:
@@ -128,7 +120,7 @@ def record_page_view(
         session.add(visit)
         session.flush()
         visit_id = visit.id  # type: ignore[assignment]
-        _count_in_month(session, month_key(now), visits=1, logged_in=int(user_id is not None))
+        count_in_month(session, month_key(now), visits=1, logged_in=int(user_id is not None))
     session.add(PageView(visit_id=visit_id, at=now, path=clean))
     if commit:
         session.commit()
