@@ -209,9 +209,13 @@ class MeetingsPart(DashboardBase, mixin=True):
         refused = await self._show_picker(None, section="meetings")
         return refused or rx.call_script("history.replaceState(history.state, '', '?section=meetings')")
 
+    def _reset_picker(self) -> None:
+        self.picker_open, self.picker_moving, self.picker_days, self.booking_error = False, 0, [], ""
+        self.picker_note = ""
+
     @rx.event
     def close_booking(self) -> None:
-        self.picker_open, self.picker_moving, self.picker_days, self.booking_error = False, 0, [], ""
+        self._reset_picker()
 
     @rx.event
     async def book_slot(self, value: object):
@@ -238,7 +242,7 @@ class MeetingsPart(DashboardBase, mixin=True):
                 self.booking_error = refusal
                 return None
             return rx.toast.error(refusal)
-        self.close_booking()
+        self._reset_picker()
         partner = self.partner_name  # type: ignore[attr-defined]
         done_word = "moved" if moving else "booked"
         return rx.toast.success(
