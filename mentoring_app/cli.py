@@ -18,7 +18,7 @@ from mentoring_app.demo import DEMO_PASSWORD, MENTEES, MENTORS, load_demo_data
 from mentoring_app.migrations import upgrade_to_head
 from mentoring_app.services.errors import ValidationFailed
 from mentoring_app.services.library import built_in_videos, guides
-from mentoring_app.services.mentoring import checkins, request_expiry
+from mentoring_app.services.mentoring import booking, checkins, request_expiry
 from mentoring_app.services.outbox import digest, relay
 from mentoring_app.services.staff import admin
 from mentoring_app.services.staff.analytics_funnel import refresh_funnel
@@ -78,10 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         with session_scope() as session:
             reminded, expired = request_expiry.run_due_jobs(session)
             pairs = checkins.run_due_checkins(session)
+            meetings_reminded = booking.run_due_reminders(session)
             digests = digest.run_due_digests(session)
         print(
             f"{reminded} reminder(s) sent, {expired} request(s) expired, {pairs} pair(s) sent a check-in, "
-            f"{digests} weekly digest(s) sent."
+            f"{meetings_reminded} meeting reminder(s) sent, {digests} weekly digest(s) sent."
         )
     elif args.command == "sync-guides":
         with session_scope() as session:

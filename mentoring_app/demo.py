@@ -15,7 +15,7 @@ from faker import Faker
 from sqlmodel import Session, select
 
 from mentoring_app import demo_outcomes, storage
-from mentoring_app.models import MemberCriterion, Profile, Relationship, User, Visit
+from mentoring_app.models import MemberCriterion, MentorAvailability, Profile, Relationship, User, Visit
 from mentoring_app.models.profiles import MENTEE_SIDE, MENTOR_SIDE
 from mentoring_app.models.types import utcnow
 from mentoring_app.portraits import portrait_png
@@ -24,7 +24,15 @@ from mentoring_app.services.accounts.passwords import hash_password
 from mentoring_app.services.conversations import messaging
 from mentoring_app.services.discovery.profiles import ensure_profile, refresh_matchable
 from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
-from mentoring_app.services.mentoring import agreement, checkins, goals, meetings, relationships
+from mentoring_app.services.mentoring import (
+    agreement,
+    availability,
+    booking,
+    checkins,
+    goals,
+    meetings,
+    relationships,
+)
 from mentoring_app.services.staff import admin
 from mentoring_app.services.staff import visits as visits_service
 
@@ -219,6 +227,7 @@ def load_demo_data(session: Session) -> list[tuple[str, str]]:
             portrait=index if index % 2 == 0 else None,  # half the directory has a photo
         )
     session.commit()
+    _demo_availability(session, rng)
     _demo_relationship(session)
     _demo_history(session, rng)
     demo_outcomes.finished_relationships(session, rng, {e for e, _, _ in NAMED_ACCOUNTS})
@@ -226,6 +235,33 @@ def load_demo_data(session: Session) -> list[tuple[str, str]]:
 
 
 DEMO_VISIT_MONTHS = 12
+# Weekly hours the generated mentors keep (Monday first), in UK time: evenings, mornings, a mix.
+DEMO_WEEKS = (
+    ";".join(f"{d} 18:00-20:00" for d in (0, 2, 3)),
+    ";".join(f"{d} 09:00-12:00" for d in (1, 3, 4)),
+    "0 12:00-14:00;2 16:00-18:00;5 10:00-12:00",
+)
+
+
+def _demo_availability(session: Session, rng: random.Random) -> None:
+    """Times for meetings for every generated mentor who has none yet, so a pair can book."""
+    have = set(session.exec(select(MentorAvailability.mentor_id)).all())
+    mentor_ids = session.exec(
+        select(User.id).where(User.is_mentor, User.email.like("%@example.org"))  # type: ignore[attr-defined]
+    ).all()
+    for mentor_id in mentor_ids:
+        if mentor_id in have or mentor_id is None:
+            continue
+        session.add(
+            MentorAvailability(
+                mentor_id=mentor_id,
+                time_zone="Europe/London",
+                weekly=rng.choice(DEMO_WEEKS),
+                meeting_minutes=rng.choice((45, 60, 60, 90)),
+                video_link="",
+            )
+        )
+    session.commit()
 
 
 def _demo_history(session: Session, rng: random.Random) -> None:
@@ -357,15 +393,22 @@ def _demo_relationship(session: Session) -> None:
         notes="Talked through Sam's experience and the kinds of firms to approach.",
         next_steps="Sam updates the CV; Maria shares her rate sheet.",
     )
-    meetings.schedule_meeting(
+    # Maria's times for meetings; Sam booked the first free one at least five days ahead.
+    availability.save_availability(
         session,
         actor=mentor,
-        relationship_id=rid,
-        starts_at=(now + timedelta(days=5)).replace(hour=17, minute=0, second=0, microsecond=0),
-        duration_minutes=60,
-        place="https://meet.example.org/sam-maria",
-        agenda="Review the letters to law firms; rates.",
+        time_zone="Europe/London",
+        days=["", "17:00-19:00", "09:00-12:00", "17:00-19:00", "", "", ""],
+        meeting_minutes="60",
+        video_link="https://meet.example.org/sam-maria",
+        away="",
     )
+    offer = booking.picker(session, actor=mentee, relationship_id=rid)
+    slot = next((s for s in offer.slots if s.starts_at >= now + timedelta(days=5)), None)
+    if slot is not None:
+        booking.book_meeting(
+            session, actor=mentee, relationship_id=rid, starts_at=slot.starts_at, time_zone="Europe/London"
+        )
     # A check-in two days ago: Maria answered (only she and the admins see it); Sam's is waiting.
     asked = now - timedelta(days=2)
     checkins.send_round(session, (rid, mentee.id, mentor.id), 1, asked)  # type: ignore[arg-type]

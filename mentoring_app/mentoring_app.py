@@ -45,7 +45,7 @@ from mentoring_app.services.accounts import auth
 from mentoring_app.services.discovery import matching_index_store
 from mentoring_app.services.library import built_in_videos
 from mentoring_app.services.library import guides as guide_library
-from mentoring_app.services.mentoring import checkins, request_expiry
+from mentoring_app.services.mentoring import booking, checkins, request_expiry
 from mentoring_app.services.outbox import digest, relay
 from mentoring_app.services.staff import admin, visits
 from mentoring_app.settings import get_settings
@@ -243,13 +243,15 @@ async def warm_matching_index() -> None:
 @app.register_lifespan_task
 async def due_jobs() -> None:
     """Reminders after 7 days and expiry after 14 for unanswered requests, the check-ins that
-    are due (services/mentoring/checkins) and the weekly email digests (services/outbox/digest),
-    every 10 minutes."""
+    are due (services/mentoring/checkins), the day-before meeting reminders
+    (services/mentoring/booking) and the weekly email digests (services/outbox/digest), every
+    10 minutes."""
     with contextlib.suppress(asyncio.CancelledError):
         while True:
             try:
                 await call(request_expiry.run_due_jobs)
                 await call(checkins.run_due_checkins)
+                await call(booking.run_due_reminders)
                 await call(digest.run_due_digests)
             except Exception:
                 logging.getLogger(__name__).exception("Due jobs failed")

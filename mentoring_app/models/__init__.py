@@ -6,6 +6,7 @@ from mentoring_app.models.accounts import LoginAttempt, LoginSession, PasswordRe
 from mentoring_app.models.alerts import MentorAlert, MentorAlertHit, MentorAlertOption
 from mentoring_app.models.analytics import PageView, Visit, VisitMonth
 from mentoring_app.models.audit import AuditEntry
+from mentoring_app.models.availability import AwayPeriod, MentorAvailability
 from mentoring_app.models.checkins import AppSetting, Checkin
 from mentoring_app.models.email_preferences import EmailPreference
 from mentoring_app.models.funnel import FunnelDirty, FunnelMentee, FunnelMonth
@@ -32,6 +33,7 @@ __all__ = [
     "AgreementRecord",
     "AppSetting",
     "AuditEntry",
+    "AwayPeriod",
     "Checkin",
     "ContactDetails",
     "EmailPreference",
@@ -52,6 +54,7 @@ __all__ = [
     "MentorAlert",
     "MentorAlertHit",
     "MentorAlertOption",
+    "MentorAvailability",
     "Message",
     "Milestone",
     "Notification",

@@ -146,6 +146,17 @@ class Meeting(SQLModel, table=True):
         Index("ix_meetings_relationship_status", "relationship_id", "status"),
         # The Outcomes page's time to the first meeting reads this index alone (migration 0030).
         Index("ix_meetings_status_relationship_held", "status", "relationship_id", "held_on"),
+        # No slot of a mentor is booked twice: one planned booking per mentor and start time.
+        Index(
+            "uq_meetings_booked_slot",
+            "booked_mentor_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=text("status = 'planned' AND booked_mentor_id IS NOT NULL"),
+            postgresql_where=text("status = 'planned' AND booked_mentor_id IS NOT NULL"),
+        ),
+        # The reminder job reads planned meetings starting within a day.
+        Index("ix_meetings_status_starts_at", "status", "starts_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -166,6 +177,13 @@ class Meeting(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Booked from the mentor's free slots (the mentor whose time it takes), else None.
+    booked_mentor_id: int | None = Field(
+        default=None, sa_column=_fk("users.id", ondelete="SET NULL", nullable=True, index=False)
+    )
+    # The calendar invite's SEQUENCE: 0 when planned, one more at each move and at cancelling.
+    sequence: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the 24-hour reminder
 
 
 class Reflection(SQLModel, table=True):

@@ -10,6 +10,7 @@ from mentoring_app.components.avatar import member_face
 from mentoring_app.components.criteria import criteria_fields
 from mentoring_app.components.forms import field, submit_button
 from mentoring_app.components.layout import page_shell
+from mentoring_app.pages.availability_form import availability_form
 from mentoring_app.state.profile import LABELS, ErrorItem, MissingView, ProfileState
 from mentoring_app.state.session import SessionState
 from mentoring_app.storage import MAX_PHOTO_BYTES
@@ -341,6 +342,7 @@ def page() -> rx.Component:
                 _completeness(),
                 _photo(),
                 _form(),
+                rx.cond(SessionState.is_mentor, availability_form()),
                 spacing="4",
                 width="100%",
             ),

@@ -222,6 +222,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
         self.partner_name = self.contact_email = self.contact_phone = self.contact_preferred = ""
         self._show_checkin(None)
         self._show_survey(None)
+        self._reset_picker()  # another relationship's free times never show here
         self.relationship_id = self._id_from_url()
         wanted = self.router.url.query_parameters.get("section", "")
         self.section = wanted if wanted in SECTIONS else "details"

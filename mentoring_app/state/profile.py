@@ -18,6 +18,7 @@ from mentoring_app.services.discovery import profiles, shortlist
 from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.services.mentoring import relationships, request_lists
+from mentoring_app.state.availability import AvailabilityPart
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id, id_from_path
@@ -93,7 +94,7 @@ def form_fields(mentor_fields: list[FieldView], mentee_fields: list[FieldView]) 
     return [*ABOUT_FIELDS, *mentor, *mentee, *CONTACT_FIELDS]
 
 
-class ProfileState(CriteriaPicker, SessionState):
+class ProfileState(AvailabilityPart, CriteriaPicker, SessionState):
     """The My profile form. Values start from the database; the browser keeps what was typed."""
 
     loaded: bool = False
@@ -167,6 +168,7 @@ class ProfileState(CriteriaPicker, SessionState):
         specs = await call(load_fields)
         self.errors, self.error_summary = {}, []
         self._show(own, specs)
+        await self._load_availability(user)
         self.loaded = True
 
     @rx.event

@@ -233,7 +233,7 @@ def test_stranger_forging_dashboard_events_changes_and_sees_nothing(
     from mentoring_app.models import Goal, Meeting, Milestone, Relationship
     from mentoring_app.services.discovery import profiles
     from mentoring_app.services.discovery.vocabulary import load_fields
-    from mentoring_app.services.mentoring import goals, meetings, relationships
+    from mentoring_app.services.mentoring import availability, booking, goals, meetings, relationships
     from mentoring_app.state.dashboard import DashboardState
 
     mentor = seed_member(app, unique_email("vm"), "Vera Victim", role="mentor")
@@ -281,6 +281,16 @@ def test_stranger_forging_dashboard_events_changes_and_sees_nothing(
             + timedelta(days=3),
             place="Secret place",
         )
+        availability.save_availability(
+            db,
+            actor=mentor,
+            time_zone="Europe/London",
+            days=["00:00-24:00"] * 7,
+            meeting_minutes="60",
+            video_link="https://secret-room.example.org/vera",
+            away="",
+        )
+        free_time = booking.picker(db, actor=mentee, relationship_id=rel.id).slots[0].starts_at.isoformat()
         milestone_id, revision = view.milestones[0].id, db.get(Relationship, rel.id).revision
 
     address = unique_email("stranger")
@@ -302,6 +312,10 @@ def test_stranger_forging_dashboard_events_changes_and_sees_nothing(
     forge(page, handler(DashboardState, "move_goal"), {"goal_id": goal.id, "status": "dropped"})
     forge(page, handler(DashboardState, "cancel_meeting"), {"meeting_id": meeting.id})
     forge(page, handler(DashboardState, "download_invite"), {"meeting_id": meeting.id})
+    forge(page, handler(DashboardState, "open_booking"), {})
+    forge(page, handler(DashboardState, "open_move"), {"meeting_id": meeting.id})
+    forge(page, handler(DashboardState, "book_first_meeting"), {})
+    forge(page, handler(DashboardState, "book_slot"), {"value": free_time})
     forge(page, handler(DashboardState, "continue_informally"), {})
     forge(page, handler(DashboardState, "withdraw"), {"form": {"reason": "forged"}})
     forge(page, handler(DashboardState, "open_section"), {"section": "goals"})
@@ -313,8 +327,11 @@ def test_stranger_forging_dashboard_events_changes_and_sees_nothing(
         assert db.get(Goal, goal.id).status == "proposed"
         assert db.get(Milestone, milestone_id).done_at is None
         assert db.get(Meeting, meeting.id).status == "planned"
+        assert db.get(Meeting, meeting.id).sequence == 0
+        assert len(db.exec(select(Meeting).where(Meeting.relationship_id == rel.id)).all()) == 1
     received = "\n".join(frames)
-    for secret in ("A private goal", "Secret step", "Secret place", "+44 113 496 0999", "BEGIN:VCALENDAR"):
+    for secret in ("A private goal", "Secret step", "Secret place", "+44 113 496 0999", "BEGIN:VCALENDAR",
+                   "secret-room", free_time[:16]):  # fmt: skip
         assert secret not in received, secret
     context.close()
 

@@ -14,7 +14,7 @@ from mentoring_app.pages.relationship.details import details
 from mentoring_app.pages.relationship.ending import ending
 from mentoring_app.pages.relationship.goals import goals
 from mentoring_app.pages.relationship.guides import guides
-from mentoring_app.pages.relationship.meetings import meetings
+from mentoring_app.pages.relationship.meetings import first_meeting_prompt, meetings
 from mentoring_app.pages.relationship.survey import survey
 from mentoring_app.pages.relationship.tools import tools
 
@@ -75,6 +75,7 @@ def _dashboard() -> rx.Component:
             wrap="wrap",
         ),
         read_only_note(),
+        first_meeting_prompt(),
         survey(),
         checkin(),
         _progress_at_a_glance(),

@@ -12,7 +12,7 @@ from mentoring_app.pages.relationship.common import (
     heading,
     muted,
 )
-from mentoring_app.state.dashboard_meetings import MeetingCard
+from mentoring_app.state.dashboard_meetings import PICKER_ID, MeetingCard, SlotDay, SlotTime
 
 
 def _meeting(meeting: rx.Var[MeetingCard], planned: bool) -> rx.Component:
@@ -43,6 +43,18 @@ def _meeting(meeting: rx.Var[MeetingCard], planned: bool) -> rx.Component:
                     rx.text("Next steps: ", meeting["next_steps"].to(str), white_space="pre-wrap"),
                 ),
                 rx.hstack(
+                    rx.cond(
+                        meeting["can_edit"].to(bool),
+                        rx.button(
+                            "Move to another time",
+                            size="2",
+                            variant="soft",
+                            high_contrast=True,
+                            on_click=S.open_move(meeting_id),
+                            aria_label="Move to another time: the meeting on "
+                            + meeting["when_label"].to(str),
+                        ),
+                    ),
                     rx.button(
                         "Download calendar invite",
                         size="2",
@@ -54,6 +66,7 @@ def _meeting(meeting: rx.Var[MeetingCard], planned: bool) -> rx.Component:
                         meeting["can_edit"].to(bool),
                         rx.button(
                             "Cancel meeting",
+                            aria_label="Cancel meeting on " + meeting["when_label"].to(str),
                             size="2",
                             variant="outline",
                             high_contrast=True,
@@ -61,6 +74,7 @@ def _meeting(meeting: rx.Var[MeetingCard], planned: bool) -> rx.Component:
                             on_click=S.cancel_meeting(meeting_id),
                         ),
                     ),
+                    wrap="wrap",
                 )
                 if planned
                 else rx.fragment(),
@@ -70,6 +84,95 @@ def _meeting(meeting: rx.Var[MeetingCard], planned: bool) -> rx.Component:
             width="100%",
         ),
         style={"list_style": "none"},
+    )
+
+
+def _slot_day(day: rx.Var[SlotDay]) -> rx.Component:
+    return rx.el.li(
+        rx.heading(day["day"].to(str), as_="h4", size="3"),
+        rx.flex(
+            rx.foreach(
+                day["times"].to(list[SlotTime]),
+                lambda slot: rx.button(
+                    slot["time"].to(str),
+                    size="2",
+                    variant="outline",
+                    high_contrast=True,
+                    aria_label=slot["label"].to(str),
+                    on_click=S.book_slot(slot["value"].to(str)),
+                ),
+            ),
+            spacing="2",
+            wrap="wrap",
+            padding_top="0.35rem",
+        ),
+        style={"list_style": "none"},
+    )
+
+
+def book() -> rx.Component:
+    """Book a meeting from the mentor's free times (worked out only when opened)."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(
+                rx.cond(S.picker_moving > 0, "Choose a new time", "Book a meeting"), as_="h3", size="4"
+            ),
+            muted(
+                "Free times from the mentor's availability for the next three weeks, in your time zone: ",
+                S.time_zone_label,
+                ". You both get the calendar invite by email.",
+            ),
+            rx.cond(
+                S.picker_open,
+                rx.vstack(
+                    rx.cond(
+                        S.booking_error != "",
+                        rx.callout(
+                            S.booking_error,
+                            icon="triangle_alert",
+                            color_scheme="red",
+                            role="alert",
+                            width="100%",
+                        ),
+                    ),
+                    rx.cond(S.picker_note != "", rx.text(S.picker_note)),
+                    rx.el.ul(
+                        rx.foreach(S.picker_days, _slot_day),
+                        style={**style.CARD_LIST, "display": "grid", "gap": "0.75rem"},
+                        aria_label="Free times",
+                    ),
+                    rx.button("Close the free times", variant="soft", on_click=S.close_booking),
+                    width="100%",
+                ),
+                rx.button("Book a meeting", on_click=S.open_booking, disabled=~rx.State.is_hydrated),
+            ),
+            width="100%",
+        ),
+        id=PICKER_ID,
+        width="100%",
+    )
+
+
+def first_meeting_prompt() -> rx.Component:
+    """The mentee's first prompt after acceptance, until a meeting is booked or held."""
+    return rx.cond(
+        (S.my_role == "mentee") & ~S.read_only & (S.meetings_held == 0) & (S.planned_meetings.length() == 0),
+        rx.callout.root(
+            rx.callout.icon(rx.icon("calendar")),
+            rx.vstack(
+                rx.callout.text(
+                    "Your first step: book your first meeting with ",
+                    S.partner_name,
+                    " from their free times.",
+                ),
+                rx.button(
+                    "Book your first meeting", on_click=S.book_first_meeting, disabled=~rx.State.is_hydrated
+                ),
+                spacing="2",
+            ),
+            high_contrast=True,
+            width="100%",
+        ),
     )
 
 
@@ -166,6 +269,7 @@ def meetings() -> rx.Component:
             ),
             muted("No meeting planned."),
         ),
+        rx.cond(~S.read_only, book()),
         rx.cond(~S.read_only, schedule),
         rx.heading("Held", as_="h3", size="4"),
         rx.cond(

@@ -33,12 +33,14 @@ from sqlmodel import Session, select
 
 from mentoring_app import storage
 from mentoring_app.models import (
+    AwayPeriod,
     ContactDetails,
     Goal,
     Journey,
     Meeting,
     MemberCriterion,
     MentorAlert,
+    MentorAvailability,
     Message,
     Milestone,
     Notification,
@@ -218,6 +220,7 @@ def export_my_data(session: Session, *, actor: User | None, now: datetime | None
                 .order_by(SavedMentor.saved_at)  # type: ignore[arg-type]
             ).all()
         ],
+        "times_for_meetings": _times_for_meetings(session, uid),
         "mentor_alerts": [
             {"criteria": a.description, "created_at": _plain(a.created_at)}
             for a in (mentor_alerts.list_alerts(session, actor=member) if member.is_mentee else [])
@@ -228,6 +231,20 @@ def export_my_data(session: Session, *, actor: User | None, now: datetime | None
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _times_for_meetings(session: Session, uid: int) -> dict[str, Any] | None:
+    """A mentor's availability for bookings (None for a member who never set it)."""
+    row = session.get(MentorAvailability, uid)
+    if row is None:
+        return None
+    away = session.exec(
+        select(AwayPeriod).where(AwayPeriod.mentor_id == uid).order_by(AwayPeriod.first_day)
+    ).all()  # type: ignore[arg-type]
+    return {
+        **_row(row, "time_zone", "weekly", "meeting_minutes", "video_link", "updated_at"),
+        "away": [_row(a, "first_day", "last_day") for a in away],
+    }
 
 
 def delete_account(

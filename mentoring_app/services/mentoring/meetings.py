@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 from sqlmodel import Session, select
 
 from mentoring_app import timefmt
@@ -231,6 +232,9 @@ def schedule_meeting(
         created_by=member.id,
         created_at=now,
     )
+    if existing is not None and existing.starts_at != starts_at:
+        # A calendar replaces the event it holds only for a higher SEQUENCE; remind again.
+        meeting.sequence, meeting.reminded_at = meeting.sequence + 1, None
     meeting.starts_at, meeting.duration_minutes = starts_at, duration_minutes
     meeting.place, meeting.agenda, meeting.updated_at = place, agenda, now
     session.add(meeting)
@@ -257,16 +261,18 @@ def cancel_meeting(
     actor: User | None,
     relationship_id: int,
     meeting_id: int,
+    time_zone: str = "",
     now: datetime | None = None,
 ) -> None:
-    """Call off a planned meeting (held meetings stay on record)."""
+    """Call off a planned meeting (held meetings stay on record); both members are emailed the
+    cancellation (``METHOD:CANCEL``, same UID, higher SEQUENCE) for their calendars."""
     member, rel = writable_relationship(session, actor, relationship_id)
     meeting = _find(session, rel, meeting_id)
     if meeting.status != PLANNED:
         raise ServiceError("Only a planned meeting can be cancelled.")
     now = now or utcnow()
     bump(session, rel, now=now, part=MEETINGS_PART)
-    meeting.status, meeting.updated_at = CANCELLED, now
+    meeting.status, meeting.updated_at, meeting.sequence = CANCELLED, now, meeting.sequence + 1
     session.add(meeting)
     notifications.notify(
         session,
@@ -276,7 +282,52 @@ def cancel_meeting(
         actor_id=member.id,
         link=dashboard_path(rel.id),  # type: ignore[arg-type]
     )
+    if meeting.starts_at is not None:
+        for recipient in (session.get(User, rel.mentee_id), session.get(User, rel.mentor_id)):
+            if recipient is None or not recipient.is_active:
+                continue
+            email_calendar(
+                session, rel, meeting, recipient, now=now, method="CANCEL", kind="meeting_cancelled",
+                subject=f"{member.name} cancelled your mentoring meeting"
+                if recipient.id != member.id else "You cancelled your mentoring meeting",
+                paragraphs=[
+                    f"The mentoring meeting on {_when(meeting.starts_at, time_zone)} is cancelled.",
+                    "The attached update removes it from your calendar.",
+                ],
+            )  # fmt: skip
     session.commit()
+
+
+def email_calendar(
+    session: Session,
+    rel: Relationship,
+    meeting: Meeting,
+    recipient: User,
+    *,
+    now: datetime,
+    method: str,
+    kind: str,
+    subject: str,
+    paragraphs: list[str],
+) -> None:
+    """Queue ``recipient`` an email with the meeting's invite (``REQUEST``) or its cancellation
+    (``CANCEL``) for them, in the caller's transaction."""
+    file_name, ics = _calendar(session, rel, meeting, now, method=method, attendee=recipient)
+    mail.queue(
+        session,
+        to=recipient.email,
+        recipient_id=recipient.id,
+        email=mail.compose(
+            kind=kind,
+            subject=subject,
+            greeting_name=recipient.name,
+            paragraphs=paragraphs,
+            action=("See your meetings", link(dashboard_path(rel.id) + "?section=meetings")),  # type: ignore[arg-type]
+            attachment=mail.Attachment(
+                name=file_name, mime_type=f"text/calendar; method={method}", text=ics.decode()
+            ),
+        ),
+    )
 
 
 def log_meeting(
@@ -342,8 +393,19 @@ def invite_ics(
     return _calendar(session, rel, meeting, now or utcnow())
 
 
-def _calendar(session: Session, rel: Relationship, meeting: Meeting, now: datetime) -> tuple[str, bytes]:
-    """The planned meeting as (file name, text/calendar bytes): for the download and the email."""
+def _calendar(
+    session: Session,
+    rel: Relationship,
+    meeting: Meeting,
+    now: datetime,
+    *,
+    method: str = "PUBLISH",
+    attendee: User | None = None,
+) -> tuple[str, bytes]:
+    """The planned meeting as (file name, text/calendar bytes). The download is ``PUBLISH`` and
+    names no address; an emailed invite is ``REQUEST`` (or ``CANCEL``) for its one ``attendee``,
+    organised by the site's own address, so a calendar adds, moves or removes the event. The UID
+    stays the meeting's; SEQUENCE is 0 when planned and grows at each move and at cancelling."""
     if meeting.starts_at is None:
         raise ServiceError("Only a planned meeting has a calendar invite.")
     mentee, mentor = session.get(User, rel.mentee_id), session.get(User, rel.mentor_id)
@@ -351,17 +413,18 @@ def _calendar(session: Session, rel: Relationship, meeting: Meeting, now: dateti
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     event = Event()
     event.add("uid", f"meeting-{meeting.id}@{host}")
     event.add("dtstamp", now)
-    # Grows each time the meeting is moved, so a calendar replaces the event it already holds.
-    event.add("sequence", max(int((meeting.updated_at - meeting.created_at).total_seconds()), 0))
+    event.add("sequence", meeting.sequence)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.duration_minutes))
     event.add("summary", f"Mentoring: {mentee.name if mentee else ''} and {mentor.name if mentor else ''}")
     url = link(dashboard_path(rel.id))  # type: ignore[arg-type]
     description = [meeting.agenda or "Mentoring meeting."]
+    if _is_web_link(meeting.place):
+        description.append(f"Join the video call: {meeting.place.strip()}")
     last = session.exec(
         select(Meeting.next_steps)
         .where(Meeting.relationship_id == rel.id, Meeting.status == HELD, Meeting.next_steps != "")
@@ -374,5 +437,13 @@ def _calendar(session: Session, rel: Relationship, meeting: Meeting, now: dateti
     if meeting.place:
         event.add("location", meeting.place)
     event.add("url", url)
+    if attendee is not None:
+        organizer = vCalAddress("mailto:" + parseaddr(get_settings().mail_from)[1])
+        organizer.params["cn"] = SITE_NAME
+        event.add("organizer", organizer)
+        guest = vCalAddress("mailto:" + attendee.email)
+        guest.params.update({"cn": attendee.name, "role": "REQ-PARTICIPANT", "rsvp": "FALSE"})
+        event.add("attendee", guest)
+        event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     calendar.add_component(event)
     return f"mentoring-meeting-{meeting.starts_at:%Y-%m-%d}.ics", calendar.to_ical()

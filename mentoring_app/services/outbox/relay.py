@@ -47,12 +47,16 @@ def build_message(row: OutboxEmail, sender: str) -> EmailMessage:
     message.set_content(row.body_text)
     message.add_alternative(row.body_html, subtype="html")
     if row.attachment_name and row.attachment_text is not None:
-        maintype, _, subtype = (row.attachment_type or "text/plain").partition("/")
+        # "text/calendar; method=REQUEST": the parameter tells mail clients it is an invitation.
+        kind, *extra = (row.attachment_type or "text/plain").split(";")
+        maintype, _, subtype = kind.strip().partition("/")
+        params = dict(p.strip().partition("=")[::2] for p in extra if "=" in p)
         message.add_attachment(
             row.attachment_text.encode(),
             maintype=maintype or "text",
             subtype=subtype or "plain",
             filename=row.attachment_name,
+            params=params or None,
         )
     return message
 
