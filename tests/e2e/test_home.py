@@ -259,6 +259,7 @@ def test_a_mentee_with_criteria_sees_three_recommendations_with_why(
     why = home.get_by_role("list", name="Why we recommend Rhea Recommended").get_by_role("listitem")
     expect(why).to_have_text(
         [
+            "Fit 100 %",
             "Region: South West",
             re.compile("^Languages: (Catalan|Portuguese)$"),
             re.compile("^Languages: "),

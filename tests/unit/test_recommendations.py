@@ -87,11 +87,15 @@ def test_top_three_for_the_saved_criteria_best_first_with_why(db: Session, make_
     assert found.has_criteria
     assert [m.user_id for m in found.mentors] == [four, three, two]
     assert one not in {m.user_id for m in found.mentors}
-    assert recommendations.why_lines(found.mentors[1]) == (
+    theo = found.mentors[1]
+    assert recommendations.why_lines(theo) == (
+        f"Fit {theo.fit} %",
         "Region: North West",
         "Languages: Spanish",
         "Specialisms: Legal translation",
+        *(f"Missing (important): {line}" for line in theo.missing),
     )
+    assert 0 < theo.fit < found.mentors[0].fit == 100
     assert recommendations.fit_reason(found.mentors[2]) == "matches Region, Specialisms"
     assert found.saved == frozenset()
     shortlist.save_mentor(db, actor=mentee, mentor_id=three)
@@ -235,11 +239,12 @@ def test_home_cards_and_who_sees_them(db: Session, make_member, options) -> None
         "initials": "AÁ",
         "colour": cards[0]["colour"],
         "places": "North West · Spanish",
-        "why": ["Region: North West", "Languages: Spanish"],
+        "why": ["Fit 100 %", "Region: North West", "Languages: Spanish"],
         "profile_url": f"/members/{first}",
         "saved": True,
     }
-    assert cards[1]["saved"] is False and cards[1]["why"] == ["Region: North West"]
+    assert cards[1]["saved"] is False
+    assert cards[1]["why"] == ["Fit 50 %", "Region: North West", "Missing (important): Languages: Spanish"]
 
     # Once the mentee has a mentor, Home leads with the relationship: no recommendations read.
     relationships.accept_request(

@@ -44,9 +44,12 @@ class Candidate:
 
 
 def why_lines(result: matching.MentorResult) -> tuple[str, ...]:
-    """What a recommendation card says about why this mentor ranks there: one place to change when
-    Find mentor's results say more (a fit figure, important criteria missed)."""
-    return result.matched
+    """What a recommendation card says about why this mentor ranks there, as Find mentor's cards
+    do: the fit figure, the criteria matched, and the important ones missed."""
+    lines = [f"Fit {result.fit} %"] if result.matched or result.missing else []
+    lines += result.matched
+    lines += [f"Missing (important): {line}" for line in result.missing]
+    return tuple(lines)
 
 
 def fit_reason(result: matching.MentorResult) -> str:
