@@ -60,7 +60,9 @@ def _range_form() -> rx.Component:
     )
 
 
-def _chart(title: str, description: str, figure: rx.Var, table: rx.Var, *extra: rx.Component) -> rx.Component:
+def chart_section(
+    title: str, description: str, figure: rx.Var, table: rx.Var, *extra: rx.Component
+) -> rx.Component:
     slug = "-".join(title.lower().split())
     return section(
         title,
@@ -212,38 +214,38 @@ def _stats() -> rx.Component:
 def _dashboard() -> rx.Component:
     return rx.vstack(
         section("Summary", _stats()),
-        _chart(
+        chart_section(
             "Visits per month",
             "A visit is one browser session's arrival. Logged in: the member was known at some page "
             "view; anonymous: never logged in during that visit.",
             S.visits_figure,
             S.visits_table,
         ),
-        _chart(
+        chart_section(
             "Registrations per month",
             "New members by role (staff accounts not counted).",
             S.registrations_figure,
             S.registrations_table,
         ),
-        _chart(
+        chart_section(
             "Requests per month",
             "Requests sent, and those accepted, declined or expired in each month.",
             S.requests_figure,
             S.requests_table,
         ),
-        _chart(
+        chart_section(
             "Active relationships",
             "Relationships active at some point in each month.",
             S.active_figure,
             S.active_table,
         ),
-        _chart(
+        chart_section(
             "Goals set and achieved",
             "Goals mentees set, and goals marked achieved, each month.",
             S.goals_figure,
             S.goals_table,
         ),
-        _chart(
+        chart_section(
             "Mentoring funnel",
             "Mentees who registered in these months, and how many reached each stage since. "
             "Percentages: of the previous stage, and of those registered.",

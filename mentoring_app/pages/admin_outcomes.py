@@ -6,7 +6,7 @@ import reflex as rx
 
 from mentoring_app import routes, style
 from mentoring_app.components.admin import admin_page, section, stat_card
-from mentoring_app.pages.admin_dashboard import _chart
+from mentoring_app.pages.admin_dashboard import chart_section
 from mentoring_app.state.admin_outcomes import (
     AdminOutcomeAnswersState,
     AdminOutcomesState,
@@ -122,40 +122,40 @@ def _outcomes() -> rx.Component:
                 width="100%",
             ),
         ),
-        _chart(
+        chart_section(
             "Satisfaction",
             "How satisfied members were with their mentoring (1 to 5), for relationships that finished in "
             "these months, by mentees and by mentors.",
             S.satisfaction_figure,
             S.satisfaction_table,
         ),
-        _chart(
+        chart_section(
             "Net promoter score",
             "Would you recommend your mentor (asked of mentees) or your mentee (asked of mentors), 0 to 10. "
             "The score is the share of promoters (9-10) minus the share of detractors (0-6).",
             S.nps_figure,
             S.nps_table,
         ),
-        _chart(
+        chart_section(
             "Goals achieved",
             "Did members achieve the goals they set: fully, partly or not really.",
             S.goals_figure,
             S.goals_table,
         ),
-        _chart(
+        chart_section(
             "Time to the first meeting",
             "Days from acceptance to the first meeting held, for relationships accepted in these months.",
             S.first_meeting_figure,
             S.first_meeting_table,
         ),
-        _chart(
+        chart_section(
             "Relationship length",
             "Days from acceptance to the end, for relationships that ended or were withdrawn in these "
             "months.",
             S.length_figure,
             S.length_table,
         ),
-        _chart(
+        chart_section(
             "Check-in scores",
             "The average answer to \u201cHow is your mentoring going?\u201d (1 to 5), by the month it "
             "was asked.",

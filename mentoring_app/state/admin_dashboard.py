@@ -117,7 +117,7 @@ def _gather(session: Session, *, actor: User | None, start: date, end: date) -> 
     )
 
 
-def _layout(**extra: object) -> go.Layout:
+def chart_layout(**extra: object) -> go.Layout:
     base: dict[str, object] = {
         "template": "none",
         "height": 340,
@@ -185,7 +185,7 @@ def _bars(
     ]
     return go.Figure(
         traces,
-        layout=_layout(
+        layout=chart_layout(
             barmode="stack" if stacked else "group",
             xaxis=_month_axis(chart.months, selector=selector),
             yaxis={"rangemode": "tozero", "title": {"text": ""}},
@@ -207,7 +207,7 @@ def _lines(chart: analytics.MonthlyChart) -> go.Figure:
     ]
     return go.Figure(
         traces,
-        layout=_layout(xaxis=_month_axis(chart.months), yaxis={"rangemode": "tozero"}),
+        layout=chart_layout(xaxis=_month_axis(chart.months), yaxis={"rangemode": "tozero"}),
     )
 
 
@@ -236,7 +236,7 @@ def _funnel_figure(funnel: analytics.Funnel) -> go.Figure:
             hovertemplate="%{y}: %{x} mentees<extra></extra>",
             marker={"color": PALETTE[0]},
         ),
-        layout=_layout(height=380, margin={"l": 220, "r": 16, "t": 16, "b": 24}, hovermode="closest"),
+        layout=chart_layout(height=380, margin={"l": 220, "r": 16, "t": 16, "b": 24}, hovermode="closest"),
     )
 
 
@@ -261,7 +261,7 @@ def _member_url(user_id: int) -> str:
     return f"{routes.ADMIN_MEMBERS}/{user_id}"
 
 
-def _empty_figure() -> go.Figure:
+def empty_figure() -> go.Figure:
     return go.Figure(layout=go.Layout(template="none"))
 
 
@@ -273,17 +273,17 @@ class AdminDashboardState(AdminCheckinsPart, SessionState):
     end_month: str = ""
     range_error: str = ""
     stats: list[StatView] = []
-    visits_figure: go.Figure = _empty_figure()
+    visits_figure: go.Figure = empty_figure()
     visits_table: ChartTable = ChartTable(headers=[], rows=[])
-    registrations_figure: go.Figure = _empty_figure()
+    registrations_figure: go.Figure = empty_figure()
     registrations_table: ChartTable = ChartTable(headers=[], rows=[])
-    requests_figure: go.Figure = _empty_figure()
+    requests_figure: go.Figure = empty_figure()
     requests_table: ChartTable = ChartTable(headers=[], rows=[])
-    active_figure: go.Figure = _empty_figure()
+    active_figure: go.Figure = empty_figure()
     active_table: ChartTable = ChartTable(headers=[], rows=[])
-    goals_figure: go.Figure = _empty_figure()
+    goals_figure: go.Figure = empty_figure()
     goals_table: ChartTable = ChartTable(headers=[], rows=[])
-    funnel_figure: go.Figure = _empty_figure()
+    funnel_figure: go.Figure = empty_figure()
     funnel_table: ChartTable = ChartTable(headers=[], rows=[])
     answer_time: str = ""
     quiet_pairs: list[PairView] = []
@@ -300,7 +300,7 @@ class AdminDashboardState(AdminCheckinsPart, SessionState):
         self.checkin_pairs, self.checkin_pairs_total, self.checkin_weeks = [], 0, 0
         empty_table = ChartTable(headers=[], rows=[])
         for name in ("visits", "registrations", "requests", "active", "goals", "funnel"):
-            setattr(self, f"{name}_figure", _empty_figure())
+            setattr(self, f"{name}_figure", empty_figure())
             setattr(self, f"{name}_table", empty_table)
         self.answer_time = ""
 

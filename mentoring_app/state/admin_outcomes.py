@@ -27,9 +27,9 @@ from mentoring_app.services.staff import outcome_answers, outcomes
 from mentoring_app.state.admin_dashboard import (
     ChartTable,
     StatView,
-    _empty_figure,
-    _layout,
+    chart_layout,
     default_range,
+    empty_figure,
     month_key,
     month_label,
     parse_month,
@@ -101,7 +101,7 @@ def _grouped(
             go.Bar(x=categories, y=values, name=name, hovertemplate="%{y}<extra>%{fullData.name}</extra>")
             for name, values in series
         ],
-        layout=_layout(
+        layout=chart_layout(
             barmode="stack" if stacked else "group", yaxis={"rangemode": "tozero"}, hovermode="closest"
         ),
     )
@@ -178,7 +178,7 @@ def _checkins(scores: outcomes.CheckinScores) -> tuple[go.Figure, ChartTable]:
             connectgaps=False,
             hovertemplate="%{y}<extra>%{fullData.name}</extra>",
         ),
-        layout=_layout(
+        layout=chart_layout(
             xaxis={
                 "type": "date",
                 "tickformat": "%b %Y",
@@ -207,17 +207,17 @@ class AdminOutcomesState(SessionState):
     end_month: str = ""
     range_error: str = ""
     stats: list[StatView] = []
-    satisfaction_figure: go.Figure = _empty_figure()
+    satisfaction_figure: go.Figure = empty_figure()
     satisfaction_table: ChartTable = EMPTY
-    nps_figure: go.Figure = _empty_figure()
+    nps_figure: go.Figure = empty_figure()
     nps_table: ChartTable = EMPTY
-    goals_figure: go.Figure = _empty_figure()
+    goals_figure: go.Figure = empty_figure()
     goals_table: ChartTable = EMPTY
-    first_meeting_figure: go.Figure = _empty_figure()
+    first_meeting_figure: go.Figure = empty_figure()
     first_meeting_table: ChartTable = EMPTY
-    length_figure: go.Figure = _empty_figure()
+    length_figure: go.Figure = empty_figure()
     length_table: ChartTable = EMPTY
-    checkins_figure: go.Figure = _empty_figure()
+    checkins_figure: go.Figure = empty_figure()
     checkins_table: ChartTable = EMPTY
     written: list[WrittenView] = []
     written_total: int = 0
@@ -225,7 +225,7 @@ class AdminOutcomesState(SessionState):
     def _clear(self) -> None:
         self.loaded, self.stats, self.written, self.written_total = False, [], [], 0
         for name in CHARTS:
-            setattr(self, f"{name}_figure", _empty_figure())
+            setattr(self, f"{name}_figure", empty_figure())
             setattr(self, f"{name}_table", EMPTY)
 
     def _range(self) -> tuple[date, date]:
