@@ -14,6 +14,7 @@ import sqlmodel
 
 import mentoring_app.models.types
 from alembic import op
+from mentoring_app.models import funnel
 
 revision: str = "0032"
 down_revision: str | None = "0031"
@@ -74,6 +75,16 @@ def upgrade() -> None:
             postgresql_where=sa.text(BOOKED_WHERE),
         )
         batch_op.create_index("ix_meetings_status_starts_at", ["status", "starts_at"], unique=False)
+    _restore_sqlite_triggers()
+
+
+def _restore_sqlite_triggers() -> None:
+    """SQLite rebuilds ``meetings`` for its new foreign key (batch mode: a copy, then a rename),
+    and a rebuilt table loses its triggers: put back the funnel's (they mark the mentees whose
+    funnel stage a meeting changes; see models/funnel.py). They are IF NOT EXISTS."""
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in funnel.SQLITE_CREATE:
+            op.execute(statement)
 
 
 def downgrade() -> None:
@@ -84,6 +95,7 @@ def downgrade() -> None:
         batch_op.drop_column("reminded_at")
         batch_op.drop_column("sequence")
         batch_op.drop_column("booked_mentor_id")
+    _restore_sqlite_triggers()
     with op.batch_alter_table("mentor_away", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mentor_away_mentor_id"))
     op.drop_table("mentor_away")

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 from alembic import command
 from mentoring_app.db import make_engine
 from mentoring_app.migrations import alembic_config, upgrade_to_head
-from mentoring_app.models import SQLModel, keyword_index
+from mentoring_app.models import SQLModel, funnel, keyword_index, matching_changes
 from tests.conftest import (
     create_postgres_database,
     drop_postgres_database,
@@ -48,6 +48,36 @@ def test_sqlite_round_trip_and_pragmas(tmp_path: Path) -> None:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+
+
+def _sqlite_triggers(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return set(
+                connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
+            )
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_tables_rebuilt_by_migrations_keep_their_triggers(tmp_path: Path) -> None:
+    """SQLite's batch mode rebuilds a table (copy and rename) for some changes, and the copy has
+    no triggers: every trigger the models define (the funnel's, the matching index's) must exist
+    at head, and again after stepping each of the last migrations down and up."""
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    upgrade_to_head(url)
+    statements = (*funnel.SQLITE_CREATE, *matching_changes.SQLITE_CREATE)
+    expected = {s.split(" IF NOT EXISTS ", 1)[1].split()[0] for s in statements}
+    assert expected <= _sqlite_triggers(url), expected - _sqlite_triggers(url)
+    config = alembic_config(url)
+    for _ in range(4):
+        command.downgrade(config, "-1")
+        command.upgrade(config, "+1")
+        assert expected <= _sqlite_triggers(url), expected - _sqlite_triggers(url)
+        command.downgrade(config, "-1")
+    upgrade_to_head(url)
+    assert expected <= _sqlite_triggers(url)
 
 
 def test_postgresql_round_trip() -> None:
