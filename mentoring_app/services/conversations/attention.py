@@ -129,27 +129,69 @@ def nav_counts(session: Session, *, actor: User | None) -> NavCounts:
     return NavCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
 
 
+@functools.cache
+def _needs_you_statements() -> dict[str, Select]:
+    """Home's reads for "what needs you now", built once (see db.py, "prebuilt"). Parameters:
+    ``member``, ``ids`` (expanding), ``since`` and ``now``."""
+    member = bindparam("member")
+    latest = (
+        select(Message.thread_id, func.max(Message.id).label("last_id"))
+        .where(Message.thread_id.in_(_my_threads(member)))  # type: ignore[attr-defined, arg-type]
+        .group_by(Message.thread_id)
+        .subquery()
+    )
+    return {
+        "names": select(User.id, User.name).where(User.id.in_(bindparam("ids", expanding=True))),  # type: ignore[union-attr]
+        "waiting": select(Relationship.id, Relationship.mentee_id, Relationship.created_at)
+        .where(Relationship.mentor_id == member, Relationship.status == REQUESTED)
+        .order_by(Relationship.created_at, Relationship.id)  # type: ignore[arg-type]
+        .limit(MAX_LINES),
+        "unanswered": select(Message.sender_id, Message.created_at)
+        .join(latest, Message.id == latest.c.last_id)  # type: ignore[arg-type]
+        .where(Message.sender_id != member)
+        .order_by(Message.created_at)  # type: ignore[arg-type]
+        .limit(MAX_LINES),
+        "answers": select(
+            Relationship.id, Relationship.mentor_id, Relationship.status, Relationship.decided_at
+        )
+        .where(
+            Relationship.mentee_id == member,
+            Relationship.status.in_([ACCEPTED, DECLINED, EXPIRED]),  # type: ignore[attr-defined]
+            Relationship.decided_at >= bindparam("since"),  # type: ignore[operator]
+        )
+        .order_by(Relationship.decided_at.desc())  # type: ignore[union-attr]
+        .limit(MAX_LINES),
+        "matched": select(Relationship.id)
+        .where(Relationship.mentee_id == member, Relationship.status == ACCEPTED)
+        .limit(1),
+        "next_meeting": select(
+            Meeting.relationship_id, Meeting.starts_at, Relationship.mentor_id, Relationship.mentee_id
+        )
+        .join(Relationship, Relationship.id == Meeting.relationship_id)  # type: ignore[arg-type]
+        .where(
+            or_(Relationship.mentee_id == member, Relationship.mentor_id == member),
+            Relationship.status == ACCEPTED,
+            Meeting.status == PLANNED,
+            Meeting.starts_at >= bindparam("now"),  # type: ignore[operator]
+        )
+        .order_by(Meeting.starts_at)  # type: ignore[arg-type]
+        .limit(1),
+    }
+
+
+def _read(session: Session, name: str, **params: object) -> list:  # type: ignore[type-arg]
+    return list(session.exec(_needs_you_statements()[name], params=params).all())  # type: ignore[call-overload]
+
+
 def _names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.exec(select(User.id, User.name).where(User.id.in_(ids))).all())  # type: ignore[union-attr, arg-type]
+    return dict(_read(session, "names", ids=sorted(ids)))
 
 
 def _unanswered(session: Session, member_id: int) -> list[Unanswered]:
     """Threads whose latest message is from the other member: they wait for this member's answer."""
-    latest = (
-        select(Message.thread_id, func.max(Message.id).label("last_id"))
-        .where(Message.thread_id.in_(_my_threads(member_id)))  # type: ignore[attr-defined, arg-type]
-        .group_by(Message.thread_id)
-        .subquery()
-    )
-    rows = session.exec(
-        select(Message.sender_id, Message.created_at)
-        .join(latest, Message.id == latest.c.last_id)  # type: ignore[arg-type]
-        .where(Message.sender_id != member_id)
-        .order_by(Message.created_at)  # type: ignore[arg-type]
-        .limit(MAX_LINES)
-    ).all()
+    rows = _read(session, "unanswered", member=member_id)
     names = _names(session, {r[0] for r in rows})
     return [Unanswered(sender, names.get(sender, ""), at) for sender, at in rows]
 
@@ -166,12 +208,7 @@ def needs_you(session: Session, *, actor: User | None, now: datetime | None = No
     next_meeting: NextMeeting | None = None
     matched = False
     if actor.is_mentor:
-        rows = session.exec(
-            select(Relationship.id, Relationship.mentee_id, Relationship.created_at)
-            .where(Relationship.mentor_id == me, Relationship.status == REQUESTED)
-            .order_by(Relationship.created_at, Relationship.id)  # type: ignore[arg-type]
-            .limit(MAX_LINES)
-        ).all()
+        rows = _read(session, "waiting", member=me)
         names = _names(session, {r[1] for r in rows})
         for rid, mentee_id, sent_at in rows:
             left = sent_at + EXPIRE_AFTER - now
@@ -179,16 +216,7 @@ def needs_you(session: Session, *, actor: User | None, now: datetime | None = No
             waiting.append(WaitingRequest(rid, names.get(mentee_id, ""), sent_at, days))  # type: ignore[arg-type]
         unanswered = _unanswered(session, me)
     if actor.is_mentee:
-        rows = session.exec(
-            select(Relationship.id, Relationship.mentor_id, Relationship.status, Relationship.decided_at)
-            .where(
-                Relationship.mentee_id == me,
-                Relationship.status.in_([ACCEPTED, DECLINED, EXPIRED]),  # type: ignore[attr-defined]
-                Relationship.decided_at >= now - ANSWERS_SHOWN_FOR,  # type: ignore[operator]
-            )
-            .order_by(Relationship.decided_at.desc())  # type: ignore[union-attr]
-            .limit(MAX_LINES)
-        ).all()
+        rows = _read(session, "answers", member=me, since=now - ANSWERS_SHOWN_FOR)
         names = _names(session, {r[1] for r in rows})
         answers = [
             Answer(
@@ -200,29 +228,11 @@ def needs_you(session: Session, *, actor: User | None, now: datetime | None = No
             )
             for rid, mentor_id, status, decided_at in rows
         ]
-        matched = (
-            session.exec(
-                select(Relationship.id)
-                .where(Relationship.mentee_id == me, Relationship.status == ACCEPTED)
-                .limit(1)
-            ).first()
-            is not None
-        )
+        matched = bool(_read(session, "matched", member=me))
     if actor.is_mentee or actor.is_mentor:
-        row = session.exec(
-            select(Meeting.relationship_id, Meeting.starts_at, Relationship.mentor_id, Relationship.mentee_id)
-            .join(Relationship, Relationship.id == Meeting.relationship_id)  # type: ignore[arg-type]
-            .where(
-                or_(Relationship.mentee_id == me, Relationship.mentor_id == me),
-                Relationship.status == ACCEPTED,
-                Meeting.status == PLANNED,
-                Meeting.starts_at >= now,  # type: ignore[operator]
-            )
-            .order_by(Meeting.starts_at)  # type: ignore[arg-type]
-            .limit(1)
-        ).first()
-        if row is not None:
-            rid, starts_at, mentor_id, mentee_id = row
+        found = _read(session, "next_meeting", member=me, now=now)
+        if found:
+            rid, starts_at, mentor_id, mentee_id = found[0]
             partner = mentor_id if mentee_id == me else mentee_id
             next_meeting = NextMeeting(
                 rid,

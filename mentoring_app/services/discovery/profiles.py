@@ -6,6 +6,7 @@ themselves and admins (and, once mentoring requests exist, accepted partners).
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections.abc import Iterable
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import and_, delete, or_
+from sqlalchemy import Select, and_, bindparam, delete, or_
 from sqlmodel import Session, select
 
 from mentoring_app.models import ContactDetails, MemberCriterion, Profile, Relationship, User
@@ -132,12 +133,16 @@ def ensure_profile(session: Session, user: User) -> tuple[Profile, ContactDetail
     return profile, contact
 
 
+@functools.cache
+def _criteria_statement() -> Select:
+    """Built once (see db.py, "prebuilt"): Home reads both sides of the member's criteria."""
+    return select(MemberCriterion.option_id).where(  # type: ignore[return-value]
+        MemberCriterion.user_id == bindparam("user_id"), MemberCriterion.side == bindparam("side")
+    )
+
+
 def _criteria(session: Session, user_id: int, side: str, fields: list[FieldSpec]) -> Criteria:
-    ids = session.exec(
-        select(MemberCriterion.option_id).where(
-            MemberCriterion.user_id == user_id, MemberCriterion.side == side
-        )
-    ).all()
+    ids = session.exec(_criteria_statement(), params={"user_id": user_id, "side": side}).all()  # type: ignore[call-overload]
     labels = option_labels(session, list(ids))
     result: Criteria = {f.key: [] for f in fields}
     for option_id in ids:

@@ -259,28 +259,36 @@ def progress(
     return _progress(session, rel, today or utcnow().date())
 
 
+@functools.cache
+def _my_relationships_statement() -> Select:
+    """Built once (see db.py, "prebuilt"): every Home reads the member's relationships."""
+    member = bindparam("member")
+    return select(Relationship).where(  # type: ignore[return-value]
+        or_(Relationship.mentee_id == member, Relationship.mentor_id == member),
+        Relationship.status.in_(DASHBOARD_STATUSES),  # type: ignore[attr-defined]
+    )
+
+
+@functools.cache
+def _next_meeting_statement() -> Select:
+    return select(func.min(Meeting.starts_at)).where(  # type: ignore[return-value]
+        Meeting.relationship_id == bindparam("rel"), Meeting.status == PLANNED
+    )
+
+
 def my_relationships(
     session: Session, *, actor: User | None, today: date | None = None
 ) -> list[RelationshipSummary]:
     """The member's relationships for the home page: active first (newest first), then the rest."""
     member = active(actor)
-    rows = session.exec(
-        select(Relationship).where(
-            or_(Relationship.mentee_id == member.id, Relationship.mentor_id == member.id),
-            Relationship.status.in_(DASHBOARD_STATUSES),  # type: ignore[attr-defined]
-        )
-    ).all()
+    rows = session.exec(_my_relationships_statement(), params={"member": member.id}).all()  # type: ignore[call-overload]
     today = today or utcnow().date()
     summaries = []
     for rel in rows:
         other_id = partner_id(rel, member.id)  # type: ignore[arg-type]
         other, profile = session.get(User, other_id), session.get(Profile, other_id)
         glance = _progress(session, rel, today)
-        next_meeting = session.exec(
-            select(func.min(Meeting.starts_at)).where(
-                Meeting.relationship_id == rel.id, Meeting.status == PLANNED
-            )
-        ).one()
+        next_meeting = session.exec(_next_meeting_statement(), params={"rel": rel.id}).one()  # type: ignore[call-overload]
         summaries.append(
             RelationshipSummary(
                 relationship_id=rel.id,  # type: ignore[arg-type]

@@ -9,11 +9,12 @@ tells the other member's page that something changed and serialises writes per r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import Select, bindparam, update
 from sqlmodel import Session, select
 
 from mentoring_app import live
@@ -120,19 +121,23 @@ def read_pass(session: Session) -> Iterator[None]:
             session.info.pop(_READ_MEMO, None)
 
 
+@functools.cache
+def _journeys_statement() -> Select:
+    """Built once (see db.py, "prebuilt"): Home and every dashboard read a relationship's journeys."""
+    return (
+        select(Journey)  # type: ignore[return-value]
+        .where(Journey.relationship_id == bindparam("rel"))
+        .order_by(Journey.number)  # type: ignore[arg-type]
+        .execution_options(populate_existing=True)
+    )
+
+
 def journeys(session: Session, relationship_id: int) -> list[Journey]:
     """The relationship's journeys, first to latest."""
     memo: dict[object, object] | None = session.info.get(_READ_MEMO)
     if memo is not None and ("journeys", relationship_id) in memo:
         return list(memo[("journeys", relationship_id)])  # type: ignore[call-overload]
-    found = list(
-        session.exec(
-            select(Journey)
-            .where(Journey.relationship_id == relationship_id)
-            .order_by(Journey.number)  # type: ignore[arg-type]
-            .execution_options(populate_existing=True)
-        ).all()
-    )
+    found = list(session.exec(_journeys_statement(), params={"rel": relationship_id}).all())  # type: ignore[call-overload]
     if memo is not None:
         memo[("journeys", relationship_id)] = tuple(found)
     return found
