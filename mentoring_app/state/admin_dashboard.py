@@ -9,6 +9,7 @@ lists (admins may see them). Anyone else gets nothing: the services refuse them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TypedDict
@@ -68,6 +69,17 @@ def parse_month(raw: object) -> date | None:
         return None
     year, month = int(found.group(1)), int(found.group(2))
     return date(year, month, 1) if 2000 <= year <= 2100 and 1 <= month <= 12 else None
+
+
+def months_from_url(params: Mapping[str, str], today: date) -> tuple[date, date, str]:
+    """The months a chart page's URL asks for (``?from=2025-01&to=2025-12``), the last 12 months for
+    what it leaves out, and the message to show when a month is not a year and month."""
+    start, end = default_range(today)
+    asked_start, asked_end = parse_month(params.get("from")), parse_month(params.get("to"))
+    error = ""
+    if ("from" in params and asked_start is None) or ("to" in params and asked_end is None):
+        error = "Choose months as year and month, for example 2025-01."
+    return asked_start or start, asked_end or end, error
 
 
 def default_range(today: date) -> tuple[date, date]:
@@ -306,13 +318,8 @@ class AdminDashboardState(AdminCheckinsPart, SessionState):
 
     def _range(self) -> tuple[date, date]:
         """The months asked for in the URL, or the last 12 months."""
-        params = self.router.url.query_parameters
-        start, end = default_range(utcnow().date())
-        asked_start, asked_end = parse_month(params.get("from")), parse_month(params.get("to"))
-        self.range_error = ""
-        if ("from" in params and asked_start is None) or ("to" in params and asked_end is None):
-            self.range_error = "Choose months as year and month, for example 2025-01."
-        return asked_start or start, asked_end or end
+        start, end, self.range_error = months_from_url(self.router.url.query_parameters, utcnow().date())
+        return start, end
 
     @rx.event
     async def load(self) -> None:

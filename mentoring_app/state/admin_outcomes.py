@@ -28,10 +28,10 @@ from mentoring_app.state.admin_dashboard import (
     ChartTable,
     StatView,
     chart_layout,
-    default_range,
     empty_figure,
     month_key,
     month_label,
+    months_from_url,
     parse_month,
 )
 from mentoring_app.state.db_calls import call
@@ -230,13 +230,8 @@ class AdminOutcomesState(SessionState):
 
     def _range(self) -> tuple[date, date]:
         """The months asked for in the URL, or the last 12 months."""
-        params = self.router.url.query_parameters
-        start, end = default_range(utcnow().date())
-        asked_start, asked_end = parse_month(params.get("from")), parse_month(params.get("to"))
-        self.range_error = ""
-        if ("from" in params and asked_start is None) or ("to" in params and asked_end is None):
-            self.range_error = "Choose months as year and month, for example 2025-01."
-        return asked_start or start, asked_end or end
+        start, end, self.range_error = months_from_url(self.router.url.query_parameters, utcnow().date())
+        return start, end
 
     @rx.event
     async def load(self) -> None:
