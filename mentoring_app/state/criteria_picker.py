@@ -101,6 +101,20 @@ class CriteriaPicker(rx.State, mixin=True):
             ]
         self.picker_text = dict.fromkeys(self._picker_labels, "")
 
+    def _set_picker_chips(self, specs: list[FieldSpec], chosen: dict[str, tuple[int, ...]]) -> None:
+        """As :meth:`_set_pickers`, straight from the vocabulary (no option views are built): the
+        labels are the field's own shared lookup, the chips the chosen options in the field's order."""
+        self.chips, self._picker_labels = {}, {}
+        for spec in specs:
+            if len(spec.choices) <= PICKER_THRESHOLD:
+                continue
+            picked = set(chosen.get(spec.key, ()))
+            self._picker_labels[spec.key] = spec.by_folded_label
+            self.chips[spec.key] = [
+                ChipView(id=str(c.id), label=c.label) for c in spec.choices if c.id in picked
+            ]
+        self.picker_text = dict.fromkeys(self._picker_labels, "")
+
     @rx.event
     def pick(self, input_name: str, text: str) -> None:
         """An exact option name (as the suggestion list fills in) becomes a chip."""

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from mentoring_app import faces, routes
 from mentoring_app.models import User
 from mentoring_app.services.discovery import importance, matching, mentor_alerts, profiles, shortlist
-from mentoring_app.services.discovery.vocabulary import PICKER_THRESHOLD, FieldSpec, load_fields
+from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
 from mentoring_app.services.errors import ServiceError, ValidationFailed
 from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field_views, option_ids
 from mentoring_app.state.db_calls import call
@@ -103,10 +103,18 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+# The fingerprint of the vocabulary last drawn: (its cached fields list, digest).
+_DIGEST: tuple[list[FieldSpec] | None, str] = (None, "")
+
+
 def _vocabulary_digest(specs: list[FieldSpec]) -> str:
-    """A stable fingerprint of the vocabulary, to send the options only when they changed."""
-    text = repr([(s.key, s.label, s.multiple, s.choices) for s in specs])
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    """A stable fingerprint of the vocabulary, to send the options only when they changed
+    (worked out once per vocabulary read: the cached list is the same object until then)."""
+    global _DIGEST
+    if _DIGEST[0] is not specs:
+        text = repr([(s.key, s.label, s.multiple, s.choices) for s in specs])
+        _DIGEST = (specs, hashlib.sha256(text.encode()).hexdigest()[:16])
+    return _DIGEST[1]
 
 
 def search_from_query(params: dict[str, str], keys: list[str]) -> matching.Search:
@@ -309,9 +317,8 @@ class FindMentorState(CriteriaPicker, SessionState):
                 _DRAWN.clear()  # only the current vocabulary is worth keeping
                 _DRAWN[digest] = field_views(specs, {}, one_value_as_select=False)
             self.fields, self._fields_digest = _DRAWN[digest], digest
-        # Only the type-to-find fields need their views again (for their chips); the ticks are ids.
-        pickers = [spec for spec in specs if len(spec.choices) > PICKER_THRESHOLD]
-        self._set_pickers(field_views(pickers, search.selected, one_value_as_select=False))
+        # Only the type-to-find fields need their chips again; the ticks are ids.
+        self._set_picker_chips(specs, search.selected)
         self.chosen = {
             spec.key: [str(c.id) for c in spec.choices if c.id in search.selected.get(spec.key, ())]
             for spec in specs

@@ -14,10 +14,11 @@ recent activity, then id: never by name.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, case, cast, func, literal, select, true
+from sqlalchemy import Select, Text, and_, bindparam, case, cast, func, literal, select, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -457,6 +458,41 @@ def _page_by_index(
     return matching_index_store.store_for(session).run(session, answer)
 
 
+@functools.cache
+def _describe_statement(dialect: str) -> Select:
+    """A page of mentors' names and faces, each with their mentor-side option ids joined in one
+    text column (one statement and one row per mentor; built once per dialect: every search
+    runs it)."""
+    options = cast(MemberCriterion.option_id, Text)
+    joined = func.string_agg(options, ",") if dialect == "postgresql" else func.group_concat(options, ",")
+    return (
+        select(User.id, User.name, Profile.headline, Profile.photo, joined.label("options"))
+        .join(Profile, Profile.user_id == User.id)  # type: ignore[arg-type]
+        .outerjoin(
+            MemberCriterion,
+            and_(MemberCriterion.user_id == User.id, MemberCriterion.side == MENTOR_SIDE),  # type: ignore[arg-type]
+        )
+        .where(User.id.in_(bindparam("ids", expanding=True)))  # type: ignore[union-attr]
+        .group_by(User.id, User.name, Profile.headline, Profile.photo)
+    )
+
+
+# The option labels of the vocabulary last described: (its fields, option id -> (key, label)).
+_LABELS: tuple[tuple[FieldSpec, ...], dict[int, tuple[str, str]]] = ((), {})
+
+
+def _labels(known: dict[str, FieldSpec]) -> dict[int, tuple[str, str]]:
+    """Each option's field key and label, worked out once per vocabulary (the cached field
+    objects stay the same until the vocabulary is read again)."""
+    global _LABELS
+    specs = tuple(known.values())
+    cached_specs, labels = _LABELS
+    if len(cached_specs) != len(specs) or any(a is not b for a, b in zip(cached_specs, specs, strict=True)):
+        labels = {choice.id: (spec.key, choice.label) for spec in specs for choice in spec.choices}
+        _LABELS = (specs, labels)
+    return labels
+
+
 def _describe(
     session: Session, page: list[tuple[int, int]], search: Search, known: dict[str, FieldSpec]
 ) -> tuple[MentorResult, ...]:
@@ -465,26 +501,16 @@ def _describe(
     ids = [user_id for user_id, _ in page]
     if not ids:
         return ()
-    people = {
-        row.id: row
-        for row in session.execute(
-            select(User.id, User.name, Profile.headline, Profile.photo)
-            .join(Profile, Profile.user_id == User.id)
-            .where(User.id.in_(ids))  # type: ignore[union-attr]
-        ).all()
+    dialect = session.get_bind().dialect.name
+    people = {row.id: row for row in session.execute(_describe_statement(dialect), {"ids": ids}).all()}
+    by_user = {
+        user_id: [int(i) for i in row.options.split(",")] if row.options else []
+        for user_id, row in people.items()
     }
-    criteria_rows = session.execute(
-        select(MemberCriterion.user_id, MemberCriterion.option_id).where(
-            MemberCriterion.user_id.in_(ids),  # type: ignore[attr-defined]
-            MemberCriterion.side == MENTOR_SIDE,
-        )
-    ).all()
-    labels = {choice.id: (spec.key, choice.label) for spec in known.values() for choice in spec.choices}
-    retired = list({row.option_id for row in criteria_rows} - labels.keys())
-    labels.update(option_labels(session, retired))
-    by_user: dict[int, list[int]] = {}
-    for row in criteria_rows:
-        by_user.setdefault(row.user_id, []).append(row.option_id)
+    labels = _labels(known)
+    retired = list({i for options in by_user.values() for i in options} - labels.keys())
+    if retired:
+        labels = {**labels, **option_labels(session, retired)}
     results = []
     weights = search.weights
     best = importance.best_score(search.selected, {k: s.multiple for k, s in known.items()}, weights)

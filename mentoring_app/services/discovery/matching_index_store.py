@@ -15,6 +15,7 @@ GIL anyway) with changes, which edit the index in place.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
@@ -43,11 +44,15 @@ class Stamp:
     reset_version: int
 
 
+@functools.cache
+def _stamp_statement() -> Select:
+    """The version row (built once: every search reads it)."""
+    return select(MatchingVersion.version, MatchingVersion.reset_version).where(MatchingVersion.id == 1)
+
+
 def read_stamp(session: Session) -> Stamp | None:
     """The newest change to what matching reads (None before migration 0020 or without its row)."""
-    row = session.execute(
-        select(MatchingVersion.version, MatchingVersion.reset_version).where(MatchingVersion.id == 1)
-    ).first()
+    row = session.execute(_stamp_statement()).first()
     return Stamp(int(row[0]), int(row[1])) if row else None
 
 

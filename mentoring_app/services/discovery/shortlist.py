@@ -8,10 +8,11 @@ new mentees, no places left, no longer mentoring, or no longer on the platform.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -118,23 +119,30 @@ def status_of(user: User, profile: Profile | None, accepted: int) -> str:
     return AVAILABLE
 
 
-def list_shortlist(session: Session, *, actor: User | None) -> list[SavedView]:
-    """The actor's own shortlist, most recently saved first, each with what it says now."""
-    mentee = _mentee(actor)
+@functools.cache
+def _shortlist_statement() -> Select:
+    """A mentee's saved mentors with their user, profile and accepted count (built once: Find
+    mentor reads it with every search)."""
     accepted = (
         select(Relationship.mentor_id, func.count().label("n"))
         .where(Relationship.status == ACCEPTED)  # type: ignore[arg-type]
         .group_by(Relationship.mentor_id)
         .subquery()
     )
-    rows = session.execute(
+    return (
         select(SavedMentor.saved_at, User, Profile, func.coalesce(accepted.c.n, 0))
         .join(User, User.id == SavedMentor.mentor_id)  # type: ignore[arg-type]
         .outerjoin(Profile, Profile.user_id == SavedMentor.mentor_id)  # type: ignore[arg-type]
         .outerjoin(accepted, accepted.c.mentor_id == SavedMentor.mentor_id)
-        .where(SavedMentor.mentee_id == mentee.id)  # type: ignore[arg-type]
+        .where(SavedMentor.mentee_id == bindparam("mentee"))  # type: ignore[arg-type]
         .order_by(SavedMentor.saved_at.desc(), SavedMentor.mentor_id)  # type: ignore[attr-defined]
-    ).all()
+    )
+
+
+def list_shortlist(session: Session, *, actor: User | None) -> list[SavedView]:
+    """The actor's own shortlist, most recently saved first, each with what it says now."""
+    mentee = _mentee(actor)
+    rows = session.execute(_shortlist_statement(), {"mentee": mentee.id}).all()
     views = []
     for saved_at, user, profile, n in rows:
         status = status_of(user, profile, int(n))

@@ -32,6 +32,12 @@ class FieldSpec:
     def by_id(self) -> dict[int, Choice]:
         return {choice.id: choice for choice in self.choices}
 
+    @cached_property
+    def by_folded_label(self) -> dict[str, tuple[str, str]]:
+        """Each option by its label ignoring case: (its id as the form sends it, its label), for a
+        type-to-find picker (worked out once per vocabulary read, shared by every tab)."""
+        return {choice.label.casefold(): (str(choice.id), choice.label) for choice in self.choices}
+
     def find(self, label: str) -> Choice | None:
         """The option with this label, ignoring case and surrounding spaces."""
         wanted = " ".join(label.split()).casefold()
