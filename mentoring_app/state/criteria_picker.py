@@ -7,7 +7,8 @@ from typing import Any, TypedDict
 
 import reflex as rx
 
-from mentoring_app.services.discovery.vocabulary import PICKER_THRESHOLD, FieldSpec
+from mentoring_app.services.discovery.vocabulary import PICKER_THRESHOLD, FieldSpec, load_fields
+from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id
 
 
@@ -80,48 +81,62 @@ def option_ids(values: list[Any]) -> list[int]:
     return ids
 
 
+# The type-to-find fields' options by label, by field key, from the vocabulary this process last
+# drew: shared by every tab, and so not in any tab's stored state (in Redis mode each tab would
+# otherwise carry Languages' 185 labels, about 5 KB, through every event).
+_LABELS: dict[str, dict[str, tuple[str, str]]] = {}
+
+
+def _remember_labels(specs: list[FieldSpec]) -> None:
+    for spec in specs:
+        if len(spec.choices) > PICKER_THRESHOLD:
+            _LABELS[spec.key] = spec.by_folded_label
+
+
 class CriteriaPicker(rx.State, mixin=True):
     """Chips for type-to-find fields (Languages): picked options, and what is being typed."""
 
     chips: dict[str, list[ChipView]] = {}
     picker_text: dict[str, str] = {}
-    _picker_labels: dict[str, dict[str, tuple[str, str]]] = {}
+    _picker_keys: dict[str, str] = {}  # a picker's input name -> its field's key
 
     def _set_pickers(self, views: list[FieldView]) -> None:
-        self.chips, self._picker_labels = {}, {}
+        self.chips, self._picker_keys = {}, {}
         for view in views:
             if view["kind"] != "picker":
                 continue
             name = view["input_name"]
-            self._picker_labels[name] = {
-                o["label"].casefold(): (o["id"], o["label"]) for o in view["options"]
-            }
+            _LABELS[view["key"]] = {o["label"].casefold(): (o["id"], o["label"]) for o in view["options"]}
+            self._picker_keys[name] = view["key"]
             self.chips[name] = [
                 ChipView(id=o["id"], label=o["label"]) for o in view["options"] if o["selected"]
             ]
-        self.picker_text = dict.fromkeys(self._picker_labels, "")
+        self.picker_text = dict.fromkeys(self._picker_keys, "")
 
     def _set_picker_chips(self, specs: list[FieldSpec], chosen: dict[str, tuple[int, ...]]) -> None:
         """As :meth:`_set_pickers`, straight from the vocabulary (no option views are built): the
-        labels are the field's own shared lookup, the chips the chosen options in the field's order."""
-        self.chips, self._picker_labels = {}, {}
+        chips are the chosen options in the field's order."""
+        self.chips, self._picker_keys = {}, {}
+        _remember_labels(specs)
         for spec in specs:
             if len(spec.choices) <= PICKER_THRESHOLD:
                 continue
             picked = set(chosen.get(spec.key, ()))
-            self._picker_labels[spec.key] = spec.by_folded_label
+            self._picker_keys[spec.key] = spec.key
             self.chips[spec.key] = [
                 ChipView(id=str(c.id), label=c.label) for c in spec.choices if c.id in picked
             ]
-        self.picker_text = dict.fromkeys(self._picker_labels, "")
+        self.picker_text = dict.fromkeys(self._picker_keys, "")
 
     @rx.event
-    def pick(self, input_name: str, text: str) -> None:
+    async def pick(self, input_name: str, text: str) -> None:
         """An exact option name (as the suggestion list fills in) becomes a chip."""
-        labels = self._picker_labels.get(input_name)
-        if labels is None or not isinstance(text, str):
+        key = self._picker_keys.get(input_name) if isinstance(input_name, str) else None
+        if key is None or not isinstance(text, str):
             return
-        found = labels.get(" ".join(text.split()).casefold())
+        if key not in _LABELS:  # a worker that has not drawn this form since it started
+            _remember_labels(await call(load_fields))
+        found = _LABELS.get(key, {}).get(" ".join(text.split()).casefold())
         if found is None:
             self.picker_text[input_name] = text[:120]
             return

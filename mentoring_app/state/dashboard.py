@@ -53,16 +53,19 @@ VideoCard = VideoItem
 
 def _dashboard_page(
     session: Session, user: User, *, relationship_id: int, section: str, today: date
-) -> tuple[dashboard_snapshot.Snapshot, list[messaging.MessageView]] | None:
-    """Every part of the dashboard and the pair's messages (read now, as the member sees them):
-    what opening the page shows, in one session. None for no relationship id in the URL."""
+) -> tuple[dashboard_snapshot.Snapshot, list[messaging.MessageView] | None] | None:
+    """Every part of the dashboard and, when it opens on Messages, the pair's latest messages (read
+    now, as the member sees them): what opening the page shows, in one session. None for no
+    relationship id in the URL. On another section the messages are neither read nor marked read:
+    the member has not seen them (the header keeps counting them until Messages is opened)."""
     if not relationship_id:
         return None
     found = dashboard_snapshot.snapshot(
         session, actor=user, relationship_id=relationship_id, section=section, today=today
     )
-    partner = found.overview.partner_id if found.overview else 0
-    return found, messaging.read_thread(session, actor=user, other_id=partner, after_id=0)
+    if section != "messages" or found.overview is None:
+        return found, None
+    return found, messaging.read_thread(session, actor=user, other_id=found.overview.partner_id, after_id=0)
 
 
 class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart, SurveyPart, SessionState):
@@ -98,6 +101,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
     days_since_contact: str = ""
     # Messages
     messages: list[MessageCard] = []
+    _messages_read: bool = False  # the thread was read in this tab (Messages opened, or a message sent)
     message_errors: dict[str, str] = {}
     message_form_key: int = 0
     no_errors: dict[str, str] = {}  # for optional fields that cannot be wrong
@@ -170,6 +174,9 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
         ]
 
     async def _load_messages(self, user: User) -> None:
+        """The thread's messages after those shown (the latest ones the first time), read and so
+        marked read: only while the Messages section is open, or after this member wrote."""
+        self._messages_read = True
         fresh = await newer_cards(user, self.partner_id, self.messages, self.time_zone)
         if fresh:
             self.messages += fresh
@@ -217,7 +224,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
 
     @rx.event
     async def load(self):
-        self.loaded, self.found, self.messages = False, False, []
+        self.loaded, self.found, self.messages, self._messages_read = False, False, [], False
         # Nothing of a previously opened relationship stays in this browser's state.
         self.partner_name = self.contact_email = self.contact_phone = self.contact_preferred = ""
         self._show_checkin(None)
@@ -232,7 +239,9 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
         if user is not None and isinstance(found, tuple):
             snapshot, thread = found
             self._show_snapshot(snapshot)
-            self.messages = [message_card(m, self.time_zone) for m in thread]
+            if thread is not None:
+                self.messages = [message_card(m, self.time_zone) for m in thread]
+                self._messages_read = True
             self.found = True
         self.loaded = True
         return self._page_opened(user)
@@ -246,7 +255,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
         everything = live.EVERYTHING in topics
         changed = live.relationship_parts(topics, self.relationship_id)
         try:
-            if everything or live.MESSAGE in topics:
+            if (everything or live.MESSAGE in topics) and self._messages_read:
                 await self._load_messages(user)
             if everything or changed is not None:
                 parts = (
@@ -266,6 +275,8 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
         user = await self._current_member()
         if user is not None and self.found:
             await self._load_shelf(user)
+            if section == "messages" and not self._messages_read:
+                await self._load_messages(user)
         # The open section goes into the address (without a navigation): when the websocket
         # reconnects (a network blip, or the instance holding it stopped and the proxy sends it to
         # another) `load` runs again and reads it from there, so the member stays where they were

@@ -78,7 +78,7 @@ _ANSWER_TEXT = {
 
 
 HomeData = tuple[
-    profiles.OwnProfile,
+    profiles.Completeness,
     list[dashboard.RelationshipSummary],
     attention.NeedsYou,
     recommendations.Recommendations | None,
@@ -94,7 +94,7 @@ def _home_data(session: Session, user: User, recommend: bool = True) -> HomeData
     needs = attention.needs_you(session, actor=user)
     looking = recommend and user.is_mentee and not needs.matched_mentee
     return (
-        profiles.own_profile(session, actor=user),
+        profiles.profile_completeness(session, actor=user),
         dashboard.my_relationships(session, actor=user),
         needs,
         recommendations.recommend(session, viewer=user) if looking else None,
@@ -175,7 +175,7 @@ class HomeState(SessionState):
             self.recommending = picks is not None
             self.needs_criteria = picks is not None and not picks.has_criteria
             self.recommended = _cards(picks) if picks else []
-        self.profile_percent = own.completeness.percent
+        self.profile_percent = own.percent
         tz = self.time_zone
         self.waiting_requests_lines = [
             NeedLine(

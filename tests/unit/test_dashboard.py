@@ -367,3 +367,19 @@ def test_a_change_to_one_part_reads_back_that_part_and_what_shows_it(db: Session
             dashboard_snapshot.snapshot(
                 db, actor=outsider, relationship_id=rel.id, section="goals", today=TODAY, parts=parts
             )
+
+
+def test_opening_the_dashboard_reads_messages_only_on_the_messages_section(db: Session, make_member) -> None:
+    """Messages are marked read when the member sees them: opening the dashboard on Details
+    neither reads nor marks them (the header still counts them); on Messages it does both."""
+    from mentoring_app.services.conversations import attention, messaging
+    from mentoring_app.state.dashboard import _dashboard_page
+
+    mentor, mentee, rel = accepted_pair(db, make_member)
+    messaging.send_message(db, actor=mentor, other_id=mentee.id, body="Shall we meet on Tuesday?")
+    snapshot, thread = _dashboard_page(db, mentee, relationship_id=rel.id, section="details", today=TODAY)
+    assert snapshot.overview is not None and thread is None
+    assert attention.nav_counts(db, actor=mentee).messages == 1
+    _, thread = _dashboard_page(db, mentee, relationship_id=rel.id, section="messages", today=TODAY)
+    assert [m.body for m in thread] == ["Shall we meet on Tuesday?"]
+    assert attention.nav_counts(db, actor=mentee).messages == 0

@@ -52,3 +52,41 @@ def test_a_vocabulary_the_process_has_not_drawn_is_sent_again() -> None:
     _, back = pickle.loads(payload)  # noqa: S301 - our own payload, as Reflex reads it
     assert back.fields == []
     assert back._fields_digest == "", "the next answer must send the vocabulary"
+
+
+def test_the_stored_state_leaves_the_pickers_labels_out_and_a_pick_still_finds_them() -> None:
+    """The type-to-find labels (Languages: 185 of them) are the process's, not each tab's: the
+    payload carries only the chips; a worker that never drew the form reads the vocabulary when a
+    member picks."""
+    import asyncio
+
+    from mentoring_app.services.discovery.vocabulary import Choice, FieldSpec
+    from mentoring_app.state import criteria_picker
+
+    languages = FieldSpec(
+        id=2,
+        key="languages",
+        label="Languages",
+        multiple=True,
+        choices=tuple(Choice(n, f"Language {n} " + "y" * 30) for n in range(1, 200)),
+    )
+    tab = _tab_with_vocabulary("abc")
+    tab._set_picker_chips([languages], {"languages": (7,)})
+    payload = tab._serialize()
+    assert b"Language 150" not in payload and b"Language 7 " in payload  # the chip only
+    assert len(payload) < 3_000
+
+    _, back = pickle.loads(payload)  # noqa: S301 - our own payload, as Reflex reads it
+    criteria_picker._LABELS.clear()  # as in a worker that has not drawn the form
+
+    async def vocabulary(fn, /, **kwargs):  # type: ignore[no-untyped-def]
+        return [languages]
+
+    original = criteria_picker.call
+    criteria_picker.call = vocabulary  # type: ignore[assignment]
+    try:
+        asyncio.run(back.pick("languages", "  language 12 " + "Y" * 30))
+    finally:
+        criteria_picker.call = original  # type: ignore[assignment]
+    assert [chip["id"] for chip in back.chips["languages"]] == ["7", "12"]
+    assert back.picker_text["languages"] == ""

@@ -81,3 +81,19 @@ def test_members_can_turn_message_emails_off(db: Session, make_member) -> None:
     messaging.send_message(db, actor=mentee, other_id=mentor.id, body="Hello")
     assert db.exec(select(OutboxEmail).where(OutboxEmail.kind == "message")).all() == []
     assert messaging.threads(db, actor=mentor)[0].unread == 1  # still told in the app
+
+
+def test_a_long_thread_opens_with_its_latest_messages_oldest_first(
+    db: Session, make_member, monkeypatch
+) -> None:
+    """A thread longer than LATEST opens with the newest ones (never the oldest, which would hide
+    what was just written); reading on from the last one shown gets only what is newer."""
+    monkeypatch.setattr(messaging, "LATEST", 3)
+    mentee, mentor = make_member(role="mentee"), make_member(role="mentor")
+    for n in range(5):
+        messaging.send_message(db, actor=mentee, other_id=mentor.id, body=f"Message {n}")
+    seen = messaging.read_thread(db, actor=mentor, other_id=mentee.id)
+    assert [m.body for m in seen] == ["Message 2", "Message 3", "Message 4"]
+    messaging.send_message(db, actor=mentee, other_id=mentor.id, body="Message 5")
+    newer = messaging.read_thread(db, actor=mentor, other_id=mentee.id, after_id=seen[-1].id)
+    assert [m.body for m in newer] == ["Message 5"]

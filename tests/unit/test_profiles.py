@@ -169,3 +169,24 @@ def test_vocabulary_is_cached_until_invalidated(db: Session) -> None:
     db.add(option)
     db.commit()
     vocabulary.invalidate_cache()
+
+
+def test_homes_completeness_is_my_profiles(db: Session, make_member) -> None:
+    """Home's cheaper read gives the figure My profile gives: before any profile row exists, for
+    a complete mentor, and for a member with both roles and criteria on both sides."""
+    fresh = make_member(role="mentor")
+    assert (
+        profiles.profile_completeness(db, actor=fresh) == profiles.own_profile(db, actor=fresh).completeness
+    )
+    mentor = make_member(role="mentor")
+    profiles.update_profile(db, actor=mentor, user_id=mentor.id, changes=_complete_mentor(db))
+    assert (
+        profiles.profile_completeness(db, actor=mentor) == profiles.own_profile(db, actor=mentor).completeness
+    )
+    both = make_member(role="both")
+    changes = _complete_mentor(db)
+    changes.mentee_criteria = {"languages": _ids(db, "languages", "French")}
+    profiles.update_profile(db, actor=both, user_id=both.id, changes=changes)
+    done = profiles.profile_completeness(db, actor=both)
+    assert done == profiles.own_profile(db, actor=both).completeness
+    assert done.percent == db.get(Profile, both.id).completeness

@@ -72,19 +72,12 @@ class NeedsYou:
     unanswered: list[Unanswered] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     next_meeting: NextMeeting | None = None
-    unread_messages: int = 0
     # A mentee with an accepted (live) relationship: Home stops leading with Find a mentor.
     matched_mentee: bool = False
 
     @property
     def empty(self) -> bool:
-        return not (
-            self.waiting_requests
-            or self.unanswered
-            or self.answers
-            or self.next_meeting
-            or self.unread_messages
-        )
+        return not (self.waiting_requests or self.unanswered or self.answers or self.next_meeting)
 
 
 def _my_threads(member_id: int | BindParameter[int]):  # type: ignore[no-untyped-def]
@@ -197,7 +190,8 @@ def _unanswered(session: Session, member_id: int) -> list[Unanswered]:
 
 
 def needs_you(session: Session, *, actor: User | None, now: datetime | None = None) -> NeedsYou:
-    """Home's "what needs you now" for the member (empty for an admin who is neither role)."""
+    """Home's "what needs you now" for the member (empty for an admin who is neither role). Unread
+    messages are not here: Home shows the header's count, read with every page."""
     if actor is None or not actor.is_active or not actor.id:
         return NeedsYou()
     now = now or utcnow()
@@ -245,6 +239,5 @@ def needs_you(session: Session, *, actor: User | None, now: datetime | None = No
         unanswered=unanswered,
         answers=answers,
         next_meeting=next_meeting,
-        unread_messages=nav_counts(session, actor=actor).messages,
         matched_mentee=matched,
     )

@@ -29,6 +29,8 @@ from mentoring_app.settings import get_settings
 
 MAX_BODY = 5000
 EMAIL_GAP = timedelta(hours=1)
+LATEST = 200  # messages a thread opens with (the latest ones)
+NEWER_AT_MOST = 500  # messages read at once after the last one shown
 
 
 @dataclass(frozen=True)
@@ -183,17 +185,27 @@ def send_message(
 def read_thread(
     session: Session, *, actor: User | None, other_id: int, after_id: int = 0, now: datetime | None = None
 ) -> list[MessageView]:
-    """The messages between the actor and another member (newer than ``after_id``); marks them read."""
+    """The messages between the actor and another member, oldest first: the latest ``LATEST``
+    (``after_id`` 0), or those newer than ``after_id``; marks the thread read."""
     member = _active(actor)
     thread = _find_thread(session, member.id, other_id)  # type: ignore[arg-type]
     if thread is None:
         return []
-    rows = session.exec(
-        select(Message)
-        .where(Message.thread_id == thread.id, Message.id > after_id)
-        .order_by(Message.id)
-        .limit(500)  # type: ignore[arg-type]
-    ).all()
+    if after_id:
+        rows = session.exec(
+            select(Message)
+            .where(Message.thread_id == thread.id, Message.id > after_id)
+            .order_by(Message.id)
+            .limit(NEWER_AT_MOST)  # type: ignore[arg-type]
+        ).all()
+    else:
+        latest = (
+            select(Message)
+            .where(Message.thread_id == thread.id)
+            .order_by(Message.id.desc())  # type: ignore[union-attr]
+            .limit(LATEST)
+        )
+        rows = list(reversed(session.exec(latest).all()))  # type: ignore[call-overload]
     names = dict(
         session.exec(select(User.id, User.name).where(User.id.in_([thread.low_id, thread.high_id]))).all()
     )  # type: ignore[union-attr]
