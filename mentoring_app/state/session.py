@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -39,8 +40,9 @@ def _unread_counts(session: Session, actor: User, path: str = "") -> attention.N
     member's answer), read with the session check in one trip. Opening a page first reads the
     notifications about it (their link opens it), only when there are unread ones at all."""
     counts = attention.nav_counts(session, actor=actor)
-    if counts.notifications and path and notifications.mark_read_for_path(session, actor=actor, path=path):
-        counts = attention.nav_counts(session, actor=actor)
+    marked = notifications.mark_read_for_path(session, actor=actor, path=path) if counts.notifications else 0
+    if marked:  # what was just marked, less (no second count)
+        counts = replace(counts, notifications=max(0, counts.notifications - marked))
     return counts
 
 

@@ -175,3 +175,27 @@ def test_no_email_for_a_message_already_read_in_the_app(engine: Engine, tmp_path
         messaging.send_message(db, actor=mentee, other_id=mentor.id, body="Still unread", now=later)
         assert relay.deliver_due(engine, now=later + timedelta(minutes=5), settings=settings) == 1
         assert len(list((tmp_path / "mail").glob("*-message.eml"))) == 1
+
+
+def test_opening_a_page_reads_its_notifications_and_counts_once(db: Session, make_member) -> None:
+    """The header's counts as a page opens: the notifications about that page are marked read and
+    taken off the count without counting again; other pages' stay unread; nothing to mark on a
+    page writes nothing."""
+    from mentoring_app.state.session import _unread_counts
+    from tests.unit.test_recommendations import counted
+
+    mentee, mentor = make_member(role="mentee"), make_mentor(db, make_member)
+    messaging.send_message(db, actor=mentee, other_id=mentor.id, body="A question")
+    relationships.send_request(db, actor=mentee, mentor_id=mentor.id, text=TEXT)
+    before = attention.nav_counts(db, actor=mentor)
+    assert before.notifications == 2 and before.messages == 1
+    with counted(db) as statements:
+        counts = _unread_counts(db, mentor, f"/messages/{mentee.id}")
+    assert counts == dataclasses.replace(before, notifications=1)
+    assert counts == attention.nav_counts(db, actor=mentor)
+    assert (
+        sum(1 for s in statements if s.lstrip().upper().startswith("SELECT")) == 2
+    )  # counts, then the page's
+    with counted(db) as statements:
+        assert _unread_counts(db, mentor, "/home") == counts
+    assert [s for s in statements if s.lstrip().upper().startswith("UPDATE")] == []

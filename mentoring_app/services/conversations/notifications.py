@@ -7,11 +7,12 @@ are filled in when read (services/people), so a member who deletes their account
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import Select, bindparam, func, update
 from sqlmodel import Session, select
 
 from mentoring_app import live
@@ -143,6 +144,18 @@ def _about_path(link: str, path: str) -> bool:
     return bool(base) and base == path
 
 
+@functools.cache
+def _unread_about_statement() -> Select:
+    """The member's unread notifications whose link starts with a path (built once, see db.py,
+    "prebuilt": every page a member with unread notifications opens runs it). The link is checked
+    again in Python (``_about_path``), so LIKE's wildcards in a path could only widen the rows read."""
+    return select(Notification.id, Notification.link).where(  # type: ignore[return-value]
+        Notification.user_id == bindparam("member"),
+        Notification.read_at.is_(None),  # type: ignore[union-attr]
+        Notification.link.startswith(bindparam("path")),  # type: ignore[attr-defined]
+    )
+
+
 def mark_read_for_path(
     session: Session, *, actor: User | None, path: str, now: datetime | None = None, commit: bool = True
 ) -> int:
@@ -153,13 +166,7 @@ def mark_read_for_path(
     path = path.split("?", 1)[0].rstrip("/")
     if not path:
         return 0
-    rows = session.exec(
-        select(Notification.id, Notification.link).where(
-            Notification.user_id == actor.id,
-            Notification.read_at.is_(None),  # type: ignore[union-attr]
-            Notification.link.startswith(path),  # type: ignore[attr-defined]
-        )
-    ).all()
+    rows = session.exec(_unread_about_statement(), params={"member": actor.id, "path": path}).all()  # type: ignore[call-overload]
     ids = [nid for nid, link in rows if _about_path(link, path)]
     if not ids:
         return 0
