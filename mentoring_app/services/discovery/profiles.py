@@ -194,19 +194,24 @@ def _both_sides_statement() -> Select:
     )
 
 
+def _criteria_both_sides(session: Session, user_id: int, fields: list[FieldSpec]) -> dict[str, Criteria]:
+    """The member's criteria on each side (as :func:`_criteria` gives one), in one statement."""
+    rows = session.exec(_both_sides_statement(), params={"user_id": user_id}).all()  # type: ignore[call-overload]
+    labels = option_labels(session, [option_id for _, option_id in rows])
+    sides: dict[str, Criteria] = {side: {f.key: [] for f in fields} for side in (MENTOR_SIDE, MENTEE_SIDE)}
+    for side, option_id in rows:
+        key = labels.get(option_id, ("", ""))[0]
+        sides.setdefault(side, {}).setdefault(key, []).append(option_id)
+    return sides
+
+
 def profile_completeness(session: Session, *, actor: User | None) -> Completeness:
     """How complete the actor's own profile is (Home's figure), as :func:`own_profile` works it out,
     in two statements and without writing anything (a member without a profile row yet has an
     empty one)."""
     user = _active(actor)
     profile = session.get(Profile, user.id) or Profile(user_id=user.id)  # type: ignore[arg-type]
-    fields = load_fields(session)
-    rows = session.exec(_both_sides_statement(), params={"user_id": user.id}).all()  # type: ignore[call-overload]
-    labels = option_labels(session, [option_id for _, option_id in rows])
-    sides: dict[str, Criteria] = {side: {f.key: [] for f in fields} for side in (MENTOR_SIDE, MENTEE_SIDE)}
-    for side, option_id in rows:
-        key = labels.get(option_id, ("", ""))[0]
-        sides.setdefault(side, {}).setdefault(key, []).append(option_id)
+    sides = _criteria_both_sides(session, user.id, load_fields(session))  # type: ignore[arg-type]
     return completeness(user, profile, sides[MENTOR_SIDE], sides[MENTEE_SIDE])
 
 
@@ -407,12 +412,13 @@ def public_profile(session: Session, *, viewer: User | None, user_id: int) -> Pu
     user = session.get(User, user_id)
     if user is None or not user.is_active or not (user.is_mentor or user.is_mentee):
         raise NotFound("That member could not be found.")
-    profile, _ = ensure_profile(session, user)
-    session.flush()
+    # Read only: a member without a profile row yet shows an empty profile.
+    profile = session.get(Profile, user.id) or Profile(user_id=user.id)  # type: ignore[arg-type]
     fields = load_fields(session)
+    sides = _criteria_both_sides(session, user.id, fields)  # type: ignore[arg-type]
     grouped = {}
     for side in (MENTOR_SIDE, MENTEE_SIDE):
-        criteria = _criteria(session, user.id, side, fields)  # type: ignore[arg-type]
+        criteria = sides[side]
         labels = option_labels(session, [i for ids in criteria.values() for i in ids])
         grouped[side] = tuple(
             (spec.label, tuple(labels[i][1] for i in criteria.get(spec.key, []) if i in labels))
@@ -421,7 +427,6 @@ def public_profile(session: Session, *, viewer: User | None, user_id: int) -> Pu
         )
     waits = _answer_waits(session, user.id) if user.is_mentor else []  # type: ignore[arg-type]
     answer_hours = statistics.median(waits) if waits else None
-    session.commit()
     return PublicProfile(
         user_id=user.id,  # type: ignore[arg-type]
         name=user.name,
@@ -445,18 +450,24 @@ def public_profile(session: Session, *, viewer: User | None, user_id: int) -> Pu
 ANSWERS_COUNTED = 20
 
 
-def _answer_waits(session: Session, mentor_id: int) -> list[float]:
-    """Hours the mentor took to accept or decline each of their last requests (newest 20)."""
-    rows = session.exec(
-        select(Relationship.created_at, Relationship.decided_at)
+@functools.cache
+def _answer_waits_statement() -> Select:
+    """Built once (see db.py, "prebuilt"): every mentor's profile page reads it."""
+    return (
+        select(Relationship.created_at, Relationship.decided_at)  # type: ignore[return-value]
         .where(
-            Relationship.mentor_id == mentor_id,
+            Relationship.mentor_id == bindparam("mentor"),
             Relationship.decided_at.is_not(None),  # type: ignore[union-attr]
             Relationship.status.in_(("accepted", "declined", "withdrawn", "ended")),  # type: ignore[attr-defined]
         )
         .order_by(Relationship.decided_at.desc())  # type: ignore[union-attr]
         .limit(ANSWERS_COUNTED)
-    ).all()
+    )
+
+
+def _answer_waits(session: Session, mentor_id: int) -> list[float]:
+    """Hours the mentor took to accept or decline each of their last requests (newest 20)."""
+    rows = session.exec(_answer_waits_statement(), params={"mentor": mentor_id}).all()  # type: ignore[call-overload]
     return [max(0.0, (decided - asked).total_seconds() / 3600) for asked, decided in rows]
 
 
