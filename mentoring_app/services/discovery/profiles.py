@@ -500,6 +500,16 @@ def contact_details(session: Session, *, viewer: User | None, user_id: int) -> C
     return ContactView(email=contact.email, phone=contact.phone, preferred=contact.preferred)
 
 
+def partner_contact(session: Session, *, partner: User) -> ContactView:
+    """The contact details of a member's accepted partner, for a caller that has just checked the
+    partnership itself (the dashboard's overview): read only, and as :func:`contact_details`
+    shows them (the account's email until the partner sets their own)."""
+    contact = session.get(ContactDetails, partner.id) or ContactDetails(
+        user_id=partner.id, email=partner.email
+    )  # type: ignore[arg-type]
+    return ContactView(email=contact.email, phone=contact.phone, preferred=contact.preferred)
+
+
 def save_sought_criteria(
     session: Session,
     *,

@@ -31,7 +31,6 @@ from mentoring_app.models.journeys import ACHIEVED, DROPPED, HELD, PLANNED
 from mentoring_app.models.relationships import ACCEPTED
 from mentoring_app.models.types import utcnow
 from mentoring_app.services.discovery import profiles
-from mentoring_app.services.errors import NotAllowed
 from mentoring_app.services.mentoring import agreement as agreement_service
 from mentoring_app.services.mentoring.relationship_access import (
     DASHBOARD_STATUSES,
@@ -129,12 +128,9 @@ def overview(
     member, rel = member_relationship(session, actor, relationship_id)
     other_id = partner_id(rel, member.id)  # type: ignore[arg-type]
     other, profile = session.get(User, other_id), session.get(Profile, other_id)
-    contact = None
-    if rel.status == ACCEPTED:
-        try:
-            contact = profiles.contact_details(session, viewer=member, user_id=other_id)
-        except NotAllowed:
-            contact = None
+    # The member is one of this accepted pair (member_relationship checked it): the partner's
+    # contact details are theirs to see.
+    contact = profiles.partner_contact(session, partner=other) if rel.status == ACCEPTED and other else None
     found = journeys(session, rel.id)  # type: ignore[arg-type]
     return Overview(
         relationship_id=rel.id,  # type: ignore[arg-type]
