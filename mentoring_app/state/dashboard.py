@@ -285,16 +285,21 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
 
     @rx.event
     async def send_message(self, form: FormData):
-        user = await self._current_member()
-        if user is None:
+        # The member sees the conversation after writing: the messages since those shown (the
+        # latest ones, if Messages had not been opened in this tab) come with the send.
+        posted = await post_message(self, self.partner_id, form, self.messages)
+        if posted.user is None:
             return self._login_redirect()
-        self.message_errors, refusal = await post_message(user, self.partner_id, form)
-        if refusal:
-            return rx.toast.error(refusal)
+        self.message_errors = posted.errors
+        if posted.refusal:
+            return rx.toast.error(posted.refusal)
         if self.message_errors:
             return None
         self.message_form_key += 1
-        await self._load_messages(user)
+        self._messages_read = True
+        if posted.cards:
+            self.messages += posted.cards
+            self.days_since_contact = "Today"  # a message is contact (dashboard.progress)
         return None
 
     @rx.event

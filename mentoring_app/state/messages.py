@@ -7,10 +7,12 @@ or several (Redis), so the list and the thread update by themselves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypedDict
 
 import reflex as rx
 from reflex_base.utils.form import FormData
+from sqlmodel import Session
 
 from mentoring_app import live, routes, timefmt
 from mentoring_app.models import User
@@ -55,25 +57,45 @@ def message_card(view: messaging.MessageView, tz: str) -> MessageCard:
     )
 
 
-async def post_message(user: User, other_id: int, form: FormData) -> tuple[dict[str, str], str]:
-    """Send the form's message to ``other_id``: (field errors, refusal), both empty once sent.
+def _send_then_read(
+    session: Session, user: User, *, other_id: int, body: str, after_id: int
+) -> list[messaging.MessageView]:
+    """Send the message, then read the thread after ``after_id`` (the sent one with it)."""
+    messaging.send_message(session, actor=user, other_id=other_id, body=body)
+    return messaging.read_thread(session, actor=user, other_id=other_id, after_id=after_id)
 
-    Shared by Messages and the relationship dashboard's Messages section."""
+
+@dataclass(frozen=True)
+class Posted:
+    """What sending a message from a form came to: nobody logged in (``user`` None), field errors,
+    a refusal for a toast, or the thread's new messages as cards (the sent one among them)."""
+
+    user: User | None
+    errors: dict[str, str]
+    refusal: str
+    cards: list[MessageCard]
+
+
+async def post_message(
+    state: SessionState, other_id: int, form: FormData, shown: list[MessageCard]
+) -> Posted:
+    """Send the form's message to ``other_id`` and read what is new in the thread since ``shown``,
+    in one trip to the database with the session check. Shared by Messages and the relationship
+    dashboard's Messages section."""
     body = form.get("body", "")
-    try:
-        await call(
-            messaging.send_message,
-            actor=user,
-            other_id=other_id,
-            body=body[:6000] if isinstance(body, str) else "",
-        )
-    except ValidationFailed as failure:
-        return failure.errors, ""
-    except limits.LimitReached as reached:  # shown beside the message box, where it stays
-        return {"body": reached.message}, ""
-    except ServiceError as refusal:
-        return {}, refusal.message
-    return {}, ""
+    last = shown[-1]["id"] if shown else 0
+    user, answer = await state._as_member(
+        _send_then_read, other_id=other_id, body=body[:6000] if isinstance(body, str) else "", after_id=last
+    )
+    if isinstance(answer, ValidationFailed):
+        return Posted(user, answer.errors, "", [])
+    if isinstance(answer, limits.LimitReached):  # shown beside the message box, where it stays
+        return Posted(user, {"body": answer.message}, "", [])
+    if isinstance(answer, ServiceError):
+        return Posted(user, {}, answer.message, [])
+    known = {m["id"] for m in shown}
+    cards = [message_card(m, state.time_zone) for m in answer or [] if m.id not in known]
+    return Posted(user, {}, "", cards)
 
 
 async def newer_cards(user: User, other_id: int, shown: list[MessageCard], tz: str) -> list[MessageCard]:
@@ -166,14 +188,14 @@ class ThreadState(SessionState):
 
     @rx.event
     async def send(self, form: FormData):
-        user = await self._current_member()
-        if user is None:
+        posted = await post_message(self, self.other_id, form, self.messages)
+        if posted.user is None:
             return self._login_redirect()
-        self.errors, refusal = await post_message(user, self.other_id, form)
-        if refusal:
-            return rx.toast.error(refusal)
+        self.errors = posted.errors
+        if posted.refusal:
+            return rx.toast.error(posted.refusal)
         if self.errors:
             return None
         self.form_key += 1  # a fresh, empty message box
-        self.messages += await newer_cards(user, self.other_id, self.messages, self.time_zone)
+        self.messages += posted.cards
         return None
