@@ -59,6 +59,7 @@ def test_the_stored_state_leaves_the_pickers_labels_out_and_a_pick_still_finds_t
     payload carries only the chips; a worker that never drew the form reads the vocabulary when a
     member picks."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from mentoring_app.services.discovery.vocabulary import Choice, FieldSpec
     from mentoring_app.state import criteria_picker
@@ -85,7 +86,9 @@ def test_the_stored_state_leaves_the_pickers_labels_out_and_a_pick_still_finds_t
     original = criteria_picker.call
     criteria_picker.call = vocabulary  # type: ignore[assignment]
     try:
-        asyncio.run(back.pick("languages", "  language 12 " + "Y" * 30))
+        # In a thread of its own: the browser tests may leave an event loop running in this one.
+        with ThreadPoolExecutor(1) as thread:
+            thread.submit(asyncio.run, back.pick("languages", "  language 12 " + "Y" * 30)).result()
     finally:
         criteria_picker.call = original  # type: ignore[assignment]
     assert [chip["id"] for chip in back.chips["languages"]] == ["7", "12"]
