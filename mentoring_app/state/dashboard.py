@@ -176,10 +176,13 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
     async def _load_messages(self, user: User) -> None:
         """The thread's messages after those shown (the latest ones the first time), read and so
         marked read: only while the Messages section is open, or after this member wrote."""
+        self._show_new_messages(await newer_cards(user, self.partner_id, self.messages, self.time_zone))
+
+    def _show_new_messages(self, cards: list[MessageCard]) -> None:
+        """Append the thread's new messages: the thread is read in this tab from now on."""
         self._messages_read = True
-        fresh = await newer_cards(user, self.partner_id, self.messages, self.time_zone)
-        if fresh:
-            self.messages += fresh
+        if cards:
+            self.messages += cards
             self.days_since_contact = "Today"  # a message is contact (dashboard.progress)
 
     async def _load_parts(self, user: User, parts: frozenset[str]) -> None:
@@ -296,10 +299,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
         if self.message_errors:
             return None
         self.message_form_key += 1
-        self._messages_read = True
-        if posted.cards:
-            self.messages += posted.cards
-            self.days_since_contact = "Today"  # a message is contact (dashboard.progress)
+        self._show_new_messages(posted.cards)
         return None
 
     @rx.event
