@@ -173,13 +173,13 @@ def demo_app() -> Iterator[tuple[str, str, str]]:
     from mentoring_app.migrations import upgrade_to_head
     from mentoring_app.models import User
     from mentoring_app.services.accounts import auth
-    from tests.harness import start_app
+    from tests.harness import start_app, storing_uploads_for
 
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as folder:
         database_url = f"sqlite:///{Path(folder) / 'demo.db'}"
         upgrade_to_head(database_url)
         engine = make_engine(database_url)
-        with Session(engine) as db:
+        with storing_uploads_for(Path(folder)), Session(engine) as db:
             load_demo_data(db)
             keys = [
                 auth.open_session(db, user_id=db.exec(select(User).where(User.email == email)).one().id)

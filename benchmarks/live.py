@@ -38,7 +38,7 @@ from benchmarks.load import DASHBOARD, _tab
 from benchmarks.load_metrics import percentile, server_session, usage
 from benchmarks.load_protocol import NETWORK_ERRORS, Tab, form_payload
 from benchmarks.load_setup import SimMember, World
-from tests.harness import RunningApp
+from tests.harness import RunningApp, storing_uploads_for
 
 OPENING_AT_ONCE = 10  # tabs connecting together, as members arrive
 TIMEOUT = 30.0
@@ -149,7 +149,8 @@ HEADER = "  tabs  | idle CPU   | CPU/100 tabs | memory    | delay p50 | delay p9
 
 def _serve_and_run(args: argparse.Namespace, folder: Path, database_url: str, redis_url: str = "") -> None:
     started = time.perf_counter()
-    world = load_setup.populate(database_url, max(args.n))
+    with storing_uploads_for(folder):
+        world = load_setup.populate(database_url, max(args.n))
     print(
         f"  {len(world.members)} simulated members ready in {time.perf_counter() - started:.0f} s", flush=True
     )

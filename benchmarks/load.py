@@ -50,7 +50,7 @@ from benchmarks.load_protocol import (
     state,
 )
 from benchmarks.load_setup import SimMember, World
-from tests.harness import RunningApp
+from tests.harness import RunningApp, storing_uploads_for
 
 HOST = "127.0.0.1"
 FIND_MENTOR = state("find_mentor", "find_mentor_state")
@@ -384,7 +384,8 @@ async def run_mode(
 def _serve_and_run(args: argparse.Namespace, folder: Path, database_url: str, redis_url: str = "") -> None:
     members = max(max(args.n, default=0), 2 * args.search_n)
     started = time.perf_counter()
-    world = load_setup.populate(database_url, members)
+    with storing_uploads_for(folder):
+        world = load_setup.populate(database_url, members)
     took = time.perf_counter() - started
     print(f"  {len(world.members)} simulated members ready in {took:.0f} s; starting the app", flush=True)
     app = load_setup.serve(folder, database_url, redis_url=redis_url)

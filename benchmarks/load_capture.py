@@ -17,7 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Page, WebSocket, expect, sync_playwright
 
 from benchmarks.load_setup import populate, serve
-from tests.harness import CHROMIUM, CHROMIUM_ARGS
+from tests.harness import CHROMIUM, CHROMIUM_ARGS, storing_uploads_for
 
 
 class FrameLog:
@@ -110,7 +110,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="load-capture-") as tmp:
         database_url = f"sqlite:///{Path(tmp) / 'capture.db'}"
-        world = populate(database_url, 2)
+        with storing_uploads_for(Path(tmp)):
+            world = populate(database_url, 2)
         mentee = world.members[0]
         partner = f"Load Mentor {world.members[1].index}"
         app = serve(Path(tmp), database_url)

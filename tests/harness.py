@@ -18,6 +18,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -151,6 +152,30 @@ def _wait_until_serving(base_url: str, process: subprocess.Popen[bytes], log_pat
     raise RuntimeError(f"app did not start in {STARTUP_TIMEOUT}s:\n{log_path.read_text()[-4000:]}")
 
 
+UPLOADS_ENV = "REFLEX_UPLOADED_FILES_DIR"
+
+
+def uploads_folder(tmp: Path) -> Path:
+    """Where the app that ``start_app(tmp)`` serves keeps uploaded files (photos, videos)."""
+    return tmp / "uploads"
+
+
+@contextmanager
+def storing_uploads_for(tmp: Path) -> Iterator[None]:
+    """Photos this process stores (demo data loaded beside the app) go where ``start_app(tmp)``'s
+    app serves them from, not into the checkout's own upload folder, where that app would not
+    find them."""
+    previous = os.environ.get(UPLOADS_ENV)
+    os.environ[UPLOADS_ENV] = str(uploads_folder(tmp))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(UPLOADS_ENV, None)
+        else:
+            os.environ[UPLOADS_ENV] = previous
+
+
 def start_app(
     tmp: Path, *, database_url: str | None = None, extra_env: dict[str, str] | None = None
 ) -> Iterator[RunningApp]:
@@ -174,7 +199,7 @@ def start_app(
         "MAIL_DIR": str(tmp / "mail"),
         "BCRYPT_ROUNDS": "12",
         "REDIS_URL": "",
-        "REFLEX_UPLOADED_FILES_DIR": str(tmp / "uploads"),
+        UPLOADS_ENV: str(uploads_folder(tmp)),
         # Reflex builds with the project's bun (installed by `make setup`), as `make run` does.
         "PATH": f"{PROJECT_ROOT / '.tools' / 'node_modules' / '.bin'}:{os.environ.get('PATH', '')}",
         "REFLEX_USE_SYSTEM_BUN": "1",

@@ -234,9 +234,11 @@ def test_long_id_segments_are_served_as_id_zero() -> None:
     assert seen == ["/members/0", "/relationships/12"]
 
 
-def _headers(app_url: str, static_dir: Path) -> dict[str, str]:
+def _headers(
+    app_url: str, static_dir: Path, content_type: str = "text/html; charset=utf-8"
+) -> dict[str, str]:
     async def inner(scope: dict, receive: Any, send: Any) -> None:
-        old = [(b"x-content-type-options", b"x")]
+        old = [(b"x-content-type-options", b"x"), (b"content-type", content_type.encode())]
         await send({"type": "http.response.start", "status": 200, "headers": old})
         await send({"type": "http.response.body", "body": b""})
 
@@ -261,6 +263,21 @@ def test_security_headers_allow_only_the_built_inline_scripts(tmp_path: Path) ->
     assert "camera=()" in headers["permissions-policy"]
     assert "strict-transport-security" not in headers
     assert inline_script_hashes(tmp_path) == {script_hash("window.a=1")}
+
+
+def test_scripts_styles_and_pictures_carry_only_the_headers_that_act_on_them(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text("<html><script>window.a=1</script></html>")
+    for kind in ("text/javascript; charset=utf-8", "text/css", "image/jpeg", "font/woff2", "video/webm"):
+        headers = _headers("https://mentoring.example", tmp_path, kind)
+        assert headers["x-content-type-options"] == "nosniff", kind
+        assert headers["referrer-policy"] == "same-origin", kind
+        assert headers["strict-transport-security"].startswith("max-age="), kind
+        assert not {"content-security-policy", "x-frame-options", "permissions-policy"} & set(headers), kind
+    # Whatever a browser could show as a document keeps the whole set.
+    for kind in ("text/html", "image/svg+xml", "application/json", "text/plain", ""):
+        headers = _headers("https://mentoring.example", tmp_path, kind)
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], kind
+        assert headers["x-frame-options"] == "DENY", kind
 
 
 def test_hsts_only_over_https(tmp_path: Path) -> None:
