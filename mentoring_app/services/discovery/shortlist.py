@@ -104,36 +104,59 @@ def is_saved(session: Session, *, actor: User | None, mentor_id: int) -> bool:
     )
 
 
-def status_of(user: User, profile: Profile | None, accepted: int) -> str:
+def _status(
+    *,
+    is_active: bool,
+    is_mentor: bool,
+    has_profile: bool,
+    available: bool,
+    capacity: int,
+    matchable: bool,
+    accepted: int,
+) -> str:
     """Whether a saved mentor may be asked now, in the words the Shortlist shows."""
-    if not user.is_active:
+    if not is_active:
         return GONE
-    if not user.is_mentor:
+    if not is_mentor:
         return NOT_MENTORING
-    if profile is None or not profile.available:
+    if not has_profile or not available:
         return NOT_TAKING
-    if accepted >= profile.capacity:
+    if accepted >= capacity:
         return FULL
-    if not profile.mentor_matchable:
+    if not matchable:
         return NOT_LISTED
     return AVAILABLE
 
 
 @functools.cache
 def _shortlist_statement() -> Select:
-    """A mentee's saved mentors with their user, profile and accepted count (built once: Find
-    mentor reads it with every search)."""
+    """A mentee's saved mentors: the columns the Shortlist shows and decides by, and each mentor's
+    accepted count (built once: Find mentor reads it with every search). Columns rather than
+    whole members and profiles, and the count per saved mentor (the mentor-and-status index)
+    rather than over every accepted relationship on the platform."""
     accepted = (
-        select(Relationship.mentor_id, func.count().label("n"))
-        .where(Relationship.status == ACCEPTED)  # type: ignore[arg-type]
-        .group_by(Relationship.mentor_id)
-        .subquery()
+        select(func.count())
+        .where(Relationship.mentor_id == SavedMentor.mentor_id, Relationship.status == ACCEPTED)  # type: ignore[arg-type]
+        .correlate(SavedMentor)
+        .scalar_subquery()
     )
     return (
-        select(SavedMentor.saved_at, User, Profile, func.coalesce(accepted.c.n, 0))
+        select(
+            SavedMentor.saved_at,
+            User.id,
+            User.name,
+            User.is_active,
+            User.is_mentor,
+            Profile.user_id,
+            Profile.headline,
+            Profile.photo,
+            Profile.available,
+            Profile.capacity,
+            Profile.mentor_matchable,
+            accepted,
+        )
         .join(User, User.id == SavedMentor.mentor_id)  # type: ignore[arg-type]
         .outerjoin(Profile, Profile.user_id == SavedMentor.mentor_id)  # type: ignore[arg-type]
-        .outerjoin(accepted, accepted.c.mentor_id == SavedMentor.mentor_id)
         .where(SavedMentor.mentee_id == bindparam("mentee"))  # type: ignore[arg-type]
         .order_by(SavedMentor.saved_at.desc(), SavedMentor.mentor_id)  # type: ignore[attr-defined]
     )
@@ -144,17 +167,39 @@ def list_shortlist(session: Session, *, actor: User | None) -> list[SavedView]:
     mentee = _mentee(actor)
     rows = session.execute(_shortlist_statement(), {"mentee": mentee.id}).all()
     views = []
-    for saved_at, user, profile, n in rows:
-        status = status_of(user, profile, int(n))
+    for (
+        saved_at,
+        mentor_id,
+        name,
+        is_active,
+        is_mentor,
+        profile_id,
+        headline,
+        photo,
+        available,
+        capacity,
+        matchable,
+        n,
+    ) in rows:
+        has_profile = profile_id is not None
+        status = _status(
+            is_active=is_active,
+            is_mentor=is_mentor,
+            has_profile=has_profile,
+            available=bool(available),
+            capacity=capacity or 0,
+            matchable=bool(matchable),
+            accepted=int(n or 0),
+        )
         views.append(
             SavedView(
-                mentor_id=user.id,
-                name=user.name,
-                headline=profile.headline if profile and user.is_active else "",
-                photo=profile.photo if profile and user.is_active else None,
+                mentor_id=mentor_id,
+                name=name,
+                headline=(headline or "") if has_profile and is_active else "",
+                photo=photo if has_profile and is_active else None,
                 available=status == AVAILABLE,
                 status=status,
-                visible=user.is_active,
+                visible=is_active,
                 saved_at=saved_at,
             )
         )
