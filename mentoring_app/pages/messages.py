@@ -115,11 +115,37 @@ def message_item(message: rx.Var[MessageCard], other_id: rx.Var[int]) -> rx.Comp
     )
 
 
+def earlier_messages(
+    earlier: rx.Var[list[MessageCard]],
+    has_earlier: rx.Var[bool],
+    show: rx.EventHandler,
+    other_id: rx.Var[int],
+) -> rx.Component:
+    """Above a thread that opened with its latest messages: the button that reads back the ones
+    before, and those read back (a list of their own, so screen readers do not announce them as
+    new), oldest first."""
+    return rx.fragment(
+        rx.cond(
+            has_earlier,
+            rx.button("Show earlier messages", type="button", variant="soft", size="2", on_click=show),
+        ),
+        rx.cond(
+            earlier.length() > 0,
+            rx.el.ol(
+                rx.foreach(earlier, lambda m: message_item(m, other_id)),
+                style=style.CARD_LIST,
+                aria_label="Earlier messages, oldest first",
+            ),
+        ),
+    )
+
+
 def thread_page() -> rx.Component:
     s = ThreadState
     conversation = rx.vstack(
         rx.heading("Messages with ", s.other_name, as_="h1", size="6"),
         rx.link("All messages", href=routes.MESSAGES, underline="always", size="2"),
+        earlier_messages(s.earlier, s.has_earlier, s.show_earlier, s.other_id),
         rx.cond(
             s.messages.length() > 0,
             rx.el.ol(

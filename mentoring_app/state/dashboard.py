@@ -33,7 +33,14 @@ from mentoring_app.state.dashboard_meetings import MeetingsPart
 from mentoring_app.state.dashboard_survey import SurveyPart
 from mentoring_app.state.dashboard_tools import ToolsPart
 from mentoring_app.state.db_calls import call
-from mentoring_app.state.messages import MessageCard, message_card, newer_cards, post_message
+from mentoring_app.state.messages import (
+    MessageCard,
+    earlier_cards,
+    may_have_earlier,
+    message_card,
+    newer_cards,
+    post_message,
+)
 from mentoring_app.state.payload import id_from_path
 from mentoring_app.state.session import SessionState
 from mentoring_app.storage import photo_url, upload_url
@@ -101,6 +108,8 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
     days_since_contact: str = ""
     # Messages
     messages: list[MessageCard] = []
+    earlier_messages: list[MessageCard] = []  # Show earlier messages: read back, not live
+    has_earlier_messages: bool = False
     _messages_read: bool = False  # the thread was read in this tab (Messages opened, or a message sent)
     message_errors: dict[str, str] = {}
     message_form_key: int = 0
@@ -181,6 +190,8 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
     def _show_new_messages(self, cards: list[MessageCard]) -> None:
         """Append the thread's new messages: the thread is read in this tab from now on."""
         self._messages_read = True
+        if not self.messages:  # the thread's opening page: its latest messages
+            self.has_earlier_messages = may_have_earlier(cards)
         if cards:
             self.messages += cards
             self.days_since_contact = "Today"  # a message is contact (dashboard.progress)
@@ -228,6 +239,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
     @rx.event
     async def load(self):
         self.loaded, self.found, self.messages, self._messages_read = False, False, [], False
+        self.earlier_messages, self.has_earlier_messages = [], False
         # Nothing of a previously opened relationship stays in this browser's state.
         self.partner_name = self.contact_email = self.contact_phone = self.contact_preferred = ""
         self._show_checkin(None)
@@ -244,6 +256,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
             self._show_snapshot(snapshot)
             if thread is not None:
                 self.messages = [message_card(m, self.time_zone) for m in thread]
+                self.has_earlier_messages = may_have_earlier(thread)
                 self._messages_read = True
             self.found = True
         self.loaded = True
@@ -285,6 +298,19 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
         # another) `load` runs again and reads it from there, so the member stays where they were
         # with what they typed, instead of being taken back to Details.
         return rx.call_script(f"history.replaceState(history.state, '', '?section={section}')")
+
+    @rx.event
+    async def show_earlier_messages(self):
+        """Read back the pair's messages before the first one shown (this member's own thread)."""
+        user = await self._current_member()
+        if user is None:
+            return self._login_redirect()
+        if self.found and self._messages_read and self.partner_id:
+            cards, self.has_earlier_messages = await earlier_cards(
+                user, self.partner_id, self.earlier_messages or self.messages, self.time_zone
+            )
+            self.earlier_messages = cards + self.earlier_messages
+        return None
 
     @rx.event
     async def send_message(self, form: FormData):

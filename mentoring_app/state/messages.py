@@ -106,6 +106,24 @@ async def newer_cards(user: User, other_id: int, shown: list[MessageCard], tz: s
     return [message_card(m, tz) for m in fresh if m.id not in known]
 
 
+async def earlier_cards(
+    user: User, other_id: int, first_shown: list[MessageCard], tz: str
+) -> tuple[list[MessageCard], bool]:
+    """Show earlier messages: the thread's messages before the first one shown, as cards, and
+    whether there are more before those."""
+    if not first_shown:
+        return [], False
+    views, more = await call(
+        messaging.earlier_messages, actor=user, other_id=other_id, before_id=first_shown[0]["id"]
+    )
+    return [message_card(m, tz) for m in views], more
+
+
+def may_have_earlier(opened_with: list[MessageCard] | list[messaging.MessageView]) -> bool:
+    """A thread that opened with a full page of its latest messages may have earlier ones."""
+    return len(opened_with) >= messaging.LATEST
+
+
 class ThreadsState(SessionState):
     threads: list[ThreadCard] = []
     loaded: bool = False
@@ -143,6 +161,9 @@ class ThreadState(SessionState):
     found: bool = False
     loaded: bool = False
     messages: list[MessageCard] = []
+    # Show earlier messages: those read back from before the thread's opening page (not live).
+    earlier: list[MessageCard] = []
+    has_earlier: bool = False
     errors: dict[str, str] = {}
     form_key: int = 0
 
@@ -152,6 +173,7 @@ class ThreadState(SessionState):
     @rx.event
     async def load(self):
         self.loaded, self.found, self.messages, self.errors = False, False, [], {}
+        self.earlier, self.has_earlier = [], False
         user = await self._current_member()
         other_id = self._other_from_url()
         if user is None or not other_id:
@@ -167,7 +189,21 @@ class ThreadState(SessionState):
             message_card(m, self.time_zone)
             for m in await call(messaging.read_thread, actor=user, other_id=other_id)
         ]
+        self.has_earlier = may_have_earlier(self.messages)
         self.found = self.loaded = True
+        return None
+
+    @rx.event
+    async def show_earlier(self):
+        """Read back the messages before the first one shown (the member's own thread only)."""
+        user = await self._current_member()
+        if user is None:
+            return self._login_redirect()
+        if self.found and self.other_id:
+            cards, self.has_earlier = await earlier_cards(
+                user, self.other_id, self.earlier or self.messages, self.time_zone
+            )
+            self.earlier = cards + self.earlier
         return None
 
     async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:

@@ -1,7 +1,8 @@
 """Small things a member notices (issue 13, part 6), in a real browser: the header on one line at
 1280 px and a Menu button on a phone; a refused profile save that says where and moves focus
 there; links in messages (http and https only); a milestone's checkbox beside its title on a
-phone; an empty agreement that says why nothing was saved; buttons with space between them."""
+phone; an empty agreement that says why nothing was saved; buttons with space between them; a long
+conversation's earlier messages, read back on the Messages page and the dashboard."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from datetime import date, timedelta
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session
 
-from mentoring_app.models import User
+from mentoring_app.models import Message, User
+from mentoring_app.models.types import utcnow
 from mentoring_app.services.accounts import auth
 from mentoring_app.services.conversations import messaging
 from mentoring_app.services.discovery import profiles
@@ -226,6 +228,55 @@ def test_links_in_messages_are_clickable_for_http_and_https_only(
         "rel", "noopener noreferrer nofollow"
     )
     expect(messages.get_by_role("link")).to_have_count(1)
+
+
+def test_a_long_conversation_shows_its_earlier_messages_on_request(
+    browser: Browser, app: RunningApp, unique_email
+) -> None:
+    """A thread opens with its latest messages (messaging.LATEST); Show earlier messages reads
+    back the ones before, on the Messages page and in the dashboard, until there are no more."""
+    mentor_email, mentee_email = unique_email("longmentor"), unique_email("longmentee")
+    rid, mentor_id, mentee_id = seed_accepted_pair(app, mentor_email, mentee_email)
+    total = messaging.LATEST + 5
+    with Session(app.engine) as db:
+        first = messaging.send_message(
+            db, actor=db.get(User, mentee_id), other_id=mentor_id, body="Message 0"
+        )
+        start = utcnow()
+        for n in range(1, total):
+            db.add(
+                Message(
+                    thread_id=first.thread_id,
+                    sender_id=mentee_id if n % 2 == 0 else mentor_id,
+                    body=f"Message {n}",
+                    created_at=start + timedelta(seconds=n),
+                    read_at=start,
+                )
+            )
+        db.commit()
+
+    page = browser.new_context().new_page()
+    log_in(page, app, email_address=mentor_email, password=SEED_PASSWORD)
+    expect(page).to_have_url(HOME)
+
+    def check_earlier(region: Page) -> None:
+        latest = region.get_by_role("list", name="Messages, oldest first")
+        expect(latest.get_by_text("Message 5", exact=True)).to_be_visible()
+        expect(latest.get_by_text(f"Message {total - 1}", exact=True)).to_be_visible()
+        expect(region.get_by_text("Message 4", exact=True)).to_have_count(0)
+        region.get_by_role("button", name="Show earlier messages").click()
+        earlier = region.get_by_role("list", name="Earlier messages, oldest first")
+        expect(earlier.get_by_role("listitem")).to_have_count(5)
+        expect(earlier.get_by_role("listitem").first).to_contain_text("Message 0")
+        expect(earlier.get_by_role("listitem").last).to_contain_text("Message 4")
+        expect(region.get_by_role("button", name="Show earlier messages")).to_have_count(0)
+
+    page.goto(app.url(f"/messages/{mentee_id}"))
+    check_earlier(page)
+    page.goto(app.url(f"/relationships/{rid}"))
+    expect(page.get_by_role("heading", name=re.compile("Mentoring with"))).to_be_visible()
+    page.get_by_role("tab", name="Messages").click()
+    check_earlier(page)
 
 
 LONG_MILESTONE = "Send a tailored introduction letter to three law firms in Manchester and Liverpool"

@@ -97,3 +97,35 @@ def test_a_long_thread_opens_with_its_latest_messages_oldest_first(
     messaging.send_message(db, actor=mentee, other_id=mentor.id, body="Message 5")
     newer = messaging.read_thread(db, actor=mentor, other_id=mentee.id, after_id=seen[-1].id)
     assert [m.body for m in newer] == ["Message 5"]
+
+
+def test_show_earlier_messages_reads_back_a_page_at_a_time_from_the_first_shown(
+    db: Session, make_member, monkeypatch
+) -> None:
+    """Before the latest page: the page before the first message shown, oldest first, and
+    whether there are more; only the two members of the thread can read it back."""
+    monkeypatch.setattr(messaging, "LATEST", 3)
+    mentee, mentor, stranger = (make_member(role=r) for r in ("mentee", "mentor", "mentee"))
+    for n in range(8):
+        messaging.send_message(db, actor=mentee, other_id=mentor.id, body=f"Message {n}")
+    latest = messaging.read_thread(db, actor=mentor, other_id=mentee.id)
+    assert [m.body for m in latest] == ["Message 5", "Message 6", "Message 7"]
+    before, more = messaging.earlier_messages(db, actor=mentor, other_id=mentee.id, before_id=latest[0].id)
+    assert [(m.body, m.mine, m.sender_name) for m in before] == [
+        (f"Message {n}", False, mentee.name) for n in (2, 3, 4)
+    ]
+    assert more
+    first, more = messaging.earlier_messages(db, actor=mentee, other_id=mentor.id, before_id=before[0].id)
+    assert [(m.body, m.mine) for m in first] == [("Message 0", True), ("Message 1", True)] and not more
+    assert messaging.earlier_messages(db, actor=mentee, other_id=mentor.id, before_id=first[0].id) == (
+        [],
+        False,
+    )
+    # Another member names the thread's other side and a message id: nothing of theirs comes back.
+    assert messaging.earlier_messages(
+        db, actor=stranger, other_id=mentor.id, before_id=latest[-1].id + 1
+    ) == (
+        [],
+        False,
+    )
+    assert messaging.earlier_messages(db, actor=mentor, other_id=mentee.id, before_id=0) == ([], False)

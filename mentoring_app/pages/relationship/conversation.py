@@ -6,7 +6,7 @@ import reflex as rx
 
 from mentoring_app import style
 from mentoring_app.components.forms import field
-from mentoring_app.pages.messages import message_item
+from mentoring_app.pages.messages import earlier_messages, message_item
 from mentoring_app.pages.relationship.common import (
     S,
     guides_for_stage,
@@ -18,6 +18,7 @@ from mentoring_app.pages.relationship.common import (
 def messages() -> rx.Component:
     return rx.vstack(
         heading("Messages"),
+        earlier_messages(S.earlier_messages, S.has_earlier_messages, S.show_earlier_messages, S.partner_id),
         rx.cond(
             S.messages.length() > 0,
             rx.el.ol(

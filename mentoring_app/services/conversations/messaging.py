@@ -186,7 +186,8 @@ def read_thread(
     session: Session, *, actor: User | None, other_id: int, after_id: int = 0, now: datetime | None = None
 ) -> list[MessageView]:
     """The messages between the actor and another member, oldest first: the latest ``LATEST``
-    (``after_id`` 0), or those newer than ``after_id``; marks the thread read."""
+    (``after_id`` 0; ``earlier_messages`` reads back from there), or those newer than ``after_id``;
+    marks the thread read."""
     member = _active(actor)
     thread = _find_thread(session, member.id, other_id)  # type: ignore[arg-type]
     if thread is None:
@@ -206,9 +207,6 @@ def read_thread(
             .limit(LATEST)
         )
         rows = list(reversed(session.exec(latest).all()))  # type: ignore[call-overload]
-    names = dict(
-        session.exec(select(User.id, User.name).where(User.id.in_([thread.low_id, thread.high_id]))).all()
-    )  # type: ignore[union-attr]
     marked = session.exec(
         update(Message)  # type: ignore[call-overload]
         .where(Message.thread_id == thread.id, Message.sender_id != member.id, Message.read_at.is_(None))  # type: ignore[union-attr]
@@ -219,6 +217,32 @@ def read_thread(
         # Reading the messages (in the thread or on the dashboard) reads their notifications too.
         notifications.mark_read_for_path(session, actor=member, path=f"/messages/{other_id}", commit=False)
     session.commit()
+    return _views(session, thread, member, rows)
+
+
+def earlier_messages(
+    session: Session, *, actor: User | None, other_id: int, before_id: int
+) -> tuple[list[MessageView], bool]:
+    """Show earlier messages: up to ``LATEST`` of the thread's messages before ``before_id``, oldest
+    first, and whether there are more before those."""
+    member = _active(actor)
+    thread = _find_thread(session, member.id, other_id)  # type: ignore[arg-type]
+    if thread is None or before_id <= 0:
+        return [], False
+    rows = session.exec(
+        select(Message)
+        .where(Message.thread_id == thread.id, Message.id < before_id)
+        .order_by(Message.id.desc())  # type: ignore[union-attr]
+        .limit(LATEST + 1)
+    ).all()
+    more = len(rows) > LATEST
+    return _views(session, thread, member, list(reversed(rows[:LATEST]))), more
+
+
+def _views(session: Session, thread: Thread, member: User, rows: list[Message]) -> list[MessageView]:
+    names = dict(
+        session.exec(select(User.id, User.name).where(User.id.in_([thread.low_id, thread.high_id]))).all()
+    )  # type: ignore[union-attr]
     return [
         MessageView(m.id, m.sender_id == member.id, names.get(m.sender_id, ""), m.body, m.created_at)
         for m in rows
