@@ -35,12 +35,18 @@ def _request(app: RunningApp, method: str, path: str, cookie: str = "") -> http.
     return response
 
 
-def _assert_hardened(headers: http.client.HTTPMessage, what: str) -> None:
+def _assert_hardened(headers: http.client.HTTPMessage, what: str, *, document: bool = True) -> None:
+    """Every header on every response; a document gets the page policy, a script, stylesheet or
+    picture the strictest policy there is (web/security_headers.py)."""
     policy = headers.get("Content-Security-Policy", "")
     assert "frame-ancestors 'none'" in policy, what
-    assert "object-src 'none'" in policy, what
-    script_src = policy.split("script-src", 1)[1].split(";", 1)[0]
-    assert "'unsafe-inline'" not in script_src and "sha256-" in script_src, what
+    if document:
+        assert "object-src 'none'" in policy, what
+        script_src = policy.split("script-src", 1)[1].split(";", 1)[0]
+        assert "'unsafe-inline'" not in script_src and "sha256-" in script_src, what
+    else:
+        assert policy == "default-src 'none'; frame-ancestors 'none'", what
+    assert headers.get("X-Frame-Options") == "DENY", what
     assert headers.get("X-Content-Type-Options") == "nosniff", what
     assert headers.get("Referrer-Policy") == "same-origin", what
     assert "camera=()" in headers.get("Permissions-Policy", ""), what
@@ -56,7 +62,7 @@ def test_headers_on_a_page_a_static_asset_and_uploads(app: RunningApp, unique_em
     assert asset, "no script asset in the page"
     static = _request(app, "GET", asset.group(1))
     assert static.status == 200
-    _assert_hardened(static.headers, "static asset")
+    _assert_hardened(static.headers, "static asset", document=False)
     refused = post_upload(app.base_url, handler=format_event_handler(ProfileState.upload_photo), size=10)
     assert refused.status == 401
     with Session(app.engine, expire_on_commit=False) as db:
@@ -164,7 +170,7 @@ def test_hashed_assets_are_cached_for_a_year_and_the_rest_revalidates(app: Runni
         asset = _request(app, "GET", path)
         assert asset.status == 200, path
         assert asset.headers.get("Cache-Control") == IMMUTABLE, path
-        _assert_hardened(asset.headers, "hashed asset")
+        _assert_hardened(asset.headers, "hashed asset", document=False)
     for path in ("/", "/login", "/login/", "/favicon.ico", "/print.css"):
         response = _request(app, "GET", path)
         assert response.status == 200, path

@@ -265,19 +265,19 @@ def test_security_headers_allow_only_the_built_inline_scripts(tmp_path: Path) ->
     assert inline_script_hashes(tmp_path) == {script_hash("window.a=1")}
 
 
-def test_scripts_styles_and_pictures_carry_only_the_headers_that_act_on_them(tmp_path: Path) -> None:
+def test_scripts_styles_and_pictures_carry_the_strictest_policy_instead_of_the_pages(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text("<html><script>window.a=1</script></html>")
     for kind in ("text/javascript; charset=utf-8", "text/css", "image/jpeg", "font/woff2", "video/webm"):
         headers = _headers("https://mentoring.example", tmp_path, kind)
+        assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'", kind
         assert headers["x-content-type-options"] == "nosniff", kind
         assert headers["referrer-policy"] == "same-origin", kind
+        assert headers["x-frame-options"] == "DENY" and "camera=()" in headers["permissions-policy"], kind
         assert headers["strict-transport-security"].startswith("max-age="), kind
-        assert not {"content-security-policy", "x-frame-options", "permissions-policy"} & set(headers), kind
-    # Whatever a browser could show as a document keeps the whole set.
+    # Whatever a browser could show as a document gets the page policy.
     for kind in ("text/html", "image/svg+xml", "application/json", "text/plain", ""):
-        headers = _headers("https://mentoring.example", tmp_path, kind)
-        assert "frame-ancestors 'none'" in headers["content-security-policy"], kind
-        assert headers["x-frame-options"] == "DENY", kind
+        policy = _headers("https://mentoring.example", tmp_path, kind)["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy and script_hash("window.a=1") in policy, kind
 
 
 def test_hsts_only_over_https(tmp_path: Path) -> None:
