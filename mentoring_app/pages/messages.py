@@ -118,6 +118,7 @@ def message_item(message: rx.Var[MessageCard], other_id: rx.Var[int]) -> rx.Comp
 def earlier_messages(
     earlier: rx.Var[list[MessageCard]],
     has_earlier: rx.Var[bool],
+    capped: rx.Var[bool],
     show: rx.EventHandler,
     other_id: rx.Var[int],
 ) -> rx.Component:
@@ -128,6 +129,16 @@ def earlier_messages(
         rx.cond(
             has_earlier,
             rx.button("Show earlier messages", type="button", variant="soft", size="2", on_click=show),
+        ),
+        rx.cond(
+            capped,
+            rx.text(
+                "Older messages are not shown here. They are all in ",
+                rx.link("Download my data", href=routes.ACCOUNT, underline="always"),
+                ", on your Account page.",
+                size="2",
+                color=style.MUTED_COLOR,
+            ),
         ),
         rx.cond(
             earlier.length() > 0,
@@ -145,7 +156,7 @@ def thread_page() -> rx.Component:
     conversation = rx.vstack(
         rx.heading("Messages with ", s.other_name, as_="h1", size="6"),
         rx.link("All messages", href=routes.MESSAGES, underline="always", size="2"),
-        earlier_messages(s.earlier, s.has_earlier, s.show_earlier, s.other_id),
+        earlier_messages(s.earlier, s.has_earlier, s.earlier_capped, s.show_earlier, s.other_id),
         rx.cond(
             s.messages.length() > 0,
             rx.el.ol(

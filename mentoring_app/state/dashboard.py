@@ -36,6 +36,7 @@ from mentoring_app.state.db_calls import call
 from mentoring_app.state.messages import (
     MessageCard,
     earlier_cards,
+    hold_earlier,
     may_have_earlier,
     message_card,
     newer_cards,
@@ -110,6 +111,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
     messages: list[MessageCard] = []
     earlier_messages: list[MessageCard] = []  # Show earlier messages: read back, not live
     has_earlier_messages: bool = False
+    earlier_messages_capped: bool = False
     _messages_read: bool = False  # the thread was read in this tab (Messages opened, or a message sent)
     message_errors: dict[str, str] = {}
     message_form_key: int = 0
@@ -239,7 +241,7 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
     @rx.event
     async def load(self):
         self.loaded, self.found, self.messages, self._messages_read = False, False, [], False
-        self.earlier_messages, self.has_earlier_messages = [], False
+        self.earlier_messages, self.has_earlier_messages, self.earlier_messages_capped = [], False, False
         # Nothing of a previously opened relationship stays in this browser's state.
         self.partner_name = self.contact_email = self.contact_phone = self.contact_preferred = ""
         self._show_checkin(None)
@@ -306,10 +308,10 @@ class DashboardState(GoalsPart, MeetingsPart, ToolsPart, EndingPart, CheckinPart
         if user is None:
             return self._login_redirect()
         if self.found and self._messages_read and self.partner_id:
-            cards, self.has_earlier_messages = await earlier_cards(
-                user, self.partner_id, self.earlier_messages or self.messages, self.time_zone
-            )
-            self.earlier_messages = cards + self.earlier_messages
+            shown = self.earlier_messages or self.messages
+            cards, more = await earlier_cards(user, self.partner_id, shown, self.time_zone)
+            held = hold_earlier(cards, self.earlier_messages, more)
+            self.earlier_messages, self.has_earlier_messages, self.earlier_messages_capped = held
         return None
 
     @rx.event

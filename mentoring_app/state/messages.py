@@ -119,6 +119,20 @@ async def earlier_cards(
     return [message_card(m, tz) for m in views], more
 
 
+EARLIER_HELD = 1000  # messages read back into one tab at most; older ones are in Download my data
+
+
+def hold_earlier(
+    cards: list[MessageCard], earlier: list[MessageCard], more: bool
+) -> tuple[list[MessageCard], bool, bool]:
+    """The read-back ``cards`` put before ``earlier``: (what the tab holds, whether Show earlier
+    messages stays, whether it stopped at ``EARLIER_HELD``). A tab never holds more than that
+    many, whatever the thread's length."""
+    held = cards + earlier
+    capped = len(held) > EARLIER_HELD or (more and len(held) == EARLIER_HELD)
+    return held[-EARLIER_HELD:], more and not capped, capped
+
+
 def may_have_earlier(opened_with: list[MessageCard] | list[messaging.MessageView]) -> bool:
     """A thread that opened with a full page of its latest messages may have earlier ones."""
     return len(opened_with) >= messaging.LATEST
@@ -164,6 +178,7 @@ class ThreadState(SessionState):
     # Show earlier messages: those read back from before the thread's opening page (not live).
     earlier: list[MessageCard] = []
     has_earlier: bool = False
+    earlier_capped: bool = False  # read back as far as a tab holds (EARLIER_HELD)
     errors: dict[str, str] = {}
     form_key: int = 0
 
@@ -173,7 +188,7 @@ class ThreadState(SessionState):
     @rx.event
     async def load(self):
         self.loaded, self.found, self.messages, self.errors = False, False, [], {}
-        self.earlier, self.has_earlier = [], False
+        self.earlier, self.has_earlier, self.earlier_capped = [], False, False
         user = await self._current_member()
         other_id = self._other_from_url()
         if user is None or not other_id:
@@ -200,10 +215,10 @@ class ThreadState(SessionState):
         if user is None:
             return self._login_redirect()
         if self.found and self.other_id:
-            cards, self.has_earlier = await earlier_cards(
+            cards, more = await earlier_cards(
                 user, self.other_id, self.earlier or self.messages, self.time_zone
             )
-            self.earlier = cards + self.earlier
+            self.earlier, self.has_earlier, self.earlier_capped = hold_earlier(cards, self.earlier, more)
         return None
 
     async def _live_refresh(self, user: User, topics: frozenset[str]) -> None:

@@ -129,3 +129,23 @@ def test_show_earlier_messages_reads_back_a_page_at_a_time_from_the_first_shown(
         False,
     )
     assert messaging.earlier_messages(db, actor=mentor, other_id=mentee.id, before_id=0) == ([], False)
+
+
+def test_a_tab_holds_at_most_earlier_held_messages_read_back(monkeypatch) -> None:
+    """However long the thread, Show earlier messages stops once a tab holds EARLIER_HELD of them
+    (the rest are in Download my data); a thread that ends before that simply has no more."""
+    from mentoring_app.state import messages as thread_state
+
+    monkeypatch.setattr(thread_state, "EARLIER_HELD", 5)
+
+    def cards(*ids: int) -> list:
+        return [{"id": i} for i in ids]
+
+    held, more, capped = thread_state.hold_earlier(cards(3, 4), cards(5, 6), True)
+    assert ([c["id"] for c in held], more, capped) == ([3, 4, 5, 6], True, False)
+    held, more, capped = thread_state.hold_earlier(cards(2), held, True)
+    assert ([c["id"] for c in held], more, capped) == ([2, 3, 4, 5, 6], False, True)
+    held, more, capped = thread_state.hold_earlier(cards(0, 1), cards(2, 3, 4, 5), True)
+    assert ([c["id"] for c in held], more, capped) == ([1, 2, 3, 4, 5], False, True)
+    held, more, capped = thread_state.hold_earlier(cards(1), cards(2, 3, 4, 5), False)
+    assert ([c["id"] for c in held], more, capped) == ([1, 2, 3, 4, 5], False, False)

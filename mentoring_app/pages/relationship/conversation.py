@@ -18,7 +18,13 @@ from mentoring_app.pages.relationship.common import (
 def messages() -> rx.Component:
     return rx.vstack(
         heading("Messages"),
-        earlier_messages(S.earlier_messages, S.has_earlier_messages, S.show_earlier_messages, S.partner_id),
+        earlier_messages(
+            S.earlier_messages,
+            S.has_earlier_messages,
+            S.earlier_messages_capped,
+            S.show_earlier_messages,
+            S.partner_id,
+        ),
         rx.cond(
             S.messages.length() > 0,
             rx.el.ol(
