@@ -22,7 +22,7 @@ from mentoring_app.state.criteria_picker import CriteriaPicker, FieldView, field
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id
 from mentoring_app.state.session import SessionState
-from mentoring_app.storage import photo_url
+from mentoring_app.storage import thumb_url
 
 MAX_PAGE = 100_000  # far past any real result list; keeps the query's OFFSET a sane number
 
@@ -62,7 +62,7 @@ def _saved_rows(views: list[shortlist.SavedView]) -> list[SavedRow]:
             id=v.mentor_id,
             name=v.name,
             headline=v.headline,
-            photo=photo_url(v.photo),
+            photo=thumb_url(v.photo),
             initials=faces.initials(v.name),
             colour=faces.colour(v.mentor_id),
             status=v.status,
@@ -352,7 +352,7 @@ class FindMentorState(CriteriaPicker, SessionState):
                 id=r.user_id,
                 name=r.name,
                 headline=r.headline,
-                photo=photo_url(r.photo),
+                photo=thumb_url(r.photo),
                 initials=faces.initials(r.name),
                 colour=faces.colour(r.user_id),
                 region=r.region,

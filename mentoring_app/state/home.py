@@ -16,7 +16,7 @@ from mentoring_app.services.mentoring import dashboard
 from mentoring_app.state.db_calls import call
 from mentoring_app.state.payload import as_id
 from mentoring_app.state.session import SessionState
-from mentoring_app.storage import photo_url
+from mentoring_app.storage import thumb_url
 
 
 class RelationshipLine(TypedDict):
@@ -50,7 +50,7 @@ def _cards(found: recommendations.Recommendations) -> list[RecommendedCard]:
             id=r.user_id,
             name=r.name,
             headline=r.headline,
-            photo=photo_url(r.photo),
+            photo=thumb_url(r.photo),
             initials=faces.initials(r.name),
             colour=faces.colour(r.user_id),
             places=" · ".join(p for p in (r.region, ", ".join(r.languages)) if p),

@@ -7,7 +7,9 @@ limit, and serves ``/_upload/<name>`` to anyone. So before Reflex sees a byte th
   (403), resolving the session cookie in a worker thread;
 - refuses a declared ``Content-Length`` over the handler's cap (413) and counts the body as it
   streams in, cutting it off with 413 at the cap (chunked or lying clients);
-- answers 404 to anonymous reads of uploaded files (members' photos are for members only).
+- answers 404 to anonymous reads of uploaded files (members' photos are for members only);
+- makes a photo's thumbnail on the first member's request for it, when the photo was stored
+  before thumbnails existed (mentoring_app/storage.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mentoring_app import storage
 from mentoring_app.web import session_cookie
 
 UPLOAD_PATH = "/_upload"
@@ -140,9 +143,13 @@ class UploadGuard:
         if path == UPLOAD_PATH and scope.get("method") == "POST":
             await self._upload(scope, receive, send)
             return
-        if path.startswith(UPLOAD_PATH + "/") and await self._reader(scope) is None:
-            await _refuse(send, 404, "Not Found")
-            return
+        if path.startswith(UPLOAD_PATH + "/"):
+            if await self._reader(scope) is None:
+                await _refuse(send, 404, "Not Found")
+                return
+            photo = storage.photo_of_thumb(path.removeprefix(UPLOAD_PATH + "/"))
+            if photo is not None and not storage.has_thumbnail(photo):
+                await asyncio.to_thread(storage.ensure_thumbnail, photo)
         await self.app(scope, receive, send)
 
     async def _upload(self, scope: Scope, receive: Receive, send: Send) -> None:

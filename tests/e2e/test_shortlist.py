@@ -1,15 +1,21 @@
-"""Save mentor and the Shortlist, and faces without a photo, in a real browser."""
+"""Save mentor and the Shortlist, faces without a photo, and faces as thumbnails, in a real browser."""
 
 from __future__ import annotations
 
+import io
+import os
 import re
+from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
+from mentoring_app import storage
+from mentoring_app.models import Profile
 from mentoring_app.services.accounts import auth
 from tests.e2e.test_find_mentor import PASSWORD, _mentor
-from tests.harness import RunningApp, log_in
+from tests.harness import UPLOADS_ENV, RunningApp, log_in
 
 
 def test_a_mentee_saves_a_mentor_sees_the_shortlist_and_removes_them(
@@ -67,3 +73,52 @@ def test_a_mentee_saves_a_mentor_sees_the_shortlist_and_removes_them(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
     expect(page.get_by_role("heading", name=re.compile(r"mentors? found"))).to_be_visible()
     expect(page.get_by_role("heading", name="Shortlist")).to_have_count(0)
+
+
+def _give_photo(app: RunningApp, user_id: int, colour: tuple[int, int, int], *, with_thumbnail: bool) -> str:
+    """Store a photo for a member in the running app's upload folder, as an upload would."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 900), colour).save(buffer, format="PNG")
+    folder = Path(app.env[UPLOADS_ENV])
+    previous = os.environ.get(UPLOADS_ENV)
+    os.environ[UPLOADS_ENV] = str(folder)
+    try:
+        name = storage.store_photo(buffer.getvalue())
+    finally:
+        os.environ.pop(UPLOADS_ENV) if previous is None else os.environ.__setitem__(UPLOADS_ENV, previous)
+    if not with_thumbnail:  # as stored before thumbnails existed
+        (folder / storage.thumb_name(name)).unlink()
+    with Session(app.engine) as db:
+        profile = db.get(Profile, user_id)
+        profile.photo = name
+        db.add(profile)
+        db.commit()
+    return name
+
+
+def test_result_faces_load_small_thumbnails(page: Page, app: RunningApp, unique_email) -> None:
+    """A result's 64-pixel face loads a 160-pixel thumbnail, not the 800-pixel photo; a photo
+    stored before thumbnails existed gets its thumbnail on the first request."""
+    new = _mentor(app, unique_email("thumbnew"), "Ffion Thumbwright", "Wales", ["Welsh"])
+    old = _mentor(app, unique_email("thumbold"), "Gwen Thumbwright", "Wales", ["Welsh"])
+    _give_photo(app, new, (200, 80, 60), with_thumbnail=True)
+    older = _give_photo(app, old, (60, 80, 200), with_thumbnail=False)
+    mentee_email = unique_email("thumbseeker")
+    with Session(app.engine) as db:
+        auth.register(db, name="Rhys Thumbseeker", email=mentee_email, password=PASSWORD, role="mentee")
+
+    log_in(page, app, email_address=mentee_email, password=PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
+    found = page.get_by_role("heading", name=re.compile(r"mentors? found"))
+    expect(found).to_be_visible()
+    page.goto(app.url("/find-mentor?q=thumbwright&page=1"))
+    expect(found).to_have_text("2 mentors found")
+    results = page.get_by_role("list", name="Mentors, best matches first").get_by_role("listitem")
+    expect(results).to_have_count(2)
+    for name in ("Ffion Thumbwright", "Gwen Thumbwright"):
+        face = results.get_by_role("img", name=f"Photo of {name}")
+        expect(face).to_be_visible()
+        assert re.search(r"/_upload/photo-[\w-]+\.thumb\.jpg$", face.get_attribute("src") or "")
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=face.element_handle())
+        assert face.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [160, 120]
+    assert (Path(app.env[UPLOADS_ENV]) / storage.thumb_name(older)).exists()
