@@ -42,6 +42,17 @@ def _next_person_logs_in(page: Page, app: RunningApp, address: str, name: str) -
     expect(page.get_by_role("heading", name=f"Welcome, {name}")).to_be_visible()
 
 
+def _settled(page: Page, frames: list[str], *, quiet_ms: int = 600, timeout_ms: int = 10_000) -> None:
+    """Wait until the tab has received nothing for ``quiet_ms``: what the member's last action set
+    off (its delta, the header's counts, a live refresh of the tab) has all arrived."""
+    waited, count = 0, -1
+    while count != len(frames) and waited < timeout_ms:
+        count = len(frames)
+        page.wait_for_timeout(quiet_ms)
+        waited += quiet_ms
+    assert count == len(frames), "the tab kept receiving frames"
+
+
 def _leaks(frames: list[str], secrets: list[str]) -> list[str]:
     received = "\n".join(frames).casefold()
     return [secret for secret in secrets if secret.casefold() in received]
@@ -219,6 +230,9 @@ def test_a_deactivated_member_s_tab_gets_nothing_back_on_reload(
     page.get_by_role("tab", name="Messages").click()
     expect(page.get_by_text("my day rate with the agency")).to_be_visible()
     assert len(_leaks(frames, private)) >= 5
+    # Opening Messages marks them read, and the header's counts follow a moment later: those
+    # frames were decided while the member was active, so they must arrive before the count below.
+    _settled(page, frames)
 
     with Session(app.engine, expire_on_commit=False) as db:
         mentee = db.exec(select(User).where(User.email == mentee_email)).one()
