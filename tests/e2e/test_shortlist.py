@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
 from mentoring_app import storage
@@ -18,22 +18,24 @@ from tests.e2e.test_find_mentor import PASSWORD, _mentor
 from tests.harness import UPLOADS_ENV, RunningApp, log_in
 
 
+def _search_as_new_mentee(page: Page, app: RunningApp, email: str, name: str, keyword: str) -> Locator:
+    """Register a mentee, log in, open Find mentor and search ``keyword``: the result cards."""
+    with Session(app.engine) as db:
+        auth.register(db, name=name, email=email, password=PASSWORD, role="mentee")
+    log_in(page, app, email_address=email, password=PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
+    expect(page.get_by_role("heading", name=re.compile(r"mentors? found"))).to_be_visible()
+    page.goto(app.url(f"/find-mentor?q={keyword}&page=1"))
+    return page.get_by_role("list", name="Mentors, best matches first").get_by_role("listitem")
+
+
 def test_a_mentee_saves_a_mentor_sees_the_shortlist_and_removes_them(
     page: Page, app: RunningApp, unique_email
 ) -> None:
     _mentor(app, unique_email("quill"), "Saoirse Quillfeather", "Wales", ["Welsh"])
     paused = _mentor(app, unique_email("paused"), "Tomos Quillfeather", "Wales", ["Welsh"], available=False)
-    mentee_email = unique_email("saver")
-    with Session(app.engine) as db:
-        auth.register(db, name="Rhian Saver", email=mentee_email, password=PASSWORD, role="mentee")
-
-    log_in(page, app, email_address=mentee_email, password=PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
-    found = page.get_by_role("heading", name=re.compile(r"mentors? found"))
-    expect(found).to_be_visible()
-    page.goto(app.url("/find-mentor?q=quillfeather&page=1"))
-    expect(found).to_have_text("1 mentor found")
-    results = page.get_by_role("list", name="Mentors, best matches first").get_by_role("listitem")
+    results = _search_as_new_mentee(page, app, unique_email("saver"), "Rhian Saver", "quillfeather")
+    expect(page.get_by_role("heading", name=re.compile(r"mentors? found"))).to_have_text("1 mentor found")
     expect(results).to_have_count(1)  # the paused mentor is not offered
     card = results.first
     # No photo: her initials on a colour, named by her name for screen readers (never a "?").
@@ -103,17 +105,7 @@ def test_result_faces_load_small_thumbnails(page: Page, app: RunningApp, unique_
     old = _mentor(app, unique_email("thumbold"), "Gwen Thumbwright", "Wales", ["Welsh"])
     _give_photo(app, new, (200, 80, 60), with_thumbnail=True)
     older = _give_photo(app, old, (60, 80, 200), with_thumbnail=False)
-    mentee_email = unique_email("thumbseeker")
-    with Session(app.engine) as db:
-        auth.register(db, name="Rhys Thumbseeker", email=mentee_email, password=PASSWORD, role="mentee")
-
-    log_in(page, app, email_address=mentee_email, password=PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find mentor").click()
-    found = page.get_by_role("heading", name=re.compile(r"mentors? found"))
-    expect(found).to_be_visible()
-    page.goto(app.url("/find-mentor?q=thumbwright&page=1"))
-    expect(found).to_have_text("2 mentors found")
-    results = page.get_by_role("list", name="Mentors, best matches first").get_by_role("listitem")
+    results = _search_as_new_mentee(page, app, unique_email("thumbseeker"), "Rhys Thumbseeker", "thumbwright")
     expect(results).to_have_count(2)
     for name in ("Ffion Thumbwright", "Gwen Thumbwright"):
         face = results.get_by_role("img", name=f"Photo of {name}")
