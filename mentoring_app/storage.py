@@ -73,7 +73,7 @@ def _save_thumbnail(picture: Image.Image, folder: Path, name: str) -> None:
 
 
 def has_thumbnail(name: str) -> bool:
-    """Whether a stored photo's thumbnail is on disk (one stat: cheap enough for every request)."""
+    """Whether a stored photo's thumbnail is on disk."""
     return (upload_dir() / thumb_name(name)).exists()
 
 

@@ -148,7 +148,7 @@ class UploadGuard:
                 await _refuse(send, 404, "Not Found")
                 return
             photo = storage.photo_of_thumb(path.removeprefix(UPLOAD_PATH + "/"))
-            if photo is not None and not storage.has_thumbnail(photo):
+            if photo is not None:  # the file checks off the event loop (a shared folder may be slow)
                 await asyncio.to_thread(storage.ensure_thumbnail, photo)
         await self.app(scope, receive, send)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from mentoring_app import storage
 from mentoring_app.models import Profile
 from mentoring_app.services.accounts import auth
 from tests.e2e.test_find_mentor import PASSWORD, _mentor
-from tests.harness import UPLOADS_ENV, RunningApp, log_in
+from tests.harness import UPLOADS_ENV, RunningApp, log_in, storing_uploads_for
 
 
 def _search_as_new_mentee(page: Page, app: RunningApp, email: str, name: str, keyword: str) -> Locator:
@@ -82,12 +81,8 @@ def _give_photo(app: RunningApp, user_id: int, colour: tuple[int, int, int], *, 
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 900), colour).save(buffer, format="PNG")
     folder = Path(app.env[UPLOADS_ENV])
-    previous = os.environ.get(UPLOADS_ENV)
-    os.environ[UPLOADS_ENV] = str(folder)
-    try:
+    with storing_uploads_for(folder.parent):  # the app serves uploads_folder(its tmp) = tmp/uploads
         name = storage.store_photo(buffer.getvalue())
-    finally:
-        os.environ.pop(UPLOADS_ENV) if previous is None else os.environ.__setitem__(UPLOADS_ENV, previous)
     if not with_thumbnail:  # as stored before thumbnails existed
         (folder / storage.thumb_name(name)).unlink()
     with Session(app.engine) as db:

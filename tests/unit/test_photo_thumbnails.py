@@ -3,8 +3,6 @@ and a photo stored before thumbnails existed gets one on its first request (web/
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -15,6 +13,7 @@ from PIL import Image
 from mentoring_app import storage
 from mentoring_app.web.cookies import SESSION_COOKIE
 from mentoring_app.web.upload_guard import UploadGuard, UploadRule, Visitor
+from tests.unit.test_http_guard import _on_own_loop
 
 
 @pytest.fixture
@@ -96,10 +95,6 @@ def test_the_upload_gate_makes_a_missing_thumbnail_for_members_only(uploads: Pat
     )
     path = f"/_upload/{thumb.name}"
 
-    def run(coroutine: Any) -> int:
-        with ThreadPoolExecutor(max_workers=1) as pool:  # a loop of its own (see test_http_guard.py)
-            return pool.submit(asyncio.run, coroutine).result()
-
-    assert run(_get(guard, path)) == 404 and not thumb.exists()  # nobody's session: nothing made
-    assert run(_get(guard, path, f"{SESSION_COOKIE}=member-key")) == 200 and thumb.exists()
-    assert run(_get(guard, "/_upload/photo-nobody.thumb.jpg", f"{SESSION_COOKIE}=member-key")) == 404
+    assert _on_own_loop(_get(guard, path)) == 404 and not thumb.exists()  # nobody's session: nothing made
+    assert _on_own_loop(_get(guard, path, f"{SESSION_COOKIE}=member-key")) == 200 and thumb.exists()
+    assert _on_own_loop(_get(guard, "/_upload/photo-nobody.thumb.jpg", f"{SESSION_COOKIE}=member-key")) == 404
