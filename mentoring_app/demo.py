@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from faker import Faker
 from sqlmodel import Session, select
@@ -280,11 +280,14 @@ def _demo_history(session: Session, rng: random.Random) -> None:
         session.add(user)
     member_ids = [u.id for u in members]
     visits = []
-    for months_ago in range(DEMO_VISIT_MONTHS, 0, -1):
-        for _ in range(rng.randint(60, 90) * (DEMO_VISIT_MONTHS + 1 - months_ago)):
-            started = now - timedelta(days=30 * months_ago - rng.uniform(0, 30))
-            if started > now:
-                continue
+    # Calendar months (UTC, as visit_months counts them): the twelve up to this one, whatever the
+    # day. Thirty-day steps back from now spilled into a thirteenth month early in a month.
+    this_month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    for months_ago in range(DEMO_VISIT_MONTHS - 1, -1, -1):
+        start, end = _month_start(this_month, -months_ago), _month_start(this_month, 1 - months_ago)
+        seconds = (min(end, now) - start).total_seconds()
+        for _ in range(rng.randint(60, 90) * (DEMO_VISIT_MONTHS - months_ago)):
+            started = start + timedelta(seconds=rng.uniform(0, seconds))
             visits.append(
                 Visit(
                     browser_digest=visits_service.browser_digest(secrets.token_urlsafe(24)),
@@ -298,6 +301,12 @@ def _demo_history(session: Session, rng: random.Random) -> None:
     session.add_all(visits)
     session.commit()
     visits_service.rebuild_visit_months(session)
+
+
+def _month_start(first: datetime, months: int) -> datetime:
+    """The first of the month ``months`` after (or before, if negative) ``first``, a month's first."""
+    index = first.year * 12 + first.month - 1 + months
+    return first.replace(year=index // 12, month=index % 12 + 1)
 
 
 def _demo_relationship(session: Session) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from mentoring_app import cli, db, demo, routes
@@ -140,3 +143,27 @@ def test_import_members_command_reports_rows(
     captured = capsys.readouterr()
     assert "1 created, 0 updated, 1 rejected" in captured.out
     assert "line 3: email" in captured.err
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        datetime(2026, 12, 1, 0, 40, tzinfo=UTC),
+        datetime(2026, 3, 31, 23, 59, tzinfo=UTC),
+        datetime(2027, 2, 28, 12, tzinfo=UTC),
+    ],
+    ids=["first of a month", "last of a month", "end of February"],
+)
+def test_demo_visits_fill_the_twelve_calendar_months_up_to_today(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, today: datetime
+) -> None:
+    """The admin dashboard's year of visits is twelve months whatever the day (thirty-day steps
+    back from now spilled into a thirteenth month during a month's first days)."""
+    monkeypatch.setattr(demo, "utcnow", lambda: today)
+    with Session(engine) as session:
+        demo._demo_history(session, random.Random(7))
+        months = [m.month for m in session.exec(select(VisitMonth).order_by(VisitMonth.month)).all()]
+        latest = max(v.started_at for v in session.exec(select(Visit)).all())
+    first = today.year * 12 + today.month - 1 - 11
+    assert months == [f"{(first + i) // 12}-{(first + i) % 12 + 1:02d}" for i in range(12)]
+    assert latest.replace(tzinfo=None) <= today.replace(tzinfo=None)  # SQLite reads back naive UTC
