@@ -11,6 +11,7 @@ from mentoring_app import style
 from mentoring_app.settings import get_settings
 from mentoring_app.web.lean_bundle import LeanBundle
 from mentoring_app.web.paint_first import PaintFirst
+from mentoring_app.web.shell_chunk import ShellChunk
 
 settings = get_settings()
 
@@ -47,6 +48,8 @@ config = rx.Config(
         PaintFirst(),
         # No page loads the Radix Themes components it does not use (mentoring_app/web/lean_bundle.py).
         LeanBundle(),
+        # The code every page runs arrives in one file (mentoring_app/web/shell_chunk.py).
+        ShellChunk(),
     ],
     disable_plugins=[rx.plugins.sitemap.SitemapPlugin],
     # Radix Themes' whole namespace is imported on every page only for rx.dynamic components, which

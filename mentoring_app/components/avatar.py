@@ -2,6 +2,10 @@
 
 Either way the face has the member's name as its accessible text, so a screen reader hears who it
 is, not "question mark" or nothing.
+
+Faces in a list (Find mentor's results and shortlist, Home's suggestions) are fetched at low
+priority: they are small beside the names and words a member reads first, and on a phone's slow
+connection they should not take bandwidth from the page's own code and data.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ def member_face(
     initials: rx.Var[str] | str,
     colour: rx.Var[str] | str,
     size: str = "64px",
+    in_list: bool = False,
 ) -> rx.Component:
-    """``photo`` is the photo's URL ("" when there is none)."""
+    """``photo`` is the photo's URL ("" when there is none); ``in_list`` for a face among many."""
     return rx.cond(
         photo,
         rx.image(
@@ -28,6 +33,7 @@ def member_face(
             border_radius="50%",
             object_fit="cover",
             flex_shrink="0",
+            custom_attrs={"fetchPriority": "low", "decoding": "async"} if in_list else {},
         ),
         rx.el.div(
             rx.el.span(initials, aria_hidden="true"),

@@ -306,6 +306,7 @@ def _saved(row: rx.Var[SavedRow]) -> rx.Component:
     return rx.el.li(
         rx.hstack(
             member_face(
+                in_list=True,
                 name=name,
                 photo=row["photo"].to(str),
                 initials=row["initials"].to(str),
@@ -359,6 +360,7 @@ def _result(result: rx.Var[ResultView]) -> rx.Component:
         rx.card(
             rx.hstack(
                 member_face(
+                    in_list=True,
                     name=name,
                     photo=result["photo"].to(str),
                     initials=result["initials"].to(str),

@@ -148,6 +148,7 @@ def _recommended_card(card: rx.Var[RecommendedCard]) -> rx.Component:
         rx.card(
             rx.hstack(
                 member_face(
+                    in_list=True,
                     name=name,
                     photo=card["photo"].to(str),
                     initials=card["initials"].to(str),

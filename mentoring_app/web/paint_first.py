@@ -10,7 +10,10 @@ first paint 2.9 s; the same page paints in about 1 s without them).
 After the production build (Reflex's ``post_build`` hook, before it compresses the output) each
 HTML page is rewritten: the modulepreload links and the boot script's code move into an inert
 ``<script type="text/x-reflex-boot">`` holder, and one small loader starts them right after the
-first frame is painted (at once in a hidden tab, where frames do not come). The page hydrates
+first frame is painted (at once in a hidden tab, where frames do not come). It adds the preload
+links in one insertion, not one by one (each insertion restyled the page: the task that starts
+every script request took 45 ms on Find mentor, now 11 ms), and runs the boot code in a task of
+its own. The page hydrates
 exactly as before, a frame later. The holder is an inline script, so the Content-Security-Policy's
 hashes (web/security_headers.py, read from the built pages) allow the boot code when the loader
 inserts it as a module script; the loader is the same on every page.
@@ -31,13 +34,13 @@ BOOT = re.compile(r'<script type="module" async="">(.*?)</script>', re.S)
 HOLDER_TYPE = "text/x-reflex-boot"
 HOLDER_ID = "rx-boot"
 LOADER = (
-    "(function(){function boot(){var b=document.getElementById('" + HOLDER_ID + "');"
-    "if(!b||b.dataset.started)return;b.dataset.started='1';"
+    "(function(){function boot(now){var b=document.getElementById('" + HOLDER_ID + "');"
+    "if(!b||b.dataset.started)return;b.dataset.started='1';var f=document.createDocumentFragment();"
     "JSON.parse(b.dataset.preload).forEach(function(h){var l=document.createElement('link');"
-    "l.rel='modulepreload';l.href=h;document.head.appendChild(l)});"
-    "var s=document.createElement('script');s.type='module';s.textContent=b.textContent;"
-    "document.body.appendChild(s)}"
-    "if(document.visibilityState==='hidden'){boot()}"
+    "l.rel='modulepreload';l.href=h;f.appendChild(l)});document.head.appendChild(f);"
+    "function run(){var s=document.createElement('script');s.type='module';s.textContent=b.textContent;"
+    "document.body.appendChild(s)}now?run():setTimeout(run,0)}"
+    "if(document.visibilityState==='hidden'){boot(true)}"
     "else{requestAnimationFrame(function(){setTimeout(boot,0)})}})()"
 )
 

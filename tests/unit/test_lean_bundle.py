@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from reflex_base.constants import Dirs
+
 from mentoring_app import style
 from mentoring_app.settings import PROJECT_ROOT
 from mentoring_app.web.lean_bundle import (
     APP_ROOT,
     COLORS,
+    PRUNE_SOURCE,
+    PRUNE_STEP,
     ROOT_STYLESHEET,
     LeanBundle,
     drop_dynamic_radix,
+    prune_unused_components,
     radix_css_parts,
 )
 
@@ -33,8 +39,31 @@ def test_only_the_radix_themes_loader_goes() -> None:
 def test_the_plugin_rewrites_the_compiled_app_root() -> None:
     tasks: list[tuple[str, object]] = []
     LeanBundle().pre_compile(add_modify_task=lambda path, fn: tasks.append((path, fn)))
-    assert tasks == [(APP_ROOT, drop_dynamic_radix), (ROOT_STYLESHEET, radix_css_parts)]
+    assert tasks == [
+        (APP_ROOT, drop_dynamic_radix),
+        (ROOT_STYLESHEET, radix_css_parts),
+        (Dirs.POSTCSS_JS, prune_unused_components),
+    ]
     assert (APP_ROOT, ROOT_STYLESHEET) == ("app/root.jsx", "styles/__reflex_global_styles.css")
+    [(path, content)] = LeanBundle().get_static_assets()
+    assert str(path) == PRUNE_STEP and content == PRUNE_SOURCE.read_text()
+
+
+POSTCSS_CONFIG = """export default {
+  plugins: {
+    "postcss-import": {},
+    autoprefixer: noVendorPrefix ? false : {},
+  },
+};"""
+
+
+def test_the_used_components_step_runs_right_after_the_imports_are_inlined() -> None:
+    config = prune_unused_components(POSTCSS_CONFIG)
+    lines = [line.strip() for line in config.splitlines()]
+    assert lines[lines.index('"postcss-import": {},') + 1] == f'"./{PRUNE_STEP}": {{}},'
+    assert prune_unused_components(config) == config  # a rebuild adds it once
+    with pytest.raises(ValueError, match="postcss-import"):
+        prune_unused_components("export default { plugins: {} };")
 
 
 STYLESHEET = """@layer __reflex_base;
