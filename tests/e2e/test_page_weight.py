@@ -21,16 +21,20 @@ from tests.harness import RunningApp
 PASSWORD = "violet-harbour-lantern-42"
 
 
-def test_plotly_reaches_the_admin_chart_pages_only(browser: Browser, app: RunningApp, unique_email) -> None:
+def _sessions(app: RunningApp, unique_email) -> tuple[str, str]:
+    """Log-in sessions of a new mentee and a new admin."""
     with Session(app.engine, expire_on_commit=False) as db:
         mentee = auth.register(
-            db, name="Wendy Weight", email=unique_email("weight"), password=PASSWORD, role="mentee"
+            db, name="Sam Shell", email=unique_email("shell"), password=PASSWORD, role="mentee"
         )
         boss = admin_service.create_admin(
-            db, email=unique_email("weightadmin"), password=PASSWORD, name="Petra Plot"
+            db, email=unique_email("shelladmin"), password=PASSWORD, name="Ada Shell"
         )[0]
-        member_key = auth.open_session(db, user_id=mentee.id)
-        admin_key = auth.open_session(db, user_id=boss.id)
+        return auth.open_session(db, user_id=mentee.id), auth.open_session(db, user_id=boss.id)
+
+
+def test_plotly_reaches_the_admin_chart_pages_only(browser: Browser, app: RunningApp, unique_email) -> None:
+    member_key, admin_key = _sessions(app, unique_email)
 
     public = measure(browser, app.base_url, ["/", "/login"])
     member = measure(browser, app.base_url, ["/home", "/find-mentor"], cookie=(SESSION_COOKIE, member_key))
@@ -49,19 +53,8 @@ def test_plotly_reaches_the_admin_chart_pages_only(browser: Browser, app: Runnin
         assert sum(page.matching("plotly").values()) > 100_000, (page.path, page.scripts)
 
 
-def _keys(app: RunningApp, unique_email) -> tuple[str, str]:
-    with Session(app.engine, expire_on_commit=False) as db:
-        mentee = auth.register(
-            db, name="Sam Shell", email=unique_email("shell"), password=PASSWORD, role="mentee"
-        )
-        boss = admin_service.create_admin(
-            db, email=unique_email("shelladmin"), password=PASSWORD, name="Ada Shell"
-        )[0]
-        return auth.open_session(db, user_id=mentee.id), auth.open_session(db, user_id=boss.id)
-
-
 def test_member_pages_get_the_shell_in_one_file(browser: Browser, app: RunningApp, unique_email) -> None:
-    member_key, _ = _keys(app, unique_email)
+    member_key, _ = _sessions(app, unique_email)
     for page in measure(
         browser, app.base_url, ["/home", "/find-mentor"], cookie=(SESSION_COOKIE, member_key)
     ):
@@ -93,7 +86,7 @@ def test_every_component_on_screen_keeps_its_styles(browser: Browser, app: Runni
     radix_css = (PROJECT_ROOT / ".web/node_modules/@radix-ui/themes/components.css").read_text()
     styled_by_radix = set(re.findall(r"\.(rt-[A-Z][A-Za-z]*)", radix_css))
     assert set(UNUSED) <= styled_by_radix
-    member_key, admin_key = _keys(app, unique_email)
+    member_key, admin_key = _sessions(app, unique_email)
     pages = {
         None: ["/", "/login", "/register"],
         member_key: ["/home", "/find-mentor", "/profile", "/account", "/messages", "/requests"],
