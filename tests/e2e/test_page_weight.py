@@ -62,8 +62,8 @@ def test_member_pages_get_the_shell_in_one_file(browser: Browser, app: RunningAp
         assert len(shell) == 1, (page.path, page.scripts)
         # React, React Router, Radix Themes and Reflex's runtime, compressed: the bulk of the page.
         assert sum(shell.values()) > 0.6 * page.total, (page.path, page.scripts)
-        # Before the shell: 25 scripts on Find mentor, most of them a few KB each.
-        assert len(page.scripts) <= 16, (page.path, sorted(page.scripts))
+        # Before the shell: 25 scripts on Find mentor, most of them a few KB each; now 11.
+        assert len(page.scripts) <= 13, (page.path, sorted(page.scripts))
 
 
 # Classes of the components on screen, and every component class some stylesheet rule names.
