@@ -62,7 +62,7 @@ def test_member_pages_get_the_shell_in_one_file(browser: Browser, app: RunningAp
         assert len(shell) == 1, (page.path, page.scripts)
         # React, React Router, Radix Themes and Reflex's runtime, compressed: the bulk of the page.
         assert sum(shell.values()) > 0.6 * page.total, (page.path, page.scripts)
-        # Before the shell: 25 scripts on Find mentor, most of them a few KB each; now 11.
+        # Before the shell: 23 scripts on Find mentor, 18 of them of 1 to 4 KB; now 10.
         assert len(page.scripts) <= 13, (page.path, sorted(page.scripts))
 
 
