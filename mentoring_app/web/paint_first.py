@@ -7,17 +7,15 @@ connection those scripts share the bandwidth with the page's stylesheet, so the 
 content that is already in the HTML waited for JavaScript it does not need (Lighthouse, mobile:
 first paint 2.9 s; the same page paints in about 1 s without them).
 
-After the production build (Reflex's ``post_build`` hook, before it compresses the output) each
-HTML page is rewritten: the modulepreload links and the boot script's code move into an inert
-``<script type="text/x-reflex-boot">`` holder, and one small loader starts them right after the
-first frame is painted (at once in a hidden tab, where frames do not come). It adds the preload
-links in one insertion, not one by one (each insertion restyled the page: the task that starts
-every script request took 45 ms on Find mentor, now 11 ms), and runs the boot code in a task of
-its own. The page hydrates
-exactly as before, a frame later. The holder is an inline script, so the Content-Security-Policy's
-hashes (web/security_headers.py, read from the built pages) allow the boot code when the loader
-inserts it as a module script; the loader is the same on every page.
-"""
+After the production build (Reflex's ``post_build`` hook, before it compresses the output) each HTML
+page is rewritten: the modulepreload links and the boot script's code move into an inert ``<script
+type="text/x-reflex-boot">`` holder, and one small loader starts them right after the first frame is
+painted (at once in a hidden tab, where frames do not come). It adds the preload links in one
+insertion, not one by one (each insertion restyled the page: the task that starts every script
+request took 45 ms on Find mentor, now 11 ms), and runs the boot code in a task of its own. The page
+hydrates exactly as before, a frame later. The holder is an inline script, so the
+Content-Security-Policy's hashes (web/security_headers.py, read from the built pages) allow the boot
+code when the loader inserts it as a module script; the loader is the same on every page."""
 
 from __future__ import annotations
 

@@ -2,13 +2,12 @@
 
 Left to itself, the bundler splits the code that every page needs (React, React Router, the
 websocket client, Emotion, Radix Themes and its primitives, Lucide's code and the logo's icon,
-Reflex's state runtime) along the
-lines of which pages share which module: Find mentor fetched 23 script files before it could
-render, 18 of them between 0.9 and 4.3 KB (compressed). On a phone's connection each file costs a
-round trip, and the browser opens at most six connections to the app: the small files held those
-connections while the big ones (React DOM, 56 KB) got a sixth of the bandwidth each. In one file,
-Find mentor fetches 10 scripts and Lighthouse's mobile model puts its largest paint 0.3 to 0.4 s
-earlier (README, "Page speed").
+Reflex's state runtime) along the lines of which pages share which module: Find mentor fetched 23
+script files before it could render, 18 of them between 0.9 and 4.3 KB (compressed). On a phone's
+connection each file costs a round trip, and the browser opens at most six connections to the app:
+the small files held those connections while the big ones (React DOM, 56 KB) got a sixth of the
+bandwidth each. In one file, Find mentor fetches 10 scripts and Lighthouse's mobile model puts its
+largest paint 0.3 to 0.4 s earlier (README, "Page speed").
 
 After Reflex writes ``vite.config.js`` (a modify task, so a rebuild keeps it) one code-splitting
 group gathers the packages every page imports and Reflex's state runtime into a ``shell`` chunk;

@@ -18,8 +18,11 @@ COMPONENTS = "node_modules/@radix-ui/themes/dist/esm/components"
 RUN = """
 import step, { importedComponents } from "./%s";
 const CSS = "/any/node_modules/@radix-ui/themes/components.css";
-const rule = (selectors, file = CSS) => ({ selectors, source: { input: { file } } });
-const media = { nodes: [rule([".rt-SelectTrigger:hover"])] };
+const source = (file) => ({ input: { file } });
+const rule = (selectors, file = CSS) => ({ selectors, source: source(file) });
+const media = { nodes: [rule([".rt-SelectTrigger:hover"])], source: source(CSS) };
+const supports = { nodes: [media], source: source(CSS) };  // empties once media goes
+const mine = { nodes: [], source: source("/app/styles/mine.css") };  // the app's own, left alone
 const nodes = [
   rule([".rt-Button", ".rt-SelectTrigger"]),
   rule([".rt-BaseButton.rt-variant-soft"]),
@@ -27,30 +30,36 @@ const nodes = [
   rule([".rt-r-size-2", ".rt-reset:where(a)"]),
   rule([".rt-SelectItem"], "/app/styles/mine.css"),
 ];
-const parents = new Map([[media.nodes[0], media], ...nodes.map((n) => [n, root])]);
-var root = {
-  walkRules(fn) { for (const n of [...nodes, ...media.nodes]) fn(Object.assign(n, { remove() {
-    const list = parents.get(n) === media ? media.nodes : nodes; list.splice(list.indexOf(n), 1); } })); },
+const without = (list, item) => () => list.splice(list.indexOf(item), 1);
+const atRules = [supports, media, mine];  // document order: parents first
+const root = {
+  walkRules(fn) {
+    for (const n of [...nodes]) fn(Object.assign(n, { remove: without(nodes, n) }));
+    for (const n of [...media.nodes]) fn(Object.assign(n, { remove: without(media.nodes, n) }));
+  },
   walkAtRules(fn) {
-    if (atRules.includes(media)) fn(Object.assign(media, { remove() { atRules.length = 0; } }));
+    for (const a of [...atRules]) fn(Object.assign(a, { remove() {
+      atRules.splice(atRules.indexOf(a), 1);
+      if (a === media) supports.nodes.splice(0, 1);
+    } }));
   },
 };
-const atRules = [media];
 step().OnceExit(root);
 console.log(JSON.stringify({
   imported: [...importedComponents()].sort(),
   kept: nodes.map((n) => n.selectors),
-  media: atRules.length,
+  atRules: atRules.length,
 }));
 """
 
 
-def _web(tmp_path: Path, *, imports: str) -> Path:
+def _web(tmp_path: Path, *, imports: str | None) -> Path:
     web = tmp_path / "web"
     (web / COMPONENTS / "_internal").mkdir(parents=True)
     (web / "app" / "routes").mkdir(parents=True)
     shutil.copy(PRUNE_SOURCE, web / PRUNE_STEP)
-    (web / "app" / "routes" / "page.jsx").write_text(f'import {{{imports}}} from "@radix-ui/themes"\n')
+    page = f'import {{{imports}}} from "@radix-ui/themes"\n' if imports else "export default 1\n"
+    (web / "app" / "routes" / "page.jsx").write_text(page)
     (web / "build").mkdir()  # the build output is not compiled app code
     (web / "build" / "x.js").write_text('import {Select} from "@radix-ui/themes"\n')
     parts = web / COMPONENTS
@@ -80,9 +89,24 @@ def test_only_the_imported_components_keep_their_rules(tmp_path: Path) -> None:
         [".rt-r-size-2", ".rt-reset:where(a)"],  # utilities and resets are not component classes
         [".rt-SelectItem"],  # the app's own stylesheets are left alone
     ]
-    assert result["media"] == 0  # an at-rule left empty goes too
+    assert result["atRules"] == 1  # components.css's at-rules left empty go, the app's own stays
+
+
+def _kept_everything(result: dict) -> bool:
+    return len(result["kept"]) == 5 and result["atRules"] == 3
 
 
 def test_a_name_without_a_module_of_its_own_keeps_everything(tmp_path: Path) -> None:
-    result = _run(_web(tmp_path, imports="Button, themePropDefs"))
-    assert len(result["kept"]) == 5 and result["media"] == 1
+    assert _kept_everything(_run(_web(tmp_path, imports="Button, themePropDefs")))
+
+
+def test_no_component_found_keeps_everything(tmp_path: Path) -> None:
+    """Compiled code moved where the step does not look must not cost every component its styles."""
+    result = _run(_web(tmp_path, imports=None))
+    assert result["imported"] == [] and _kept_everything(result)
+
+
+def test_a_module_not_on_disk_keeps_everything(tmp_path: Path) -> None:
+    web = _web(tmp_path, imports="Button")
+    (web / COMPONENTS / "_internal" / "base-button.js").unlink()
+    assert _kept_everything(_run(web))

@@ -41,22 +41,26 @@ export function importedComponents(web = WEB) {
   return names;
 }
 
-/** The component classes those components and their Radix Themes imports name, or null when a
- * name has no module of its own (then nothing is dropped). */
+/** The component classes those components and their Radix Themes imports name, or null when that
+ * cannot be known: no component found, a name without a module of its own, a module not on disk.
+ * Null keeps every rule. */
 export function usedComponentClasses(names, componentsDir = COMPONENTS_DIR) {
+  if (names.size === 0) return null;
   const classes = new Set();
   const seen = new Set();
   const visit = (file) => {
-    if (seen.has(file)) return;
+    if (seen.has(file)) return true;
     seen.add(file);
+    if (!fs.existsSync(file)) return false;
     const code = fs.readFileSync(file, "utf8");
     for (const name of code.match(COMPONENT_CLASS) ?? []) classes.add(name);
-    for (const match of code.matchAll(RELATIVE_IMPORT)) visit(path.resolve(path.dirname(file), match[1]));
+    for (const match of code.matchAll(RELATIVE_IMPORT))
+      if (!visit(path.resolve(path.dirname(file), match[1]))) return false;
+    return true;
   };
   for (const name of names) {
     const file = path.join(componentsDir, name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase() + ".js");
-    if (!fs.existsSync(file)) return null;
-    visit(file);
+    if (!visit(file)) return null;
   }
   return classes;
 }
@@ -74,9 +78,12 @@ export default function radixUsedComponents() {
         if (kept.length === 0) rule.remove();
         else if (kept.length < rule.selectors.length) rule.selectors = kept;
       });
+      // At-rules of components.css left empty, innermost first (a parent empties after its child).
+      const atRules = [];
       root.walkAtRules((atRule) => {
-        if (atRule.nodes && atRule.nodes.length === 0) atRule.remove();
+        if (atRule.nodes && COMPONENTS_CSS.test(atRule.source?.input?.file ?? "")) atRules.push(atRule);
       });
+      for (const atRule of atRules.reverse()) if (atRule.nodes.length === 0) atRule.remove();
     },
   };
 }
