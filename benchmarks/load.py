@@ -378,7 +378,10 @@ async def run_mode(
     if errors := searches.error_kinds():
         print(f"  {'':<12} {searches.n:>4}  errors: {errors}", flush=True)
     per_search = searches.cpu_seconds * 1000 / searches.actions if searches.actions else 0.0
-    print(f"  CPU per Find mentor search (criteria change + its page load): {per_search:.1f} ms", flush=True)
+    print(
+        f"  CPU per Find mentor search (one event, results in its answer): {per_search:.1f} ms",
+        flush=True,
+    )
 
 
 def _serve_and_run(args: argparse.Namespace, folder: Path, database_url: str, redis_url: str = "") -> None:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from reflex_base.event.context import EventContext
 
 from mentoring_app import live
-from mentoring_app.db import session_scope
+from mentoring_app.db import read_scope, session_scope
 from mentoring_app.models import User
 from mentoring_app.services.accounts import auth
 from mentoring_app.services.errors import ServiceError
@@ -71,9 +71,9 @@ async def call(fn: Callable[..., T], /, **kwargs: Any) -> T:
 
 
 def _run_as_member(
-    key: str, fn: Callable[..., T], kwargs: dict[str, Any]
+    key: str, fn: Callable[..., T], kwargs: dict[str, Any], reads_only: bool = False
 ) -> tuple[User | None, T | ServiceError | None]:
-    with session_scope() as session:
+    with read_scope() if reads_only else session_scope() as session:
         user = auth.resolve_session(session, key) if key else None
         if user is None:
             return None, None
@@ -88,10 +88,11 @@ def _run_as_member(
 
 
 async def call_as_member(
-    key: str, fn: Callable[..., T], /, **kwargs: Any
+    key: str, fn: Callable[..., T], /, *, reads_only: bool = False, **kwargs: Any
 ) -> tuple[User | None, T | ServiceError | None]:
     """Resolve the session ``key`` to its member and, if there is one, call
     ``fn(session, member, **kwargs)``: one thread hop and one session for the check and the work
     (the busiest handlers make one trip to the database instead of several). A refusal
-    (ServiceError) comes back as the result, so the caller still learns who the member is."""
-    return await in_db_thread(_run_as_member, key, fn, kwargs)
+    (ServiceError) comes back as the result, so the caller still learns who the member is.
+    ``reads_only``: ``fn`` only reads, in db.read_scope (no transaction's round trips)."""
+    return await in_db_thread(_run_as_member, key, fn, kwargs, reads_only)

@@ -378,7 +378,7 @@ class FindMentorState(CriteriaPicker, SessionState):
         """One event per search, one trip to the database: the results come with this event's
         answer, and the URL follows (a history entry, so Back returns to the previous search)
         without loading the page again."""
-        user, answer = await self._as_member(_answer, search=search, params=None, form=form)
+        user, answer = await self._as_member(_answer, reads_only=True, search=search, params=None, form=form)
         if user is None:
             return self._login_redirect()
         self._show(user, answer)

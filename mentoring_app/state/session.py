@@ -105,11 +105,11 @@ class SessionState(rx.State):
         return user
 
     async def _as_member(
-        self, fn: Callable[..., T], /, **kwargs: Any
+        self, fn: Callable[..., T], /, *, reads_only: bool = False, **kwargs: Any
     ) -> tuple[User | None, T | ServiceError | None]:
         """Like ``_current_member``, and when there is a member, ``fn(session, member, **kwargs)``
         in the same trip to the database (see db_calls.call_as_member)."""
-        user, result = await call_as_member(self._session_key(), fn, **kwargs)
+        user, result = await call_as_member(self._session_key(), fn, reads_only=reads_only, **kwargs)
         await self._belongs_to(user)
         return user, result
 

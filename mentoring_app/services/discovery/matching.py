@@ -18,7 +18,8 @@ import functools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, bindparam, case, cast, func, literal, select, true
+from sqlalchemy import Integer, Select, Text, and_, any_, bindparam, case, cast, func, literal, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
@@ -464,7 +465,10 @@ def _describe_statement(dialect: str) -> Select:
     text column (one statement and one row per mentor; built once per dialect: every search
     runs it)."""
     options = cast(MemberCriterion.option_id, Text)
-    joined = func.string_agg(options, ",") if dialect == "postgresql" else func.group_concat(options, ",")
+    if dialect == "postgresql":  # one array parameter: the same SQL text whatever the page's size
+        joined, among = func.string_agg(options, ","), User.id == any_(bindparam("ids", type_=ARRAY(Integer)))
+    else:
+        joined, among = func.group_concat(options, ","), User.id.in_(bindparam("ids", expanding=True))  # type: ignore[union-attr]
     return (
         select(User.id, User.name, Profile.headline, Profile.photo, joined.label("options"))
         .join(Profile, Profile.user_id == User.id)  # type: ignore[arg-type]
@@ -472,7 +476,7 @@ def _describe_statement(dialect: str) -> Select:
             MemberCriterion,
             and_(MemberCriterion.user_id == User.id, MemberCriterion.side == MENTOR_SIDE),  # type: ignore[arg-type]
         )
-        .where(User.id.in_(bindparam("ids", expanding=True)))  # type: ignore[union-attr]
+        .where(among)
         .group_by(User.id, User.name, Profile.headline, Profile.photo)
     )
 
