@@ -404,6 +404,67 @@ def _serve_and_run(args: argparse.Namespace, folder: Path, database_url: str, re
         app.close()
 
 
+def _paired(args: argparse.Namespace) -> None:
+    """Both modes' apps at once, search-only steps alternating between them (default first in
+    odd rounds, Redis first in even ones), so the machine's drift falls on both alike: the CPU
+    ratio of each round and their median."""
+    import tempfile
+
+    from tests.conftest import postgres_unavailable_reason
+
+    if reason := postgres_unavailable_reason() or load_setup.redis_unavailable_reason():
+        print(f"  skipped: {reason}")
+        return
+    members = 2 * args.search_n
+    print(f"\nPaired search-only steps: both modes running, {args.paired} rounds", flush=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-pair-") as folder,
+        load_setup.postgres_database() as pg_url,
+        load_setup.redis_database() as client,
+    ):
+        sqlite_url = f"sqlite:///{Path(folder) / 'pair.db'}"
+        urls = {"default": (sqlite_url, ""), "redis": (pg_url, load_setup.REDIS_URL)}
+        worlds, servers = {}, {}
+        for mode, (database_url, redis_url) in urls.items():
+            home = Path(folder) / mode
+            home.mkdir()
+            with storing_uploads_for(home):
+                worlds[mode] = load_setup.populate(database_url, members)
+            servers[mode] = load_setup.serve(home, database_url, redis_url=redis_url)
+        try:
+            apps = {mode: next(server) for mode, server in servers.items()}
+            print(HEADER, flush=True)
+            ratios = []
+            for round_ in range(args.paired):
+                per_search = {}
+                for mode in ("default", "redis") if round_ % 2 == 0 else ("redis", "default"):
+                    mentees = [m for m in worlds[mode].members if m.is_mentee][: args.search_n]
+                    step = asyncio.run(
+                        run_step(
+                            apps[mode],
+                            worlds[mode],
+                            mentees,
+                            label=mode,
+                            warmup=args.warmup,
+                            seconds=args.seconds,
+                            search_only=True,
+                            redis_client=client if mode == "redis" else None,
+                        )
+                    )
+                    print(step.row(), flush=True)
+                    per_search[mode] = step.cpu_seconds * 1000 / max(step.actions, 1)
+                ratios.append(per_search["redis"] / per_search["default"])
+                print(f"  round {round_ + 1}: Redis/default CPU per search {ratios[-1]:.2f}", flush=True)
+            print(
+                f"  Redis/default CPU per search: median {statistics.median(ratios):.2f} "
+                f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)})",
+                flush=True,
+            )
+        finally:
+            for server in servers.values():
+                server.close()
+
+
 class STATE_SIZES:
     """Whether to print a median tab's bytes in Redis state by state (--state-sizes)."""
 
@@ -438,10 +499,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--state-sizes", action="store_true", help="print a median tab's bytes in Redis, state by state"
     )
+    parser.add_argument(
+        "--paired",
+        type=int,
+        default=0,
+        help="instead of the steps above: K rounds of search-only steps alternating between both "
+        "modes' apps, running at once (the Redis/default CPU ratio on a noisy machine)",
+    )
     args = parser.parse_args(argv)
     BASELINE.on = args.baseline
     STATE_SIZES.on = args.state_sizes
-    load_setup.run_modes(args, "load", _serve_and_run)
+    if args.paired:
+        _paired(args)
+    else:
+        load_setup.run_modes(args, "load", _serve_and_run)
     return 0
 
 

@@ -162,19 +162,20 @@ def read_scope() -> Iterator[Session]:
     session's touch (``_is_touch``): work that writes belongs in ``session_scope``. With the pool's
     check (``_refuse_closed_connection``), a search's trip to PostgreSQL is its four statements,
     where it was seven round trips (a ping, BEGIN, the four, COMMIT)."""
-    with _ReadSession(get_read_engine(), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with _committed(_ReadSession(get_read_engine(), expire_on_commit=False)) as session:
+        yield session
 
 
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A session that commits when the block succeeds and rolls back when it raises."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+    with _committed(Session(engine or get_engine(), expire_on_commit=False)) as session:
+        yield session
+
+
+@contextmanager
+def _committed(session: Session) -> Iterator[Session]:
+    with session:
         try:
             yield session
             session.commit()
