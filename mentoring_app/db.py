@@ -78,11 +78,11 @@ def _refuse_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) 
     """Hand out no pooled connection that PostgreSQL has closed (a restart, a terminated backend):
     the pool drops every older connection and opens a new one, so the work never meets it.
 
-    SQLAlchemy's ``pool_pre_ping`` asks the server on every checkout: a round trip per event, 0.2-0.5
-    ms of CPU in a Find mentor search's 3.5-4 ms (measured in-process). An idle connection has nothing to
-    read unless the server has spoken: it announces a shutdown or a terminated backend, then closes
-    the socket. So only a connection whose socket is readable (or that libpq already knows is
-    broken) gets the real ping, and one that fails it is refused."""
+    SQLAlchemy's ``pool_pre_ping`` asks the server on every checkout: a round trip per event, 0.2
+    to 0.5 ms of CPU in a Find mentor search's 3.5 to 4 ms (measured in-process). An idle
+    connection has nothing to read unless the server has spoken: it announces a shutdown or a
+    terminated backend, then closes the socket. So only a connection whose socket is readable (or
+    that libpq already knows is broken) gets the real ping, and one that fails it is refused."""
     pgconn = dbapi_connection.pgconn
     try:
         if pgconn.status == ConnStatus.OK:
