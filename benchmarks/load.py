@@ -410,9 +410,7 @@ def _paired(args: argparse.Namespace) -> None:
     ratio of each round and their median."""
     import tempfile
 
-    from tests.conftest import postgres_unavailable_reason
-
-    if reason := postgres_unavailable_reason() or load_setup.redis_unavailable_reason():
+    if reason := load_setup.services_unavailable_reason():
         print(f"  skipped: {reason}")
         return
     members = 2 * args.search_n

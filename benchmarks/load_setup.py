@@ -36,7 +36,7 @@ from mentoring_app.services.accounts.passwords import hash_password
 from mentoring_app.services.discovery.profiles import ensure_profile, refresh_matchable
 from mentoring_app.services.discovery.vocabulary import FieldSpec, load_fields
 from mentoring_app.services.mentoring import goals, relationships
-from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.conftest import create_postgres_database, drop_postgres_database, postgres_unavailable_reason
 from tests.harness import RunningApp, start_app
 
 # A Redis database index of the benchmark's own (the tests use 13), emptied before and after.
@@ -201,6 +201,11 @@ def populate(database_url: str, members: int) -> World:
     return World(sims, mentor_ids, specs)
 
 
+def services_unavailable_reason() -> str | None:
+    """Why the Redis mode cannot run here (PostgreSQL or Redis unreachable), or None."""
+    return postgres_unavailable_reason() or redis_unavailable_reason()
+
+
 def redis_unavailable_reason() -> str | None:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
@@ -255,9 +260,7 @@ def run_modes(args: Any, label: str, serve_and_run: Callable[..., None]) -> None
             serve_and_run(args, Path(folder), f"sqlite:///{Path(folder) / (label + '.db')}")
     if "redis" in modes:
         print("\nRedis mode: PostgreSQL + Redis, Reflex's workers", flush=True)
-        from tests.conftest import postgres_unavailable_reason
-
-        reason = postgres_unavailable_reason() or redis_unavailable_reason()
+        reason = services_unavailable_reason()
         if reason:
             print(f"  skipped: {reason}")
             return

@@ -88,19 +88,16 @@ def _refuse_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any) 
         if pgconn.status == ConnStatus.OK:
             poller = select.poll()
             poller.register(pgconn.socket, select.POLLIN)
-            if not poller.poll(0):
-                return
-            alive = _ping(dbapi_connection)
-        else:
-            alive = False
+            if poller.poll(0):
+                _ping(dbapi_connection)
+            return
     except DriverError:
-        alive = False
-    if not alive:
-        raise exc.InvalidatePoolError("PostgreSQL closed a pooled connection")
+        pass
+    raise exc.InvalidatePoolError("PostgreSQL closed a pooled connection")
 
 
-def _ping(dbapi_connection: Any) -> bool:
-    """One round trip outside any transaction (as SQLAlchemy's own ping): True if it answered."""
+def _ping(dbapi_connection: Any) -> None:
+    """One round trip outside any transaction (as SQLAlchemy's own ping); raises if it fails."""
     autocommit = dbapi_connection.autocommit
     dbapi_connection.autocommit = True
     try:
@@ -108,7 +105,6 @@ def _ping(dbapi_connection: Any) -> bool:
     finally:
         if not dbapi_connection.closed:
             dbapi_connection.autocommit = autocommit
-    return True
 
 
 @functools.cache
@@ -131,24 +127,30 @@ def _autocommit_twin(url: str) -> Engine:
     return make_engine(url, autocommit=True)
 
 
-def _is_touch(obj: object) -> bool:
-    """What a read-only session may still write: the log-in session's last-seen time and the
-    member's last activity (services/accounts/auth.resolve_session, at most once a minute), or an
-    expired log-in session's removal; each stands on its own."""
-    if isinstance(obj, LoginSession):
-        return True
-    return isinstance(obj, User) and all(
-        attr.key == "last_active_at" or not attr.history.has_changes() for attr in inspect(obj).attrs
+# What a read-only session may still write (services/accounts/auth.resolve_session, at most once a
+# minute): the log-in session's last-seen time and the member's last activity, each on its own;
+# and it may remove an expired log-in session.
+_TOUCHABLE = {LoginSession: {"last_seen_at"}, User: {"last_active_at"}}
+
+
+def _only_touched(obj: object) -> bool:
+    allowed = _TOUCHABLE.get(type(obj))
+    return allowed is not None and all(
+        attr.key in allowed or not attr.history.has_changes() for attr in inspect(obj).attrs
     )
 
 
 class _ReadSession(Session):
-    """A session of :func:`read_scope`: its flushes may only touch (``_is_touch``)."""
+    """A session of :func:`read_scope`: its flushes may only touch (``_TOUCHABLE``)."""
 
 
 @event.listens_for(_ReadSession, "before_flush")
 def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
-    if session.new or not all(_is_touch(obj) for obj in [*session.dirty, *session.deleted]):
+    if (
+        session.new
+        or not all(isinstance(obj, LoginSession) for obj in session.deleted)
+        or not all(_only_touched(obj) for obj in session.dirty)
+    ):
         raise RuntimeError(
             "read_scope is for reads: this work writes, so run it in session_scope (one transaction)"
         )
@@ -159,7 +161,7 @@ def read_scope() -> Iterator[Session]:
     """A session for work that only reads, such as a Find mentor search: on PostgreSQL it skips the
     BEGIN and COMMIT round trips of a transaction (each statement sees what is committed when it
     runs, which is what a page of results needs). It refuses to write anything but the log-in
-    session's touch (``_is_touch``): work that writes belongs in ``session_scope``. With the pool's
+    session's touch (``_TOUCHABLE``): work that writes belongs in ``session_scope``. With the pool's
     check (``_refuse_closed_connection``), a search's trip to PostgreSQL is its four statements,
     where it was seven round trips (a ping, BEGIN, the four, COMMIT)."""
     with _committed(_ReadSession(get_read_engine(), expire_on_commit=False)) as session:

@@ -74,16 +74,33 @@ def test_read_scope_reads_outside_a_transaction_on_postgresql(app_engine: Engine
 
 
 def test_read_scope_refuses_to_write(app_engine: Engine, make_member, db: Session) -> None:
-    member = make_member()
+    """Only the touch passes: not another column of the member or of their log-in session, not a
+    new row, not a member removed."""
+    member, other = make_member(), make_member()
+    auth.open_session(db, user_id=member.id)  # type: ignore[arg-type]
     db.commit()
-    with pytest.raises(RuntimeError, match="read_scope is for reads"), db_module.read_scope() as session:
+    login = select(LoginSession).where(LoginSession.user_id == member.id)
+
+    def changed_name(session: Session) -> None:
         session.get(User, member.id).name = "Changed in a read"  # type: ignore[union-attr]
-        session.flush()
-    with pytest.raises(RuntimeError, match="read_scope is for reads"), db_module.read_scope() as session:
+
+    def moved_session(session: Session) -> None:
+        session.exec(login).one().user_id = other.id  # type: ignore[assignment]
+
+    def new_row(session: Session) -> None:
         session.add(LoginSession(user_id=member.id, key_digest="x", expires_at=utcnow()))
-        session.flush()
+
+    def removed_member(session: Session) -> None:
+        session.delete(session.get(User, other.id))
+
+    for write in (changed_name, moved_session, new_row, removed_member):
+        with pytest.raises(RuntimeError, match="read_scope is for reads"), db_module.read_scope() as session:
+            write(session)
+            session.flush()
     db.expire_all()
     assert db.get(User, member.id).name == member.name  # type: ignore[union-attr]
+    assert db.get(User, other.id) is not None
+    assert db.exec(login).one().user_id == member.id
 
 
 def test_a_search_reads_only_and_still_records_that_the_member_was_seen(
